@@ -1,0 +1,319 @@
+//! Conversation roll-up: customer trajectory, peak, call escalation and agent QA.
+//!
+//! Call risk is a noisy-or of independent signals, each listed as a [`Reason`]:
+//! the strongest active cue per category (explicit threats first), persistent
+//! negativity, repeated contact, agent prohibited phrases, missed empathy, a worsening
+//! trajectory and a negative ending.
+
+use crate::types::{
+    AgentKind, AgentQa, CallEscalation, ConversationAnalysis, CueCategory,
+    Emotion, Level, Peak, ProhibitedHit, Reason, ReasonKind, Speaker, Trajectory, TurnValence,
+    UtteranceAnalysis,
+};
+
+/// Customer valence at or below which a turn counts as clearly negative.
+pub const NEGATIVE_TURN: f32 = -0.25;
+/// Customer valence at or above which a turn counts as clearly positive.
+pub const POSITIVE_TURN: f32 = 0.2;
+
+fn mean(v: &[f32]) -> f32 {
+    if v.is_empty() {
+        0.0
+    } else {
+        v.iter().sum::<f32>() / v.len() as f32
+    }
+}
+
+/// Classify the shape of a valence series.
+pub fn trajectory(vals: &[f32]) -> Trajectory {
+    let n = vals.len();
+    if n < 2 {
+        return Trajectory::Stable;
+    }
+    // Swings: changes between clearly negative and clearly positive/neutral-good.
+    let mut swings = 0;
+    let mut state = 0i8;
+    for &v in vals {
+        let s = if v <= NEGATIVE_TURN {
+            -1
+        } else if v >= POSITIVE_TURN {
+            1
+        } else {
+            0
+        };
+        if s != 0 {
+            if state != 0 && s != state {
+                swings += 1;
+            }
+            state = s;
+        }
+    }
+    let third = n.div_ceil(3);
+    let first = mean(&vals[..third]);
+    let last = mean(&vals[n - third..]);
+    let end = vals[n - 1];
+    let (min_i, min_v) = vals
+        .iter()
+        .copied()
+        .enumerate()
+        .fold((0, f32::INFINITY), |a, (i, v)| if v < a.1 { (i, v) } else { a });
+    if swings >= 3 {
+        Trajectory::Volatile
+    } else if last - first >= 0.25 && first < -0.1 {
+        Trajectory::Improving
+    } else if first - last >= 0.25 && last < -0.1 {
+        Trajectory::Worsening
+    } else if min_v <= -0.3 && min_i > 0 && min_i < n - 1 && end >= -0.05 && vals[0] > -0.3 {
+        Trajectory::Recovered
+    } else {
+        Trajectory::Stable
+    }
+}
+
+fn noisy_or(reasons: &[Reason]) -> f32 {
+    1.0 - reasons.iter().map(|r| 1.0 - r.weight).product::<f32>()
+}
+
+/// Roll analyzed turns up into a conversation analysis.
+pub(crate) fn roll_up(turns: Vec<UtteranceAnalysis>) -> ConversationAnalysis {
+    let is_customer = |t: &UtteranceAnalysis| t.speaker != Speaker::Agent;
+    let customer_valence: Vec<TurnValence> = turns
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| is_customer(t))
+        .map(|(i, t)| TurnValence {
+            turn: i,
+            valence: t.valence,
+        })
+        .collect();
+    let vals: Vec<f32> = customer_valence.iter().map(|t| t.valence).collect();
+    let traj = trajectory(&vals);
+
+    let peak = turns
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| is_customer(t) && t.emotion != Emotion::Neutral)
+        .fold(None::<(usize, &UtteranceAnalysis)>, |best, (i, t)| match best {
+            Some((_, b)) if b.intensity >= t.intensity => best,
+            _ => Some((i, t)),
+        })
+        .map(|(i, t)| Peak {
+            turn: i,
+            emotion: t.emotion,
+            intensity: t.intensity,
+            valence: t.valence,
+        });
+
+    // --- agent QA ---
+    let mut qa = AgentQa {
+        agent_turns: turns.iter().filter(|t| t.speaker == Speaker::Agent).count(),
+        empathy_opportunities: 0,
+        empathy_responses: 0,
+        empathy_rate: None,
+        missed_empathy_turns: Vec::new(),
+        encouraged: 0,
+        prohibited: Vec::new(),
+    };
+    for (i, t) in turns.iter().enumerate() {
+        if t.speaker == Speaker::Agent {
+            for m in t.agent.iter().filter(|m| !m.negated) {
+                match m.kind {
+                    AgentKind::Encouraged => qa.encouraged += 1,
+                    AgentKind::Prohibited => qa.prohibited.push(ProhibitedHit {
+                        turn: i,
+                        category: m.category,
+                        text: m.text.clone(),
+                        severity: m.severity,
+                    }),
+                }
+            }
+            continue;
+        }
+        let upset = t.valence <= NEGATIVE_TURN || t.escalation.level >= Level::Medium;
+        if !upset {
+            continue;
+        }
+        // The agent's answer: the first agent turn after the customer's run of turns.
+        let reply = turns[i + 1..]
+            .iter()
+            .enumerate()
+            .skip_while(|(_, r)| is_customer(r))
+            .find(|(_, r)| r.speaker == Speaker::Agent);
+        // Only the last turn of a customer run is the one the agent answers.
+        if turns.get(i + 1).is_some_and(is_customer) {
+            continue;
+        }
+        if let Some((off, r)) = reply {
+            qa.empathy_opportunities += 1;
+            let empathic = r
+                .agent
+                .iter()
+                .any(|m| !m.negated && m.category.is_empathic());
+            if empathic {
+                qa.empathy_responses += 1;
+            } else {
+                qa.missed_empathy_turns.push(i + 1 + off);
+            }
+        }
+    }
+    if qa.empathy_opportunities > 0 {
+        qa.empathy_rate = Some(qa.empathy_responses as f32 / qa.empathy_opportunities as f32);
+    }
+
+    // --- call escalation ---
+    let mut reasons: Vec<Reason> = Vec::new();
+    // Strongest active cue per category, with its turn.
+    let mut best: Vec<(CueCategory, usize, String, f32)> = Vec::new();
+    let mut escalated = false;
+    let mut first_turn = None;
+    let mut repeat_cues = 0usize;
+    for (i, t) in turns.iter().enumerate().filter(|(_, t)| is_customer(t)) {
+        for c in &t.escalation.cues {
+            if c.weight <= 0.0 {
+                continue;
+            }
+            if c.is_active() {
+                if c.category.is_formal() {
+                    escalated = true;
+                }
+                if matches!(
+                    c.category,
+                    CueCategory::RepeatContact | CueCategory::Impatience
+                ) {
+                    repeat_cues += 1;
+                }
+                if c.severity >= 3 && first_turn.is_none() {
+                    first_turn = Some(i);
+                }
+            }
+            match best.iter_mut().find(|b| b.0 == c.category) {
+                Some(b) if b.3 >= c.weight => {}
+                Some(b) => *b = (c.category, i, c.text.clone(), c.weight),
+                None => best.push((c.category, i, c.text.clone(), c.weight)),
+            }
+        }
+    }
+    for (cat, turn, text, weight) in best {
+        reasons.push(Reason {
+            kind: if cat.is_formal() {
+                ReasonKind::ExplicitThreat
+            } else {
+                ReasonKind::Cue
+            },
+            turn: Some(turn),
+            detail: format!("{cat}: {text}"),
+            weight,
+        });
+    }
+    let negative: Vec<&TurnValence> = customer_valence
+        .iter()
+        .filter(|t| t.valence <= NEGATIVE_TURN)
+        .collect();
+    if !negative.is_empty() {
+        let k = negative.len() as f32;
+        let depth = mean(&negative.iter().map(|t| -t.valence).collect::<Vec<_>>());
+        let share = k / customer_valence.len().max(1) as f32;
+        let w = (0.12 * k + 0.25 * share) * (0.5 + depth);
+        reasons.push(Reason {
+            kind: ReasonKind::PersistentNegativity,
+            turn: negative.first().map(|t| t.turn),
+            detail: format!(
+                "{} of {} customer turns negative",
+                negative.len(),
+                customer_valence.len()
+            ),
+            weight: w.min(0.5),
+        });
+    }
+    if repeat_cues >= 2 {
+        reasons.push(Reason {
+            kind: ReasonKind::RepeatContact,
+            turn: None,
+            detail: format!("{repeat_cues} impatience / repeat-contact cues"),
+            weight: (0.1 * repeat_cues as f32).min(0.35),
+        });
+    }
+    for p in &qa.prohibited {
+        let w = 0.06 * p.severity as f32;
+        reasons.push(Reason {
+            kind: ReasonKind::AgentProhibited,
+            turn: Some(p.turn),
+            detail: format!("{}: {}", p.category, p.text),
+            weight: w,
+        });
+    }
+    if !qa.missed_empathy_turns.is_empty() {
+        reasons.push(Reason {
+            kind: ReasonKind::NoEmpathy,
+            turn: qa.missed_empathy_turns.first().copied(),
+            detail: format!(
+                "{} negative customer turn(s) answered without empathy",
+                qa.missed_empathy_turns.len()
+            ),
+            weight: (0.06 * qa.missed_empathy_turns.len() as f32).min(0.2),
+        });
+    }
+    if traj == Trajectory::Worsening {
+        reasons.push(Reason {
+            kind: ReasonKind::Worsening,
+            turn: customer_valence.last().map(|t| t.turn),
+            detail: "customer mood worsened".into(),
+            weight: 0.15,
+        });
+    }
+    if let Some(last) = customer_valence.last() {
+        if last.valence <= NEGATIVE_TURN {
+            reasons.push(Reason {
+                kind: ReasonKind::NegativeEnding,
+                turn: Some(last.turn),
+                detail: format!("last customer turn valence {:.2}", last.valence),
+                weight: (0.15 + 0.2 * -last.valence).min(0.35),
+            });
+        }
+    }
+    reasons.sort_by(|a, b| {
+        b.weight
+            .partial_cmp(&a.weight)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.turn.cmp(&b.turn))
+    });
+    let mut risk = noisy_or(&reasons).clamp(0.0, 1.0);
+    if escalated {
+        // An explicit formal or external threat is never below `high`.
+        risk = risk.max(Level::High.min_risk());
+    }
+    let level = Level::from_risk(risk);
+
+    ConversationAnalysis {
+        turns,
+        customer_valence,
+        trajectory: traj,
+        peak,
+        escalation: CallEscalation {
+            risk,
+            level,
+            escalated,
+            first_turn,
+            reasons,
+        },
+        agent_qa: qa,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trajectories() {
+        assert_eq!(trajectory(&[]), Trajectory::Stable);
+        assert_eq!(trajectory(&[0.0, 0.1, 0.0]), Trajectory::Stable);
+        assert_eq!(trajectory(&[-0.6, -0.3, 0.4]), Trajectory::Improving);
+        assert_eq!(trajectory(&[0.1, -0.2, -0.7]), Trajectory::Worsening);
+        assert_eq!(trajectory(&[0.0, -0.6, -0.5, 0.2]), Trajectory::Recovered);
+        assert_eq!(
+            trajectory(&[-0.5, 0.5, -0.5, 0.5, -0.4]),
+            Trajectory::Volatile
+        );
+    }
+}

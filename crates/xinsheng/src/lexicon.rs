@@ -1,0 +1,432 @@
+//! Lexicon files: parsing, validation and the merged term table.
+//!
+//! Every lexicon is a UTF-8, tab-separated file; `#` starts a comment line. The kind of a
+//! file is told by its file name (`emotion-*.tsv`, `sentiment.tsv`, `escalation.tsv` …):
+//! see [`LexiconKind::from_file_name`] and `lexicons/README.md`.
+
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::{LexiconError, LineError};
+use crate::normalize::normalize_term;
+use crate::types::{AgentCategory, CueCategory, Emotion};
+
+/// The kinds of lexicon file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum LexiconKind {
+    /// `term label intensity [valence]`.
+    Emotion,
+    /// `term valence`.
+    Sentiment,
+    /// `term weight`.
+    Degree,
+    /// `term`.
+    Negation,
+    /// `term role` (`before` / `after`).
+    Contrast,
+    /// `term kind` (`rhetorical rhetorical_open irony quote scope_break`).
+    Markers,
+    /// `term category severity`.
+    Escalation,
+    /// `term kind category severity`.
+    Agent,
+    /// `term [note]`.
+    Neutral,
+}
+
+impl LexiconKind {
+    /// Every kind.
+    pub const ALL: &'static [LexiconKind] = &[
+        LexiconKind::Emotion,
+        LexiconKind::Sentiment,
+        LexiconKind::Degree,
+        LexiconKind::Negation,
+        LexiconKind::Contrast,
+        LexiconKind::Markers,
+        LexiconKind::Escalation,
+        LexiconKind::Agent,
+        LexiconKind::Neutral,
+    ];
+
+    /// The file-name prefix of this kind.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            LexiconKind::Emotion => "emotion",
+            LexiconKind::Sentiment => "sentiment",
+            LexiconKind::Degree => "degree",
+            LexiconKind::Negation => "negation",
+            LexiconKind::Contrast => "contrast",
+            LexiconKind::Markers => "markers",
+            LexiconKind::Escalation => "escalation",
+            LexiconKind::Agent => "agent",
+            LexiconKind::Neutral => "neutral",
+        }
+    }
+
+    /// The kind of a lexicon file, from its name: the name (without directories) must
+    /// start with the kind's prefix, e.g. `emotion-negative.tsv`, `escalation_banking.tsv`.
+    ///
+    /// ```
+    /// use xinsheng::LexiconKind;
+    /// assert_eq!(LexiconKind::from_file_name("lexicons/emotion-positive.tsv"), Some(LexiconKind::Emotion));
+    /// assert_eq!(LexiconKind::from_file_name("my-words.tsv"), None);
+    /// ```
+    pub fn from_file_name(name: &str) -> Option<LexiconKind> {
+        let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+        LexiconKind::ALL
+            .iter()
+            .copied()
+            .find(|k| base.starts_with(k.prefix()))
+    }
+
+    fn columns(self) -> &'static str {
+        match self {
+            LexiconKind::Emotion => "term, label, intensity [, valence]",
+            LexiconKind::Sentiment => "term, valence",
+            LexiconKind::Degree => "term, weight",
+            LexiconKind::Negation => "term",
+            LexiconKind::Contrast => "term, role",
+            LexiconKind::Markers => "term, kind",
+            LexiconKind::Escalation => "term, category, severity",
+            LexiconKind::Agent => "term, kind, category, severity",
+            LexiconKind::Neutral => "term [, note]",
+        }
+    }
+
+    fn column_range(self) -> (usize, usize) {
+        match self {
+            LexiconKind::Emotion => (3, 4),
+            LexiconKind::Sentiment | LexiconKind::Degree => (2, 2),
+            LexiconKind::Negation => (1, 1),
+            LexiconKind::Contrast | LexiconKind::Markers => (2, 2),
+            LexiconKind::Escalation => (3, 3),
+            LexiconKind::Agent => (4, 4),
+            LexiconKind::Neutral => (1, 2),
+        }
+    }
+}
+
+impl fmt::Display for LexiconKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.prefix())
+    }
+}
+
+/// Role of a contrast word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ContrastRole {
+    /// 虽然: its clause weighs less.
+    Before,
+    /// 但是: its clause weighs more.
+    After,
+}
+
+/// Kind of a discourse marker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MarkerKind {
+    Rhetorical,
+    RhetoricalOpen,
+    Irony,
+    Quote,
+    ScopeBreak,
+}
+
+/// Everything the lexicons say about one term.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Entry {
+    pub emotion: Option<(Emotion, f32, f32)>,
+    pub sentiment: Option<f32>,
+    pub degree: Option<f32>,
+    pub negation: bool,
+    pub contrast: Option<ContrastRole>,
+    pub marker: Option<MarkerKind>,
+    pub escalation: Option<(CueCategory, u8)>,
+    pub agent: Option<(AgentCategory, u8)>,
+    pub neutral: bool,
+}
+
+impl Entry {
+    /// The term carries meaning of its own (not just a modifier).
+    pub fn is_content(&self) -> bool {
+        self.emotion.is_some()
+            || self.sentiment.is_some()
+            || self.escalation.is_some()
+            || self.agent.is_some()
+    }
+}
+
+/// One parsed lexicon source.
+#[derive(Debug, Clone)]
+pub(crate) struct Source {
+    pub name: String,
+    pub kind: LexiconKind,
+    pub text: String,
+}
+
+/// Counts per lexicon kind and category, for `xinsheng lexicon stats`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LexiconStats {
+    /// Entries per kind (`emotion`, `escalation` …).
+    pub per_kind: BTreeMap<String, usize>,
+    /// Entries per kind and label/category, e.g. `emotion/anger`, `escalation/regulator`.
+    pub per_category: BTreeMap<String, usize>,
+    /// Distinct terms after normalization.
+    pub terms: usize,
+}
+
+/// The merged term table.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Lexicon {
+    pub map: FxHashMap<Box<str>, Entry>,
+    pub stats: LexiconStats,
+    /// Longest term, in chars.
+    pub max_term_chars: usize,
+}
+
+fn parse_f32(s: &str, what: &str, lo: f32, hi: f32, lo_open: bool) -> Result<f32, String> {
+    let v: f32 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{what} `{s}` is not a number"))?;
+    let ok = v.is_finite() && v <= hi && if lo_open { v > lo } else { v >= lo };
+    if !ok {
+        let open = if lo_open { "(" } else { "[" };
+        return Err(format!("{what} {v} is outside {open}{lo}, {hi}]"));
+    }
+    Ok(v)
+}
+
+fn parse_severity(s: &str) -> Result<u8, String> {
+    match s.trim().parse::<u8>() {
+        Ok(v @ 1..=5) => Ok(v),
+        _ => Err(format!("severity `{s}` is not an integer 1..5")),
+    }
+}
+
+fn parse_label<T: FromStr<Err = crate::error::ParseLabelError>>(s: &str) -> Result<T, String> {
+    s.parse::<T>().map_err(|e| e.to_string())
+}
+
+impl Lexicon {
+    /// Parse and merge sources; every bad line of every source is reported.
+    pub fn from_sources(sources: &[Source]) -> Result<Lexicon, LexiconError> {
+        let mut lex = Lexicon::default();
+        let mut errors = Vec::new();
+        for src in sources {
+            lex.add_source(src, &mut errors);
+        }
+        if !errors.is_empty() {
+            return Err(LexiconError { errors });
+        }
+        lex.stats.terms = lex.map.len();
+        lex.max_term_chars = lex.map.keys().map(|k| k.chars().count()).max().unwrap_or(0);
+        Ok(lex)
+    }
+
+    fn add_source(&mut self, src: &Source, errors: &mut Vec<LineError>) {
+        // Normalized term -> (line, raw term) of its first entry in this file.
+        let mut seen: FxHashMap<String, (usize, String)> = FxHashMap::default();
+        let text = src.text.strip_prefix('\u{feff}').unwrap_or(&src.text);
+        for (i, raw) in text.lines().enumerate() {
+            let line_no = i + 1;
+            let line = raw.trim_end_matches('\r');
+            if line.trim().is_empty() || line.trim_start().starts_with('#') {
+                continue;
+            }
+            let mut err = |reason: String| {
+                errors.push(LineError {
+                    source: src.name.clone(),
+                    line: line_no,
+                    reason,
+                })
+            };
+            let cols: Vec<&str> = line.split('\t').collect();
+            let (lo, hi) = src.kind.column_range();
+            if cols.len() < lo || cols.len() > hi {
+                err(format!(
+                    "expected {} tab-separated column(s) ({}), found {}",
+                    if lo == hi {
+                        lo.to_string()
+                    } else {
+                        format!("{lo}-{hi}")
+                    },
+                    src.kind.columns(),
+                    cols.len()
+                ));
+                continue;
+            }
+            let term_raw = cols[0].trim();
+            if term_raw.is_empty() {
+                err("empty term".to_string());
+                continue;
+            }
+            let term = normalize_term(term_raw);
+            if term.is_empty() {
+                err(format!("term `{term_raw}` is empty after normalization"));
+                continue;
+            }
+            if let Some((prev, prev_raw)) = seen.get(&term) {
+                if prev_raw == term_raw {
+                    err(format!(
+                        "duplicate term `{term_raw}` (first on line {prev} of this file)"
+                    ));
+                }
+                // A different spelling of the same normalized term (繁/简, 哈哈哈/哈哈):
+                // the first entry stands.
+                continue;
+            }
+            match self.apply(src.kind, &term, &cols) {
+                Ok(category) => {
+                    seen.insert(term, (line_no, term_raw.to_string()));
+                    *self
+                        .stats
+                        .per_kind
+                        .entry(src.kind.prefix().to_string())
+                        .or_default() += 1;
+                    if let Some(c) = category {
+                        *self
+                            .stats
+                            .per_category
+                            .entry(format!("{}/{}", src.kind.prefix(), c))
+                            .or_default() += 1;
+                    }
+                }
+                Err(reason) => err(reason),
+            }
+        }
+    }
+
+    /// Apply one parsed line to the entry of `term`; returns the category for stats.
+    fn apply(
+        &mut self,
+        kind: LexiconKind,
+        term: &str,
+        cols: &[&str],
+    ) -> Result<Option<String>, String> {
+        // Parse fully before touching the table, so a bad line changes nothing.
+        let mut entry = self.map.get(term).cloned().unwrap_or_default();
+        let category = match kind {
+            LexiconKind::Emotion => {
+                let label: Emotion = parse_label(cols[1])?;
+                if label == Emotion::Neutral {
+                    return Err("label `neutral` is not a lexicon emotion".to_string());
+                }
+                let intensity = parse_f32(cols[2], "intensity", 0.0, 1.0, true)?;
+                let valence = match cols.get(3).map(|s| s.trim()).filter(|s| !s.is_empty()) {
+                    Some(v) => parse_f32(v, "valence", -1.0, 1.0, false)?,
+                    None => label.default_sign() * intensity,
+                };
+                entry.emotion = Some((label, intensity, valence));
+                Some(label.to_string())
+            }
+            LexiconKind::Sentiment => {
+                let v = parse_f32(cols[1], "valence", -1.0, 1.0, false)?;
+                if v == 0.0 {
+                    return Err("valence 0 says nothing; use neutral.tsv".to_string());
+                }
+                entry.sentiment = Some(v);
+                Some(if v < 0.0 { "negative" } else { "positive" }.to_string())
+            }
+            LexiconKind::Degree => {
+                entry.degree = Some(parse_f32(cols[1], "weight", 0.0, 4.0, true)?);
+                None
+            }
+            LexiconKind::Negation => {
+                entry.negation = true;
+                None
+            }
+            LexiconKind::Contrast => {
+                let role = match cols[1].trim() {
+                    "before" => ContrastRole::Before,
+                    "after" => ContrastRole::After,
+                    other => {
+                        return Err(format!(
+                            "unknown contrast role `{other}` (expected before or after)"
+                        ))
+                    }
+                };
+                entry.contrast = Some(role);
+                Some(cols[1].trim().to_string())
+            }
+            LexiconKind::Markers => {
+                let k = match cols[1].trim() {
+                    "rhetorical" => MarkerKind::Rhetorical,
+                    "rhetorical_open" => MarkerKind::RhetoricalOpen,
+                    "irony" => MarkerKind::Irony,
+                    "quote" => MarkerKind::Quote,
+                    "scope_break" => MarkerKind::ScopeBreak,
+                    other => {
+                        return Err(format!(
+                            "unknown marker kind `{other}` (expected one of: rhetorical, rhetorical_open, irony, quote, scope_break)"
+                        ))
+                    }
+                };
+                entry.marker = Some(k);
+                Some(cols[1].trim().to_string())
+            }
+            LexiconKind::Escalation => {
+                let cat: CueCategory = parse_label(cols[1])?;
+                let sev = parse_severity(cols[2])?;
+                entry.escalation = Some((cat, sev));
+                Some(cat.to_string())
+            }
+            LexiconKind::Agent => {
+                let kind: crate::types::AgentKind = parse_label(cols[1])?;
+                let cat: AgentCategory = parse_label(cols[2])?;
+                if cat.kind() != kind {
+                    return Err(format!(
+                        "category `{cat}` belongs to kind `{}`, not `{kind}`",
+                        cat.kind()
+                    ));
+                }
+                let sev = parse_severity(cols[3])?;
+                entry.agent = Some((cat, sev));
+                Some(format!("{kind}/{cat}"))
+            }
+            LexiconKind::Neutral => {
+                entry.neutral = true;
+                None
+            }
+        };
+        self.map.insert(term.into(), entry);
+        Ok(category)
+    }
+
+    pub fn get(&self, term: &str) -> Option<&Entry> {
+        self.map.get(term)
+    }
+}
+
+/// The lexicon files built into the crate (feature `embedded-lexicons`).
+#[cfg(feature = "embedded-lexicons")]
+pub(crate) const EMBEDDED: &[(&str, &str)] = &[
+    (
+        "emotion-negative.tsv",
+        include_str!("../../../lexicons/emotion-negative.tsv"),
+    ),
+    (
+        "emotion-positive.tsv",
+        include_str!("../../../lexicons/emotion-positive.tsv"),
+    ),
+    (
+        "sentiment.tsv",
+        include_str!("../../../lexicons/sentiment.tsv"),
+    ),
+    ("degree.tsv", include_str!("../../../lexicons/degree.tsv")),
+    ("negation.tsv", include_str!("../../../lexicons/negation.tsv")),
+    ("contrast.tsv", include_str!("../../../lexicons/contrast.tsv")),
+    ("markers.tsv", include_str!("../../../lexicons/markers.tsv")),
+    (
+        "escalation.tsv",
+        include_str!("../../../lexicons/escalation.tsv"),
+    ),
+    ("agent.tsv", include_str!("../../../lexicons/agent.tsv")),
+    ("neutral.tsv", include_str!("../../../lexicons/neutral.tsv")),
+];
+
+/// No lexicons are built in without the `embedded-lexicons` feature.
+#[cfg(not(feature = "embedded-lexicons"))]
+pub(crate) const EMBEDDED: &[(&str, &str)] = &[];

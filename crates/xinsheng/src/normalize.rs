@@ -1,0 +1,172 @@
+//! Text normalization that keeps a map back to the original characters.
+//!
+//! Steps, per character: NFKC (full-width → half-width, compatibility forms), ASCII
+//! lower-casing, control characters → space, emoji variation selectors dropped; then
+//! traditional → simplified Chinese (character for character, so offsets survive); then
+//! runs of three or more identical characters are collapsed to two, the extra characters
+//! being counted as emphasis.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Normalized text with, for every normalized char, the range of original chars it
+/// stands for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Normalized {
+    /// The normalized text.
+    pub text: String,
+    /// For normalized char `i`, its original char range is `spans[i].0 .. spans[i].1`.
+    pub spans: Vec<(u32, u32)>,
+}
+
+impl Normalized {
+    /// Original char range of normalized chars `start..end` (`end` exclusive, > `start`).
+    pub fn original_range(&self, start: usize, end: usize) -> (usize, usize) {
+        let s = self.spans.get(start).map_or(0, |r| r.0 as usize);
+        let e = self
+            .spans
+            .get(end.saturating_sub(1))
+            .map_or(s, |r| r.1 as usize);
+        (s, e.max(s))
+    }
+
+    /// How many original chars normalized chars `start..end` stand for, beyond their own
+    /// count: the emphasis of collapsed repeats.
+    pub fn extra_repeats(&self, start: usize, end: usize) -> u32 {
+        let end = end.min(self.spans.len());
+        if start >= end {
+            return 0;
+        }
+        let covered: u32 = self.spans[start..end].iter().map(|r| r.1 - r.0).sum();
+        covered.saturating_sub((end - start) as u32)
+    }
+}
+
+#[inline]
+fn is_plain_cjk(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
+}
+
+fn push_char(out: &mut Vec<char>, spans: &mut Vec<(u32, u32)>, c: char, i: u32) {
+    let c = if c.is_control() && c != '\n' {
+        ' '
+    } else if c == '\r' {
+        '\n'
+    } else {
+        c.to_ascii_lowercase()
+    };
+    if matches!(c, '\u{FE0E}' | '\u{FE0F}' | '\u{200B}' | '\u{200C}' | '\u{FEFF}') {
+        return;
+    }
+    out.push(c);
+    spans.push((i, i + 1));
+}
+
+fn first_pass(text: &str) -> (Vec<char>, Vec<(u32, u32)>) {
+    let mut out = Vec::with_capacity(text.len() / 2 + 1);
+    let mut spans = Vec::with_capacity(text.len() / 2 + 1);
+    for (i, c) in text.chars().enumerate() {
+        let i = i as u32;
+        if c.is_ascii() || is_plain_cjk(c) {
+            push_char(&mut out, &mut spans, c, i);
+        } else {
+            for n in std::iter::once(c).nfkc() {
+                push_char(&mut out, &mut spans, n, i);
+            }
+        }
+    }
+    (out, spans)
+}
+
+/// Normalize `text` for matching, keeping offsets back to the original.
+///
+/// ```
+/// use xinsheng::normalize::normalize;
+/// let n = normalize("我要投訴！！！！");
+/// assert_eq!(n.text, "我要投诉!!");
+/// assert_eq!(n.original_range(4, 6), (4, 8));
+/// ```
+pub fn normalize(text: &str) -> Normalized {
+    let (chars, spans) = first_pass(text);
+    // Traditional → simplified, char for char.
+    let s: String = chars.iter().collect();
+    let s = fast2s::convert(&s);
+    // Collapse runs of ≥ 3 identical chars to 2, widening the second char's span.
+    let mut out = String::with_capacity(s.len());
+    let mut out_spans: Vec<(u32, u32)> = Vec::with_capacity(spans.len());
+    let mut prev: Option<char> = None;
+    let mut run = 0usize;
+    for (c, span) in s.chars().zip(spans) {
+        if Some(c) == prev && !c.is_whitespace() {
+            run += 1;
+        } else {
+            run = 1;
+            prev = Some(c);
+        }
+        if run >= 3 {
+            if let Some(last) = out_spans.last_mut() {
+                last.1 = span.1;
+            }
+            continue;
+        }
+        out.push(c);
+        out_spans.push(span);
+    }
+    Normalized {
+        text: out,
+        spans: out_spans,
+    }
+}
+
+/// Normalize a lexicon term the same way text is normalized.
+pub(crate) fn normalize_term(term: &str) -> String {
+    normalize(term.trim()).text.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_width_and_case() {
+        assert_eq!(normalize("ＡＢＣ１２３，Ｙｙｄｓ").text, "abc123,yyds");
+    }
+
+    #[test]
+    fn traditional_to_simplified_keeps_offsets() {
+        let n = normalize("我要投訴你們");
+        assert_eq!(n.text, "我要投诉你们");
+        assert_eq!(n.spans.len(), 6);
+        assert_eq!(n.original_range(2, 4), (2, 4));
+    }
+
+    #[test]
+    fn repeats_collapse_and_count() {
+        let n = normalize("气死了了了了");
+        assert_eq!(n.text, "气死了了");
+        assert_eq!(n.extra_repeats(0, 4), 2);
+        assert_eq!(n.original_range(2, 4), (2, 6));
+        // Two repeats are kept as they are (谢谢, 哈哈).
+        assert_eq!(normalize("谢谢").text, "谢谢");
+    }
+
+    #[test]
+    fn expansions_map_to_one_original_char() {
+        // ㈱ expands under NFKC to three chars.
+        let n = normalize("a㈱b");
+        assert_eq!(n.text, "a(株)b");
+        assert_eq!(n.original_range(1, 4), (1, 2));
+        assert_eq!(n.original_range(4, 5), (2, 3));
+    }
+
+    #[test]
+    fn emoji_selectors_dropped() {
+        assert_eq!(normalize("❤\u{FE0F}").text, "❤");
+    }
+
+    #[test]
+    fn empty() {
+        let n = normalize("");
+        assert!(n.text.is_empty());
+        assert_eq!(n.original_range(0, 0), (0, 0));
+    }
+}

@@ -1,0 +1,815 @@
+//! Utterance scoring: segmentation, lexicon matching and modifiers.
+//!
+//! The text is normalized, segmented with jieba, and the tokens are matched against the
+//! lexicon longest-first (a match may join up to [`MAX_JOIN`] adjacent tokens, so a cue
+//! the segmenter split is still found). Then every content term (emotion, sentiment,
+//! escalation cue, agent phrase) is weighed by what stands before it in its clause
+//! (negators and degree adverbs, in order, up to a scope break), by its clause's place
+//! around a contrast word, by the emphasis of its sentence (！！, ？？, repeats), by
+//! quotation, rhetorical questions and irony.
+
+use jieba_rs::Jieba;
+use serde::{Deserialize, Serialize};
+
+use crate::lexicon::{ContrastRole, Entry, Lexicon, MarkerKind};
+use crate::normalize::{normalize, Normalized};
+use crate::types::{
+    AgentCategory, AgentMatch, Cue, CueCategory, Emotion, EmotionScores, Escalation, Level,
+    Polarity, Speaker, UtteranceAnalysis,
+};
+
+/// Most adjacent segmenter tokens one lexicon match may join.
+pub const MAX_JOIN: usize = 5;
+/// Tokens looked back from a term for negators and degree adverbs.
+pub const SCOPE_WINDOW: usize = 3;
+/// Raw emotion mass below which an utterance reads as neutral.
+pub const NEUTRAL_MASS: f32 = 0.30;
+/// Valence beyond which polarity is positive / negative.
+pub const POLARITY_THRESHOLD: f32 = 0.10;
+/// Risk weight of an active cue per severity 1..5.
+pub const CUE_WEIGHT: [f32; 6] = [0.0, 0.12, 0.25, 0.45, 0.65, 0.85];
+/// Factor applied to a quoted / reported cue.
+pub const QUOTED_FACTOR: f32 = 0.35;
+/// Clause weights around a contrast word: before it, after it, and a 虽然 clause alone.
+pub const CONTRAST_WEIGHTS: (f32, f32, f32) = (0.5, 1.5, 0.7);
+
+/// A token of the explanation: normalized text, original char offsets, lexicon roles.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExplainToken {
+    /// The token (normalized).
+    pub text: String,
+    /// Start in chars of the original text.
+    pub start: usize,
+    /// End (exclusive) in chars of the original text.
+    pub end: usize,
+    /// What the lexicons say about it, e.g. `emotion:anger:0.7`, `negation`.
+    pub lexicon: Vec<String>,
+}
+
+/// What one term or marker contributed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Contribution {
+    /// The term (normalized).
+    pub text: String,
+    /// Start in chars of the original text.
+    pub start: usize,
+    /// End (exclusive) in chars of the original text.
+    pub end: usize,
+    /// Which lexicon: `emotion`, `sentiment`, `escalation`, `agent`, `marker`, `punctuation`.
+    pub source: String,
+    /// Valence before modifiers.
+    pub base: f32,
+    /// Modifiers applied, in order, e.g. `negated by 不 (×-0.75)`.
+    pub modifiers: Vec<String>,
+    /// Valence contributed after modifiers.
+    pub valence: f32,
+    /// Emotion fed, if any.
+    pub emotion: Option<Emotion>,
+    /// Emotion mass fed.
+    pub emotion_weight: f32,
+}
+
+/// The explanation of one utterance's analysis.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    /// Normalized text (NFKC, simplified, repeats collapsed).
+    pub normalized: String,
+    /// Tokens after segmentation and lexicon matching.
+    pub tokens: Vec<ExplainToken>,
+    /// Contributions of terms and markers, in text order.
+    pub contributions: Vec<Contribution>,
+    /// The resulting analysis.
+    pub analysis: Option<UtteranceAnalysis>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Break {
+    None,
+    Clause,
+    Sentence,
+}
+
+struct Unit<'a> {
+    /// Normalized char range.
+    ns: usize,
+    ne: usize,
+    text: &'a str,
+    entry: Option<&'a Entry>,
+    brk: Break,
+    is_punct: bool,
+    clause: usize,
+    sentence: usize,
+    in_quote: bool,
+}
+
+#[derive(Default, Clone)]
+struct SentenceInfo {
+    exclaim: u32,
+    question: u32,
+    ends_question: bool,
+    rhetorical_open: bool,
+    /// First unit index of a quote marker in this sentence.
+    quote_from: Option<usize>,
+    /// Sum of negative valence in this sentence.
+    negative: f32,
+}
+
+fn is_punct_char(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_ascii_punctuation()
+        || ('\u{3000}'..='\u{303F}').contains(&c)
+        || ('\u{2010}'..='\u{205E}').contains(&c)
+        || ('\u{FE30}'..='\u{FE4F}').contains(&c)
+        || ('\u{FF00}'..='\u{FF0F}').contains(&c)
+        || matches!(c, '·' | '¡' | '¿' | '«' | '»')
+}
+
+fn break_of(text: &str) -> Break {
+    let mut b = Break::None;
+    for c in text.chars() {
+        match c {
+            '.' | '。' | '!' | '?' | ';' | '\n' | '｡' => return Break::Sentence,
+            ',' | '、' | ':' | '~' | '…' | '(' | ')' | '[' | ']' | '【' | '】' | '—' | '-'
+            | ' ' | '\t' | '\u{3000}' => b = Break::Clause,
+            _ => {}
+        }
+    }
+    b
+}
+
+fn emo_idx(e: Emotion) -> usize {
+    e as usize
+}
+
+struct Mods {
+    negators: Vec<usize>,
+    degrees: Vec<(usize, f32)>,
+}
+
+impl Mods {
+    fn neg_count(&self) -> usize {
+        self.negators.len()
+    }
+    fn degree(&self) -> f32 {
+        self.degrees
+            .iter()
+            .map(|d| d.1)
+            .product::<f32>()
+            .clamp(0.3, 3.0)
+    }
+    /// The nearest negator stands left of the nearest degree word: 不太好 (mild).
+    fn negated_degree(&self) -> bool {
+        match (self.negators.iter().max(), self.degrees.iter().map(|d| d.0).max()) {
+            (Some(&n), Some(d)) => n < d,
+            _ => false,
+        }
+    }
+}
+
+/// Negators, degree words and negator texts before unit `k` in its clause.
+fn scan_back<'a>(units: &[Unit<'a>], k: usize) -> (Mods, Vec<&'a str>) {
+    let mut mods = Mods {
+        negators: Vec::new(),
+        degrees: Vec::new(),
+    };
+    let mut neg_texts = Vec::new();
+    let clause = units[k].clause;
+    let mut seen = 0;
+    let mut m = k;
+    while m > 0 && seen < SCOPE_WINDOW {
+        m -= 1;
+        let u = &units[m];
+        if u.clause != clause || u.brk != Break::None {
+            break;
+        }
+        if u.is_punct {
+            continue;
+        }
+        seen += 1;
+        if let Some(e) = u.entry {
+            if e.marker == Some(MarkerKind::ScopeBreak) {
+                break;
+            }
+            if e.negation {
+                mods.negators.push(m);
+                neg_texts.push(u.text);
+                continue;
+            }
+            if let Some(w) = e.degree {
+                mods.degrees.push((m, w));
+                continue;
+            }
+            if e.is_content() {
+                break;
+            }
+        }
+    }
+    (mods, neg_texts)
+}
+
+/// Negators that deny the speaker's own intent (不用退款): they neutralize even refund
+/// cues, where a bare 不/没 usually reports the other side's refusal (不给退款, 没退款).
+const INTENT_NEGATORS: &[&str] = &[
+    "不用", "不需要", "不要", "不想", "不是", "无需", "不必", "并不", "并没有", "没想",
+];
+
+fn cue_negated(cat: CueCategory, neg_texts: &[&str]) -> bool {
+    if neg_texts.len() % 2 == 0 {
+        return false;
+    }
+    match cat {
+        CueCategory::Refund => neg_texts.iter().any(|t| INTENT_NEGATORS.contains(t)),
+        _ => true,
+    }
+}
+
+struct Acc<'t> {
+    valence: f32,
+    emo: [f32; 7],
+    trace: Option<&'t mut Explanation>,
+}
+
+impl Acc<'_> {
+    #[allow(clippy::too_many_arguments)]
+    fn add(
+        &mut self,
+        unit: &Unit<'_>,
+        norm: &Normalized,
+        source: &str,
+        base: f32,
+        valence: f32,
+        emotion: Option<(Emotion, f32)>,
+        modifiers: Vec<String>,
+    ) {
+        self.valence += valence;
+        if let Some((e, w)) = emotion {
+            if e != Emotion::Neutral && w > 0.0 {
+                self.emo[emo_idx(e)] += w;
+            }
+        }
+        if let Some(tr) = self.trace.as_deref_mut() {
+            let (start, end) = norm.original_range(unit.ns, unit.ne);
+            tr.contributions.push(Contribution {
+                text: unit.text.to_string(),
+                start,
+                end,
+                source: source.to_string(),
+                base,
+                modifiers,
+                valence,
+                emotion: emotion.map(|e| e.0),
+                emotion_weight: emotion.map_or(0.0, |e| e.1),
+            });
+        }
+    }
+}
+
+/// Slices of the original text by char offsets; the byte index is built on first use.
+struct OriginalText<'a> {
+    text: &'a str,
+    char_bytes: Option<Vec<usize>>,
+}
+
+impl OriginalText<'_> {
+    fn slice(&mut self, start: usize, end: usize) -> String {
+        let text = self.text;
+        let idx = self.char_bytes.get_or_insert_with(|| {
+            let mut v: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+            v.push(text.len());
+            v
+        });
+        let b = |i: usize| idx.get(i).copied().unwrap_or(text.len());
+        text[b(start)..b(end.max(start))].to_string()
+    }
+}
+
+/// Split the normalized text into matched units.
+fn units<'a>(jieba: &Jieba, lex: &'a Lexicon, norm: &'a Normalized) -> Vec<Unit<'a>> {
+    let text = norm.text.as_str();
+    let toks = jieba.cut(text, true);
+    let mut out: Vec<Unit<'a>> = Vec::with_capacity(toks.len());
+    let mut i = 0;
+    while i < toks.len() {
+        let t = &toks[i];
+        let first_punct = t.word.chars().all(is_punct_char);
+        let mut matched = None;
+        if !first_punct {
+            let hi = (i + MAX_JOIN).min(toks.len());
+            for j in (i + 1..=hi).rev() {
+                let last = &toks[j - 1];
+                if last.end - t.start > lex.max_term_chars {
+                    continue;
+                }
+                let slice = &text[t.byte_start..last.byte_end];
+                if let Some(e) = lex.get(slice) {
+                    matched = Some((j, slice, e, last.end));
+                    break;
+                }
+            }
+        }
+        match matched {
+            Some((j, slice, e, end)) => {
+                out.push(Unit {
+                    ns: t.start,
+                    ne: end,
+                    text: slice,
+                    entry: Some(e),
+                    brk: Break::None,
+                    is_punct: false,
+                    clause: 0,
+                    sentence: 0,
+                    in_quote: false,
+                });
+                i = j;
+            }
+            None => {
+                let word = &text[t.byte_start..t.byte_end];
+                out.push(Unit {
+                    ns: t.start,
+                    ne: t.end,
+                    text: word,
+                    entry: None,
+                    brk: if first_punct {
+                        break_of(word)
+                    } else {
+                        Break::None
+                    },
+                    is_punct: first_punct,
+                    clause: 0,
+                    sentence: 0,
+                    in_quote: false,
+                });
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+fn describe(e: &Entry) -> Vec<String> {
+    let mut v = Vec::new();
+    if let Some((l, i, val)) = e.emotion {
+        v.push(format!("emotion:{l}:{i:.2}:{val:+.2}"));
+    }
+    if let Some(s) = e.sentiment {
+        v.push(format!("sentiment:{s:+.2}"));
+    }
+    if let Some(d) = e.degree {
+        v.push(format!("degree:{d:.2}"));
+    }
+    if e.negation {
+        v.push("negation".into());
+    }
+    if let Some(c) = e.contrast {
+        v.push(format!(
+            "contrast:{}",
+            if c == ContrastRole::Before {
+                "before"
+            } else {
+                "after"
+            }
+        ));
+    }
+    if let Some(m) = e.marker {
+        v.push(format!("marker:{m:?}").to_lowercase());
+    }
+    if let Some((c, s)) = e.escalation {
+        v.push(format!("escalation:{c}:{s}"));
+    }
+    if let Some((c, s)) = e.agent {
+        v.push(format!("agent:{}:{c}:{s}", c.kind()));
+    }
+    if e.neutral {
+        v.push("neutral".into());
+    }
+    v
+}
+
+/// Analyze one utterance; fill `trace` when given.
+pub(crate) fn analyze(
+    jieba: &Jieba,
+    lex: &Lexicon,
+    text: &str,
+    speaker: Speaker,
+    trace: Option<&mut Explanation>,
+) -> UtteranceAnalysis {
+    let norm = normalize(text);
+    let mut units = units(jieba, lex, &norm);
+
+    // --- structure: clauses, sentences, quotes, contrast, markers ---
+    let mut sentences: Vec<SentenceInfo> = vec![SentenceInfo::default()];
+    let mut clause_roles: Vec<Option<ContrastRole>> = vec![None];
+    let (mut clause, mut sentence) = (0usize, 0usize);
+    let mut in_quote = false;
+    let mut irony = false;
+    for k in 0..units.len() {
+        let u = &mut units[k];
+        u.clause = clause;
+        u.sentence = sentence;
+        if u.is_punct {
+            for c in u.text.chars() {
+                match c {
+                    '“' | '「' | '『' => in_quote = true,
+                    '”' | '」' | '』' => in_quote = false,
+                    '"' => in_quote = !in_quote,
+                    _ => {}
+                }
+            }
+            let reps = |ch: char| -> u32 {
+                let mut n = 0;
+                for (ci, c) in u.text.chars().enumerate() {
+                    if c == ch {
+                        let (s, e) = norm.original_range(u.ns + ci, u.ns + ci + 1);
+                        n += (e - s) as u32;
+                    }
+                }
+                n
+            };
+            let (ex, q) = (reps('!'), reps('?'));
+            let info = &mut sentences[sentence];
+            info.exclaim += ex;
+            info.question += q;
+            if q > 0 {
+                info.ends_question = true;
+            }
+        } else {
+            u.in_quote = in_quote;
+            if matches!(u.text, "吗" | "么" | "嘛") {
+                sentences[sentence].ends_question = true;
+            }
+            if let Some(e) = u.entry {
+                match e.marker {
+                    Some(MarkerKind::RhetoricalOpen) => sentences[sentence].rhetorical_open = true,
+                    Some(MarkerKind::Quote) => {
+                        sentences[sentence].quote_from.get_or_insert(k);
+                    }
+                    Some(MarkerKind::Irony) => irony = true,
+                    _ => {}
+                }
+                if let Some(role) = e.contrast {
+                    clause_roles[clause].get_or_insert(role);
+                }
+            }
+        }
+        match u.brk {
+            Break::None => {}
+            Break::Clause => {
+                clause += 1;
+                clause_roles.push(None);
+            }
+            Break::Sentence => {
+                clause += 1;
+                clause_roles.push(None);
+                sentence += 1;
+                sentences.push(SentenceInfo::default());
+                in_quote = false;
+            }
+        }
+    }
+    let last_after = clause_roles
+        .iter()
+        .rposition(|r| *r == Some(ContrastRole::After));
+    let (w_before, w_after, w_concessive) = CONTRAST_WEIGHTS;
+    let clause_weight = |c: usize| -> f32 {
+        match last_after {
+            Some(a) if c < a => w_before,
+            Some(_) => w_after,
+            None if clause_roles[c] == Some(ContrastRole::Before) => w_concessive,
+            None => 1.0,
+        }
+    };
+
+    let mut acc = Acc {
+        valence: 0.0,
+        emo: [0.0; 7],
+        trace,
+    };
+    if let Some(tr) = acc.trace.as_deref_mut() {
+        tr.normalized = norm.text.clone();
+        tr.tokens = units
+            .iter()
+            .map(|u| {
+                let (start, end) = norm.original_range(u.ns, u.ne);
+                ExplainToken {
+                    text: u.text.to_string(),
+                    start,
+                    end,
+                    lexicon: u.entry.map(describe).unwrap_or_default(),
+                }
+            })
+            .collect();
+    }
+
+    let customer_side = speaker != Speaker::Agent;
+    let mut original = OriginalText {
+        text,
+        char_bytes: None,
+    };
+    let mut cues: Vec<Cue> = Vec::new();
+    let mut agent: Vec<AgentMatch> = Vec::new();
+    let mut total_emphasis = 0u32;
+
+    for k in 0..units.len() {
+        let u = &units[k];
+        let Some(e) = u.entry else { continue };
+        if e.neutral || u.is_punct {
+            continue;
+        }
+        let s = &sentences[u.sentence];
+        let quoted = u.in_quote || s.quote_from.is_some_and(|q| q < k);
+        let rhetorical = s.rhetorical_open && s.ends_question;
+        let repeats = norm.extra_repeats(u.ns, u.ne);
+        total_emphasis += repeats;
+
+        // Markers that carry meaning by themselves.
+        if let Some(m) = e.marker {
+            let qf = if quoted { 0.5 } else { 1.0 };
+            match m {
+                MarkerKind::Rhetorical => acc.add(
+                    u,
+                    &norm,
+                    "marker",
+                    -0.35,
+                    -0.35 * qf,
+                    Some((Emotion::Anger, 0.45 * qf)),
+                    vec!["rhetorical question".into()],
+                ),
+                MarkerKind::RhetoricalOpen if s.ends_question => acc.add(
+                    u,
+                    &norm,
+                    "marker",
+                    -0.25,
+                    -0.25 * qf,
+                    Some((Emotion::Anger, 0.3 * qf)),
+                    vec!["rhetorical question (…吗/？)".into()],
+                ),
+                MarkerKind::Irony => acc.add(
+                    u,
+                    &norm,
+                    "marker",
+                    -0.3,
+                    -0.3 * qf,
+                    Some((Emotion::Disgust, 0.45 * qf)),
+                    vec!["irony".into()],
+                ),
+                _ => {}
+            }
+        }
+        if !e.is_content() {
+            continue;
+        }
+        let (mods, neg_texts) = scan_back(&units, k);
+        let odd = mods.neg_count() % 2 == 1;
+        let cw = clause_weight(u.clause);
+        let emph = (1.0 + 0.1 * s.exclaim.min(4) as f32) * (1.0 + 0.1 * repeats.min(3) as f32);
+
+        // --- emotion / sentiment ---
+        let base = match (e.emotion, e.sentiment) {
+            (Some((_, _, v)), _) if v != 0.0 => Some(v),
+            (_, Some(v)) => Some(v),
+            (Some(_), None) => Some(0.0),
+            (None, None) => None,
+        };
+        if let Some(base) = base {
+            let mut notes = Vec::new();
+            let d = mods.degree();
+            let mut v = base;
+            let mut emo = e.emotion.map(|(l, i, _)| (l, i));
+            if emo.is_none() {
+                // Evaluative words feed a generic emotion: dislike or contentment.
+                emo = Some(if base < 0.0 {
+                    (Emotion::Disgust, 0.5 * -base)
+                } else {
+                    (Emotion::Joy, 0.5 * base)
+                });
+            }
+            if mods.neg_count() == 0 {
+                if d != 1.0 {
+                    notes.push(format!("degree ×{d:.2}"));
+                }
+                v *= d;
+                emo = emo.map(|(l, i)| (l, i * d));
+            } else if odd {
+                let negs = neg_texts.join("/");
+                if mods.negated_degree() {
+                    // 不太好: negation of a degree phrase is mild.
+                    let f = if v > 0.0 { -0.45 } else { -0.3 };
+                    notes.push(format!("negated degree by {negs} (×{f})"));
+                    v *= f;
+                } else {
+                    let f = if v > 0.0 { -0.75 } else { -0.3 };
+                    notes.push(format!("negated by {negs} (×{f})"));
+                    if d != 1.0 {
+                        notes.push(format!("degree before negation ×{d:.2}"));
+                    }
+                    v *= f * d;
+                }
+                emo = emo.and_then(|(l, i)| match l {
+                    Emotion::Joy | Emotion::Gratitude => Some((Emotion::Sadness, 0.5 * i)),
+                    _ => None,
+                });
+            } else {
+                notes.push(format!("double negation {} (×0.5)", neg_texts.join("/")));
+                v *= 0.5 * d;
+                emo = emo.map(|(l, i)| (l, 0.5 * i));
+            }
+            let mut f = cw * emph;
+            if cw != 1.0 {
+                notes.push(format!("contrast clause ×{cw}"));
+            }
+            if emph != 1.0 {
+                notes.push(format!("emphasis ×{emph:.2}"));
+            }
+            if quoted {
+                f *= 0.5;
+                notes.push("quoted ×0.5".into());
+            }
+            v *= f;
+            emo = emo.map(|(l, i)| (l, i * f));
+            if v > 0.0 && (rhetorical || irony) {
+                notes.push(if rhetorical {
+                    "rhetorical question flips (×-0.6)".into()
+                } else {
+                    "irony flips (×-0.6)".into()
+                });
+                v *= -0.6;
+                emo = emo.map(|(_, i)| (Emotion::Disgust, i * 0.6));
+            }
+            let source = if e.emotion.is_some() {
+                "emotion"
+            } else {
+                "sentiment"
+            };
+            acc.add(u, &norm, source, base, v, emo, notes);
+            if v < 0.0 {
+                sentences[u.sentence].negative -= v;
+            }
+        }
+
+        // --- customer escalation cues ---
+        if let (Some((cat, sev)), true) = (e.escalation, customer_side) {
+            let negated = cue_negated(cat, &neg_texts);
+            let mut weight = CUE_WEIGHT[sev as usize];
+            let mut notes = Vec::new();
+            if negated {
+                weight = 0.0;
+                notes.push(format!("negated by {}", neg_texts.join("/")));
+            } else if quoted {
+                weight *= QUOTED_FACTOR;
+                notes.push(format!("quoted ×{QUOTED_FACTOR}"));
+            }
+            let (start, end) = norm.original_range(u.ns, u.ne);
+            cues.push(Cue {
+                category: cat,
+                text: original.slice(start, end),
+                start,
+                end,
+                severity: sev,
+                weight,
+                negated,
+                quoted: quoted && !negated,
+            });
+            if weight > 0.0 && base.is_none() {
+                // A cue with no emotion entry of its own still says something.
+                let sevf = sev as f32 * weight / CUE_WEIGHT[sev as usize];
+                let (label, v) = match cat {
+                    CueCategory::Urgency => (Emotion::Anxiety, -0.05 * sevf),
+                    CueCategory::Churn => (Emotion::Disgust, -0.08 * sevf),
+                    CueCategory::Impatience | CueCategory::RepeatContact => {
+                        (Emotion::Anger, -0.1 * sevf)
+                    }
+                    _ => (Emotion::Anger, -0.08 * sevf),
+                };
+                acc.add(
+                    u,
+                    &norm,
+                    "escalation",
+                    v,
+                    v,
+                    Some((label, 0.1 * sevf)),
+                    notes,
+                );
+                sentences[u.sentence].negative -= v;
+            }
+        }
+
+        // --- agent phrases ---
+        if let (Some((cat, sev)), Speaker::Agent) = (e.agent, speaker) {
+            let negated = odd;
+            let (start, end) = norm.original_range(u.ns, u.ne);
+            agent.push(AgentMatch {
+                kind: cat.kind(),
+                category: cat,
+                text: original.slice(start, end),
+                start,
+                end,
+                severity: sev,
+                negated,
+            });
+            if !negated && base.is_none() {
+                let (v, emo) = match cat {
+                    AgentCategory::Hostile | AgentCategory::Abuse => {
+                        (-0.45, Some((Emotion::Anger, 0.4)))
+                    }
+                    AgentCategory::Shirking | AgentCategory::Refusal | AgentCategory::Stonewall => {
+                        (-0.25, Some((Emotion::Disgust, 0.2)))
+                    }
+                    AgentCategory::Empathy
+                    | AgentCategory::Apology
+                    | AgentCategory::Ownership
+                    | AgentCategory::Followup => (0.1, None),
+                    AgentCategory::Courtesy => (0.05, None),
+                    _ => (0.0, None),
+                };
+                if v != 0.0 {
+                    acc.add(u, &norm, "agent", v, v, emo, vec![]);
+                }
+            }
+        }
+    }
+
+    // --- sentence punctuation: ？？ and ？！ ---
+    for s in sentences.iter() {
+        if s.question >= 2 || (s.question >= 1 && s.exclaim >= 1) {
+            let (v, emo) = if s.negative > 0.0 {
+                (-0.1, (Emotion::Anger, 0.25))
+            } else {
+                (0.0, (Emotion::Surprise, 0.2))
+            };
+            acc.valence += v;
+            acc.emo[emo_idx(emo.0)] += emo.1;
+            if let Some(tr) = acc.trace.as_deref_mut() {
+                tr.contributions.push(Contribution {
+                    text: "?".repeat(s.question as usize).chars().take(8).collect(),
+                    source: "punctuation".into(),
+                    valence: v,
+                    emotion: Some(emo.0),
+                    emotion_weight: emo.1,
+                    modifiers: vec!["？？ / ？！ emphasis".into()],
+                    ..Default::default()
+                });
+            }
+        }
+    }
+
+    // --- aggregate ---
+    let s = acc.valence;
+    let valence = if s == 0.0 {
+        0.0
+    } else {
+        (s / (s * s + 1.0).sqrt()).clamp(-1.0, 1.0)
+    };
+    let polarity = if valence > POLARITY_THRESHOLD {
+        Polarity::Positive
+    } else if valence < -POLARITY_THRESHOLD {
+        Polarity::Negative
+    } else {
+        Polarity::Neutral
+    };
+    let mass: f32 = acc.emo.iter().sum();
+    let denom = mass + NEUTRAL_MASS;
+    let mut arr = [0f32; 8];
+    for (i, v) in acc.emo.iter().enumerate() {
+        arr[i] = v / denom;
+    }
+    arr[7] = NEUTRAL_MASS / denom;
+    let emotions = EmotionScores::from_array(arr);
+    let emotion = emotions.dominant();
+    let exclaim: u32 = sentences.iter().map(|s| s.exclaim).sum();
+    let emphasis = 1.0 + 0.1 * (exclaim + total_emphasis).min(4) as f32;
+    let intensity =
+        ((0.6 * valence.abs() + 0.4 * (1.0 - emotions.neutral)) * emphasis).clamp(0.0, 1.0);
+
+    let escalation = if customer_side {
+        let keep: f32 = cues.iter().map(|c| 1.0 - c.weight).product();
+        let anger = (acc.emo[0] + acc.emo[1]).min(1.0);
+        let affect = if valence < 0.0 {
+            (0.2 * -valence + 0.1 * anger).min(0.3)
+        } else {
+            0.0
+        };
+        let risk = (1.0 - keep * (1.0 - affect)).clamp(0.0, 1.0);
+        Escalation {
+            risk,
+            level: Level::from_risk(risk),
+            cues,
+        }
+    } else {
+        Escalation {
+            risk: 0.0,
+            level: Level::None,
+            cues: Vec::new(),
+        }
+    };
+
+    UtteranceAnalysis {
+        speaker,
+        emotion,
+        emotions,
+        polarity,
+        valence,
+        intensity,
+        escalation,
+        agent,
+    }
+}

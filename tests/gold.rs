@@ -1,0 +1,1 @@
+//! Gold-set evaluation (filled in by the core library work).
