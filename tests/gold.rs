@@ -1,1 +1,252 @@
-//! Gold-set evaluation (filled in by the core library work).
+//! Gold-set evaluation: the project's hand-written utterances and conversations
+//! (`tests/gold/`), scored by the analyzer; the test fails when a figure drops below the
+//! one recorded here. Run `cargo test --test xinsheng gold -- --nocapture` to see them.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use xinsheng::{Analyzer, Emotion, Level, Polarity, Speaker, Trajectory, Turn};
+
+fn analyzer() -> &'static Analyzer {
+    static A: OnceLock<Analyzer> = OnceLock::new();
+    A.get_or_init(Analyzer::new)
+}
+
+const GOLD_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/gold");
+
+/// Recorded figures: (metric, minimum). Measured figures are printed by the tests; the
+/// minimum is the measured figure rounded down to the next 0.01 at the time of recording.
+const RECORDED: &[(&str, f64)] = &[
+    ("utterance.polarity_accuracy", 0.0),
+    ("utterance.emotion_accuracy", 0.0),
+    ("utterance.level_exact", 0.0),
+    ("utterance.level_within_one", 0.0),
+    ("utterance.escalation_f1", 0.0),
+    ("utterance.negation_trap_accuracy", 0.0),
+    ("conversation.escalated_accuracy", 0.0),
+    ("conversation.risky_auc", 0.0),
+    ("conversation.trajectory_accuracy", 0.0),
+];
+
+struct GoldUtterance {
+    line: usize,
+    speaker: Speaker,
+    text: String,
+    emotion: Emotion,
+    polarity: Polarity,
+    level: Level,
+    tags: Vec<String>,
+}
+
+fn load_utterances() -> Vec<GoldUtterance> {
+    let path = format!("{GOLD_DIR}/utterances.tsv");
+    let text = std::fs::read_to_string(&path).expect("tests/gold/utterances.tsv is readable");
+    let mut out = Vec::new();
+    let mut header_seen = false;
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if !header_seen {
+            header_seen = true;
+            assert!(line.starts_with("speaker\t"), "{path}:{}: header", i + 1);
+            continue;
+        }
+        let cols: Vec<&str> = line.split('\t').collect();
+        assert!(cols.len() >= 5, "{path}:{}: expected 6 columns", i + 1);
+        let ctx = |what: &str| format!("{path}:{}: bad {what}", i + 1);
+        out.push(GoldUtterance {
+            line: i + 1,
+            speaker: cols[0].parse().unwrap_or_else(|_| panic!("{}", ctx("speaker"))),
+            text: cols[1].to_string(),
+            emotion: cols[2].parse().unwrap_or_else(|_| panic!("{}", ctx("emotion"))),
+            polarity: cols[3].parse().unwrap_or_else(|_| panic!("{}", ctx("polarity"))),
+            level: cols[4].parse().unwrap_or_else(|_| panic!("{}", ctx("level"))),
+            tags: cols
+                .get(5)
+                .map(|t| t.split(',').map(|s| s.trim().to_string()).collect())
+                .unwrap_or_default(),
+        });
+    }
+    out
+}
+
+struct GoldConversation {
+    id: String,
+    escalated: bool,
+    risky: bool,
+    trajectory: Trajectory,
+    turns: Vec<(Speaker, String)>,
+}
+
+fn load_conversations() -> Vec<GoldConversation> {
+    let path = format!("{GOLD_DIR}/conversations.jsonl");
+    let text = std::fs::read_to_string(&path).expect("tests/gold/conversations.jsonl is readable");
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            let v: serde_json::Value = serde_json::from_str(l)
+                .unwrap_or_else(|e| panic!("{path}:{}: invalid JSON: {e}", i + 1));
+            GoldConversation {
+                id: v["id"].as_str().unwrap_or_default().to_string(),
+                escalated: v["escalated"].as_bool().expect("escalated"),
+                risky: v["risky"].as_bool().expect("risky"),
+                trajectory: v["trajectory"]
+                    .as_str()
+                    .and_then(|t| t.parse().ok())
+                    .expect("trajectory"),
+                turns: v["turns"]
+                    .as_array()
+                    .expect("turns")
+                    .iter()
+                    .map(|t| {
+                        (
+                            t["speaker"].as_str().and_then(|s| s.parse().ok()).expect("speaker"),
+                            t["text"].as_str().expect("text").to_string(),
+                        )
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+fn level_rank(l: Level) -> i32 {
+    Level::ALL.iter().position(|x| *x == l).unwrap_or(0) as i32
+}
+
+fn auc(scores: &[f32], positives: &[bool]) -> f64 {
+    let (mut num, mut den) = (0f64, 0f64);
+    for (i, &si) in scores.iter().enumerate() {
+        for (j, &sj) in scores.iter().enumerate() {
+            if positives[i] && !positives[j] {
+                den += 1.0;
+                if si > sj {
+                    num += 1.0;
+                } else if si == sj {
+                    num += 0.5;
+                }
+            }
+        }
+    }
+    if den == 0.0 {
+        f64::NAN
+    } else {
+        num / den
+    }
+}
+
+fn check(figures: &BTreeMap<&str, f64>) {
+    let mut failed = Vec::new();
+    for (name, min) in RECORDED {
+        if let Some(v) = figures.get(name) {
+            println!("gold {name:<40} {v:.3} (recorded minimum {min:.2})");
+            if *v + 1e-9 < *min {
+                failed.push(format!("{name}: {v:.3} < recorded {min:.2}"));
+            }
+        }
+    }
+    assert!(failed.is_empty(), "quality dropped:\n{}", failed.join("\n"));
+}
+
+#[test]
+fn gold_utterances() {
+    let gold = load_utterances();
+    assert!(gold.len() >= 400, "gold set has {} utterances", gold.len());
+    let an = analyzer();
+    let (mut pol, mut emo, mut lvl, mut lvl1) = (0, 0, 0, 0);
+    let (mut tp, mut fp, mut fnn) = (0, 0, 0);
+    let (mut trap_n, mut trap_ok) = (0, 0);
+    let mut misses = Vec::new();
+    for g in &gold {
+        let a = an.analyze(&g.text, g.speaker);
+        pol += (a.polarity == g.polarity) as usize;
+        emo += (a.emotion == g.emotion) as usize;
+        lvl += (a.escalation.level == g.level) as usize;
+        lvl1 += ((level_rank(a.escalation.level) - level_rank(g.level)).abs() <= 1) as usize;
+        let (pe, ge) = (
+            a.escalation.level >= Level::Medium,
+            g.level >= Level::Medium,
+        );
+        match (pe, ge) {
+            (true, true) => tp += 1,
+            (true, false) => fp += 1,
+            (false, true) => fnn += 1,
+            _ => {}
+        }
+        if g.tags
+            .iter()
+            .any(|t| t == "negation" || t == "double_negation" || t == "lookalike")
+        {
+            trap_n += 1;
+            let ok = a.polarity == g.polarity
+                && (level_rank(a.escalation.level) - level_rank(g.level)).abs() <= 1;
+            trap_ok += ok as usize;
+        }
+        if a.polarity != g.polarity || a.escalation.level != g.level {
+            misses.push(format!(
+                "line {}: {} | gold {}/{}/{} got {}/{}/{} ({:.2})",
+                g.line,
+                g.text,
+                g.emotion,
+                g.polarity,
+                g.level,
+                a.emotion,
+                a.polarity,
+                a.escalation.level,
+                a.valence
+            ));
+        }
+    }
+    if std::env::var_os("GOLD_VERBOSE").is_some() {
+        for m in &misses {
+            println!("{m}");
+        }
+    }
+    let n = gold.len() as f64;
+    let f1 = 2.0 * tp as f64 / (2.0 * tp as f64 + fp as f64 + fnn as f64).max(1.0);
+    let mut figures = BTreeMap::new();
+    figures.insert("utterance.polarity_accuracy", pol as f64 / n);
+    figures.insert("utterance.emotion_accuracy", emo as f64 / n);
+    figures.insert("utterance.level_exact", lvl as f64 / n);
+    figures.insert("utterance.level_within_one", lvl1 as f64 / n);
+    figures.insert("utterance.escalation_f1", f1);
+    figures.insert(
+        "utterance.negation_trap_accuracy",
+        trap_ok as f64 / (trap_n as f64).max(1.0),
+    );
+    check(&figures);
+}
+
+#[test]
+fn gold_conversations() {
+    let gold = load_conversations();
+    assert!(gold.len() >= 60, "gold set has {} conversations", gold.len());
+    let an = analyzer();
+    let (mut esc_ok, mut traj_ok) = (0, 0);
+    let mut risks = Vec::new();
+    let mut risky = Vec::new();
+    for g in &gold {
+        let turns: Vec<Turn> = g.turns.iter().map(|(s, t)| Turn::new(*s, t)).collect();
+        let c = an.analyze_conversation(&turns);
+        esc_ok += (c.escalation.escalated == g.escalated) as usize;
+        traj_ok += (c.trajectory == g.trajectory) as usize;
+        risks.push(c.escalation.risk);
+        risky.push(g.risky);
+        if std::env::var_os("GOLD_VERBOSE").is_some()
+            && (c.escalation.escalated != g.escalated || c.trajectory != g.trajectory)
+        {
+            println!(
+                "{}: escalated gold {} got {}; trajectory gold {} got {}; risk {:.2}",
+                g.id, g.escalated, c.escalation.escalated, g.trajectory, c.trajectory, c.escalation.risk
+            );
+        }
+    }
+    let n = gold.len() as f64;
+    let mut figures = BTreeMap::new();
+    figures.insert("conversation.escalated_accuracy", esc_ok as f64 / n);
+    figures.insert("conversation.risky_auc", auc(&risks, &risky));
+    figures.insert("conversation.trajectory_accuracy", traj_ok as f64 / n);
+    check(&figures);
+}

@@ -1,0 +1,260 @@
+//! One test (or table) per modifier and per escalation category, on the embedded lexicons.
+
+use std::sync::OnceLock;
+
+use xinsheng::{
+    AgentCategory, AgentKind, Analyzer, CueCategory, Emotion, Level, Polarity, Speaker,
+    UtteranceAnalysis,
+};
+
+fn an() -> &'static Analyzer {
+    static A: OnceLock<Analyzer> = OnceLock::new();
+    A.get_or_init(Analyzer::new)
+}
+
+fn c(text: &str) -> UtteranceAnalysis {
+    an().analyze(text, Speaker::Customer)
+}
+
+fn agent(text: &str) -> UtteranceAnalysis {
+    an().analyze(text, Speaker::Agent)
+}
+
+fn active(a: &UtteranceAnalysis, cat: CueCategory) -> bool {
+    a.escalation
+        .cues
+        .iter()
+        .any(|c| c.category == cat && c.is_active())
+}
+
+#[test]
+fn public_types_are_send_sync() {
+    fn ok<T: Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>() {}
+    ok::<Analyzer>();
+    ok::<xinsheng::AnalyzerBuilder>();
+    ok::<UtteranceAnalysis>();
+    ok::<xinsheng::ConversationAnalysis>();
+    ok::<xinsheng::Explanation>();
+    ok::<xinsheng::Error>();
+    ok::<xinsheng::LexiconError>();
+    ok::<xinsheng::LexiconStats>();
+    ok::<xinsheng::Turn<'static>>();
+    ok::<xinsheng::normalize::Normalized>();
+}
+
+#[test]
+fn negation_flips_and_scopes() {
+    // 不满意 is negative.
+    assert_eq!(c("我对这个处理结果不满意").polarity, Polarity::Negative);
+    // Negated negative is not negative.
+    for t in ["我不是不满意，只是想问问", "我没有不高兴"] {
+        assert_ne!(c(t).polarity, Polarity::Negative, "{t}");
+    }
+    // Negated positive is negative.
+    assert_eq!(c("一点都不好用").polarity, Polarity::Negative);
+    assert_eq!(c("不开心").polarity, Polarity::Negative);
+}
+
+#[test]
+fn negated_cues_do_not_escalate() {
+    for t in ["我不是要投诉", "我没有投诉的意思", "放心，我不会去12315的", "不用退款了，换个新的就行"] {
+        let a = c(t);
+        assert!(a.escalation.level <= Level::Low, "{t}: {:?}", a.escalation);
+        assert!(a.escalation.cues.iter().all(|c| !c.is_active()), "{t}");
+    }
+    // A negation inside the condition does not reach the threat (scope break 就).
+    let a = c("再不处理我就投诉你们");
+    assert!(active(&a, CueCategory::Complaint), "{:?}", a.escalation.cues);
+    // 不给退款 is a refund dispute, not a withdrawn demand.
+    assert!(active(&c("你们凭什么不给退款"), CueCategory::Refund));
+}
+
+#[test]
+fn degree_order_matters() {
+    let mild = c("不太好").valence;
+    let strong = c("太不好了").valence;
+    assert!(mild < 0.0 && strong < 0.0, "{mild} {strong}");
+    assert!(strong < mild, "太不好 ({strong}) should be more negative than 不太好 ({mild})");
+    let plain = c("好").valence;
+    let very = c("非常好").valence;
+    assert!(very > plain, "{very} > {plain}");
+}
+
+#[test]
+fn contrast_clause_after_weighs_more() {
+    let a = c("虽然客服态度挺好，但是问题一直没解决，太失望了");
+    assert_eq!(a.polarity, Polarity::Negative);
+    let b = c("虽然等了很久，但是问题解决了，很满意");
+    assert_eq!(b.polarity, Polarity::Positive);
+}
+
+#[test]
+fn rhetorical_questions_are_negative() {
+    for t in ["凭什么让我等这么久", "你这是什么意思", "难道这就是你们的服务吗？", "你们还要我怎样"] {
+        let a = c(t);
+        assert_eq!(a.polarity, Polarity::Negative, "{t}: {}", a.valence);
+    }
+    // 难道…好吗 is not praise.
+    assert!(c("难道这样很好吗？").valence < 0.0);
+}
+
+#[test]
+fn emphasis_raises_intensity() {
+    let plain = c("太过分了");
+    let loud = c("太过分了！！！！");
+    assert!(loud.intensity > plain.intensity, "{} > {}", loud.intensity, plain.intensity);
+    assert!(loud.valence <= plain.valence);
+    let rep = c("快快快快快点处理");
+    assert!(rep.intensity > 0.0);
+    let q = c("怎么还没发货？？？");
+    assert!(q.valence < 0.0);
+}
+
+#[test]
+fn emoji_and_slang() {
+    assert_eq!(c("😡😡").polarity, Polarity::Negative);
+    assert_eq!(c("无语").polarity, Polarity::Negative);
+    assert_eq!(c("气死我了").emotion, Emotion::Anger);
+    assert_eq!(c("yyds").polarity, Polarity::Positive);
+    // 呵呵 as irony: praise around it does not read positive.
+    assert!(c("呵呵，你们的服务真好").valence < 0.0);
+}
+
+#[test]
+fn quotation_weakens_cues() {
+    let direct = c("我要投诉");
+    let reported = c("我朋友说他要投诉你们");
+    assert!(direct.escalation.risk > reported.escalation.risk);
+    assert!(reported.escalation.cues.iter().any(|c| c.quoted));
+    assert!(reported.escalation.level < direct.escalation.level);
+}
+
+#[test]
+fn lookalikes_are_not_escalation() {
+    for t in ["系统升级期间暂停服务", "没问题", "我没有投诉", "请填写紧急联系人", "人工智能客服"] {
+        let a = c(t);
+        assert!(a.escalation.level <= Level::Low, "{t}: {:?}", a.escalation);
+        assert_ne!(a.polarity, Polarity::Negative, "{t}");
+    }
+}
+
+#[test]
+fn every_cue_category_is_found() {
+    let table: &[(&str, CueCategory, Level)] = &[
+        ("怎么还没发货", CueCategory::Impatience, Level::Low),
+        ("这已经是第三次打电话了", CueCategory::RepeatContact, Level::Low),
+        ("我急用，麻烦尽快", CueCategory::Urgency, Level::Low),
+        ("你们这是在敷衍我", CueCategory::Dissatisfaction, Level::Low),
+        ("你是不是傻", CueCategory::Abuse, Level::Medium),
+        ("我要求全额退款", CueCategory::Refund, Level::Medium),
+        ("以后再也不买你们家的东西了", CueCategory::Churn, Level::Medium),
+        ("叫你们领导来", CueCategory::Supervisor, Level::High),
+        ("我要投诉你们", CueCategory::Complaint, Level::High),
+        ("我去12315举报你们", CueCategory::Regulator, Level::Critical),
+        ("我会找律师起诉你们", CueCategory::Legal, Level::Critical),
+        ("我要找媒体曝光你们", CueCategory::Media, Level::Critical),
+    ];
+    for (text, cat, min) in table {
+        let a = c(text);
+        assert!(active(&a, *cat), "{text}: {:?}", a.escalation.cues);
+        assert!(a.escalation.level >= *min, "{text}: {:?}", a.escalation.level);
+    }
+}
+
+#[test]
+fn cue_offsets_point_into_original_text() {
+    let text = "您好！我要投訴你們，真的受夠了";
+    let a = c(text);
+    let chars: Vec<char> = text.chars().collect();
+    assert!(!a.escalation.cues.is_empty());
+    for cue in &a.escalation.cues {
+        let s: String = chars[cue.start..cue.end].iter().collect();
+        assert_eq!(s, cue.text);
+    }
+}
+
+#[test]
+fn traditional_characters() {
+    let a = c("我要投訴你們，太過分了");
+    assert!(active(&a, CueCategory::Complaint));
+    assert_eq!(a.polarity, Polarity::Negative);
+    assert_eq!(c("太謝謝你了").emotion, Emotion::Gratitude);
+}
+
+#[test]
+fn agent_phrases() {
+    let a = agent("这个不归我管，你去找快递吧");
+    assert!(a.agent.iter().any(|m| m.kind == AgentKind::Prohibited && m.category == AgentCategory::Shirking));
+    assert_eq!(a.escalation.level, Level::None);
+    let b = agent("非常抱歉给您带来不便，我马上帮您处理");
+    assert!(b.agent.iter().any(|m| m.category == AgentCategory::Apology));
+    assert!(b.agent.iter().all(|m| m.kind == AgentKind::Encouraged));
+    let h = agent("你听不懂吗？我已经说得很清楚了");
+    assert!(h.agent.iter().any(|m| m.category == AgentCategory::Hostile));
+    // Customer turns are not checked for agent phrases.
+    assert!(c("不知道").agent.is_empty());
+}
+
+#[test]
+fn bounds_on_odd_input() {
+    let long = "投诉".repeat(200_000);
+    for t in ["", " ", "\0\u{1}\u{7f}", "！！！？？？", "😡", long.as_str(), "a\u{FFFD}b"] {
+        let a = c(t);
+        assert!((-1.0..=1.0).contains(&a.valence));
+        assert!((0.0..=1.0).contains(&a.intensity));
+        assert!((0.0..=1.0).contains(&a.escalation.risk));
+        let sum: f32 = a.emotions.as_array().iter().sum();
+        assert!((sum - 1.0).abs() < 1e-3, "{sum}");
+    }
+}
+
+#[test]
+fn lexicon_errors_list_every_bad_line() {
+    let err = Analyzer::builder()
+        .without_embedded()
+        .lexicon_str(
+            xinsheng::LexiconKind::Escalation,
+            "bad-escalation.tsv",
+            "# comment\n投诉\tcomplaint\t4\n举报\tnope\t5\n曝光\tmedia\t9\n只有一列\n",
+        )
+        .build()
+        .unwrap_err();
+    let msg = err.to_string();
+    let lines: Vec<&str> = msg.lines().collect();
+    assert_eq!(lines.len(), 3, "{msg}");
+    assert!(lines[0].starts_with("bad-escalation.tsv:3: "), "{msg}");
+    assert!(lines[1].starts_with("bad-escalation.tsv:4: "), "{msg}");
+    assert!(lines[2].starts_with("bad-escalation.tsv:5: "), "{msg}");
+}
+
+#[test]
+fn embedded_lexicons_meet_the_minimum_sizes() {
+    let s = an().lexicon_stats();
+    let get = |k: &str| s.per_kind.get(k).copied().unwrap_or(0);
+    assert!(get("emotion") >= 3000, "{:?}", s.per_kind);
+    assert!(get("escalation") >= 400, "{:?}", s.per_kind);
+    assert!(get("agent") >= 200, "{:?}", s.per_kind);
+    for label in ["anger", "disgust", "anxiety", "sadness", "surprise", "joy", "gratitude"] {
+        assert!(
+            s.per_category.get(&format!("emotion/{label}")).copied().unwrap_or(0) >= 100,
+            "{label}"
+        );
+    }
+    for cat in CueCategory::ALL {
+        assert!(
+            s.per_category.get(&format!("escalation/{cat}")).copied().unwrap_or(0) >= 10,
+            "{cat}"
+        );
+    }
+}
+
+#[test]
+fn batch_is_order_preserving_and_deterministic() {
+    let texts: Vec<String> = (0..200)
+        .map(|i| format!("第{i}次催了，怎么还没到？再不发货我就投诉"))
+        .collect();
+    let seq = an().analyze_batch_sequential(&texts, Speaker::Customer);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+    let par = pool.install(|| an().analyze_batch(&texts, Speaker::Customer));
+    assert_eq!(seq, par);
+}
