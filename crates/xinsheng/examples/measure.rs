@@ -260,6 +260,7 @@ fn jddc(an: &Analyzer, dir: &Path) {
         let turns: Vec<Turn> = turns.iter().map(|(s, t)| Turn::new(*s, t)).collect();
         let c = an.analyze_conversation(&turns);
         if let Some(s) = d["overall_sat3"].as_i64() {
+            dump("jddc", s == 0, &c);
             call_scores.push(c.escalation.risk);
             call_pos.push(s == 0);
         }
@@ -314,6 +315,7 @@ fn stc3(an: &Analyzer, dir: &Path) {
             continue;
         }
         let m = s.iter().sum::<f64>() / s.len() as f64;
+        dump("stc3", m <= -1.0, &c);
         risks.push(c.escalation.risk);
         pos.push(m <= -1.0);
         means.push(m);
@@ -327,6 +329,33 @@ fn stc3(an: &Analyzer, dir: &Path) {
         auc(&risks, &pos),
         spearman(&r64, &neg_means)
     );
+}
+
+/// With `MEASURE_DUMP=FILE`, append one line per dialogue: set, label, risk, reasons.
+fn dump(set: &str, label: bool, c: &xinsheng::ConversationAnalysis) {
+    let Some(path) = std::env::var_os("MEASURE_DUMP") else {
+        return;
+    };
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .expect("dump file is writable");
+    let reasons: Vec<String> = c
+        .escalation
+        .reasons
+        .iter()
+        .map(|r| format!("{}={:.3}", r.kind, r.weight))
+        .collect();
+    writeln!(
+        f,
+        "{set}\t{}\t{:.4}\t{}",
+        label as u8,
+        c.escalation.risk,
+        reasons.join(",")
+    )
+    .expect("dump file is writable");
 }
 
 fn main() {

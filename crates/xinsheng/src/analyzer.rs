@@ -21,13 +21,13 @@ use crate::types::{ConversationAnalysis, Speaker, Turn, UtteranceAnalysis};
 /// # Examples
 ///
 /// ```
-/// use xinsheng::{Analyzer, Level, Polarity, Speaker};
+/// use xinsheng::{Analyzer, CueCategory, Level, Polarity, Speaker};
 ///
 /// let analyzer = Analyzer::new();
 /// let a = analyzer.analyze("等了三天还没发货，再不处理我就打12315投诉你们！", Speaker::Customer);
 /// assert_eq!(a.polarity, Polarity::Negative);
 /// assert_eq!(a.escalation.level, Level::Critical);
-/// assert!(a.escalation.cues.iter().any(|c| c.text == "12315"));
+/// assert!(a.escalation.cues.iter().any(|c| c.category == CueCategory::Regulator));
 ///
 /// // Negation: not an escalation cue.
 /// let b = analyzer.analyze("我不是要投诉，就是问一下进度", Speaker::Customer);
@@ -102,7 +102,7 @@ impl Analyzer {
     ///
     /// ```
     /// use xinsheng::{Analyzer, Speaker};
-    /// let e = Analyzer::new().explain("不太好", Speaker::Customer);
+    /// let e = Analyzer::new().explain("不太方便", Speaker::Customer);
     /// assert!(e.contributions.iter().any(|c| c.modifiers.iter().any(|m| m.contains("negat"))));
     /// ```
     pub fn explain(&self, text: &str, speaker: Speaker) -> Explanation {
@@ -125,7 +125,7 @@ impl Analyzer {
     /// let c = analyzer.analyze_conversation(&call);
     /// assert!(c.escalation.escalated);
     /// assert!(c.escalation.level >= Level::High);
-    /// assert_eq!(c.agent_qa.prohibited.len(), 1);
+    /// assert!(c.agent_qa.prohibited.iter().any(|p| p.text == "不归我管"));
     /// ```
     pub fn analyze_conversation(&self, turns: &[Turn<'_>]) -> ConversationAnalysis {
         let analyses = turns
@@ -369,7 +369,9 @@ impl AnalyzerBuilder {
             .map
             .keys()
             .map(|k| &**k)
-            .filter(|t| t.chars().count() >= 2 && !t.chars().any(char::is_whitespace))
+            // ASCII terms stay out of the segmenter: `sb` would split `usb`. They are
+            // matched on the segmenter's own ASCII tokens, joined across spaces.
+            .filter(|t| t.chars().count() >= 2 && !t.is_ascii())
             .collect();
         terms.sort_unstable_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
         for t in terms {

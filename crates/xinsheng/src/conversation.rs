@@ -13,6 +13,8 @@ use crate::types::{
 
 /// Customer valence at or below which a turn counts as clearly negative.
 pub const NEGATIVE_TURN: f32 = -0.25;
+/// Customer turns beyond which a call counts as a long back-and-forth.
+pub const LONG_EXCHANGE: usize = 4;
 /// Customer valence at or above which a turn counts as clearly positive.
 pub const POSITIVE_TURN: f32 = 0.2;
 
@@ -167,13 +169,17 @@ pub(crate) fn roll_up(turns: Vec<UtteranceAnalysis>) -> ConversationAnalysis {
     let mut escalated = false;
     let mut first_turn = None;
     let mut repeat_cues = 0usize;
+    let mut cue_mass = 0f32;
+    let mut active_cues = 0usize;
     for (i, t) in turns.iter().enumerate().filter(|(_, t)| is_customer(t)) {
         for c in &t.escalation.cues {
             if c.weight <= 0.0 {
                 continue;
             }
+            cue_mass += c.weight;
             if c.is_active() {
-                if c.category.is_formal() {
+                active_cues += 1;
+                if c.category.is_formal() && c.severity >= 4 {
                     escalated = true;
                 }
                 if matches!(
@@ -223,6 +229,34 @@ pub(crate) fn roll_up(turns: Vec<UtteranceAnalysis>) -> ConversationAnalysis {
                 customer_valence.len()
             ),
             weight: w.min(0.5),
+        });
+    }
+    // Negativity mass: how much negative content the customer produced over the call,
+    // and how many cues; long complaints and many small jabs add up.
+    let mass: f32 = vals.iter().map(|v| (-v).max(0.0)).sum();
+    if mass > 0.0 {
+        reasons.push(Reason {
+            kind: ReasonKind::PersistentNegativity,
+            turn: None,
+            detail: format!("negative mass {mass:.2} over the call"),
+            weight: 0.5 * (1.0 - (-mass / 1.5).exp()),
+        });
+    }
+    if cue_mass > 0.0 {
+        reasons.push(Reason {
+            kind: ReasonKind::Cue,
+            turn: None,
+            detail: format!("{active_cues} active cues over the call"),
+            weight: 0.35 * (1.0 - (-cue_mass / 1.5).exp()),
+        });
+    }
+    let customer_turns = customer_valence.len();
+    if customer_turns > LONG_EXCHANGE {
+        reasons.push(Reason {
+            kind: ReasonKind::LongExchange,
+            turn: None,
+            detail: format!("{customer_turns} customer turns"),
+            weight: (0.02 * (customer_turns - LONG_EXCHANGE) as f32).min(0.2),
         });
     }
     if repeat_cues >= 2 {

@@ -27,7 +27,7 @@ pub enum LexiconKind {
     Negation,
     /// `term role` (`before` / `after`).
     Contrast,
-    /// `term kind` (`rhetorical rhetorical_open irony quote scope_break`).
+    /// `term kind` (`rhetorical rhetorical_open irony quote scope_break polite intent`).
     Markers,
     /// `term category severity`.
     Escalation,
@@ -132,6 +132,8 @@ pub(crate) enum MarkerKind {
     Irony,
     Quote,
     ScopeBreak,
+    Polite,
+    Intent,
 }
 
 /// Everything the lexicons say about one term.
@@ -221,6 +223,7 @@ impl Lexicon {
         if !errors.is_empty() {
             return Err(LexiconError { errors });
         }
+        lex.inherit_cues();
         lex.stats.terms = lex.map.len();
         lex.max_term_chars = lex.map.keys().map(|k| k.chars().count()).max().unwrap_or(0);
         Ok(lex)
@@ -358,9 +361,11 @@ impl Lexicon {
                     "irony" => MarkerKind::Irony,
                     "quote" => MarkerKind::Quote,
                     "scope_break" => MarkerKind::ScopeBreak,
+                    "polite" => MarkerKind::Polite,
+                    "intent" => MarkerKind::Intent,
                     other => {
                         return Err(format!(
-                            "unknown marker kind `{other}` (expected one of: rhetorical, rhetorical_open, irony, quote, scope_break)"
+                            "unknown marker kind `{other}` (expected one of: rhetorical, rhetorical_open, irony, quote, scope_break, polite, intent)"
                         ))
                     }
                 };
@@ -393,6 +398,67 @@ impl Lexicon {
         };
         self.map.insert(term.into(), entry);
         Ok(category)
+    }
+
+    /// A longer term of another lexicon (怎么还没发货, 不给退款) would hide the cue inside it
+    /// (还没, 退款), since matching is longest-first. Such terms inherit the longest cue
+    /// they contain, unless a negator inside the term comes before it (不投诉了).
+    fn inherit_cues(&mut self) {
+        let mut inherited: Vec<(Box<str>, (CueCategory, u8))> = Vec::new();
+        for (term, entry) in &self.map {
+            if entry.escalation.is_some() || entry.neutral {
+                continue;
+            }
+            let chars: Vec<(usize, char)> = term.char_indices().collect();
+            if chars.len() < 3 {
+                continue;
+            }
+            let byte = |i: usize| chars.get(i).map_or(term.len(), |c| c.0);
+            let mut best: Option<(usize, usize, (CueCategory, u8))> = None;
+            for start in 0..chars.len() {
+                for end in (start + 2..=chars.len()).rev() {
+                    if end - start == chars.len() {
+                        continue;
+                    }
+                    if best.is_some_and(|(s, e, _)| e - s >= end - start) {
+                        break;
+                    }
+                    let sub = &term[byte(start)..byte(end)];
+                    if let Some(cue) = self.map.get(sub).and_then(|e| e.escalation) {
+                        best = Some((start, end, cue));
+                        break;
+                    }
+                }
+            }
+            let Some((start, _, cue)) = best else {
+                continue;
+            };
+            // Negators inside the term before the cue.
+            let mut negators = Vec::new();
+            for a in 0..start {
+                for b in a + 1..=start {
+                    let sub = &term[byte(a)..byte(b)];
+                    if self.map.get(sub).is_some_and(|e| e.negation) {
+                        negators.push(sub);
+                    }
+                }
+            }
+            let negated = !negators.is_empty()
+                && match cue.0 {
+                    CueCategory::Refund => negators
+                        .iter()
+                        .any(|n| crate::score::INTENT_NEGATORS.contains(n)),
+                    _ => true,
+                };
+            if !negated {
+                inherited.push((term.clone(), cue));
+            }
+        }
+        for (term, cue) in inherited {
+            if let Some(e) = self.map.get_mut(&term) {
+                e.escalation = Some(cue);
+            }
+        }
     }
 
     pub fn get(&self, term: &str) -> Option<&Entry> {

@@ -19,7 +19,7 @@ use crate::types::{
 };
 
 /// Most adjacent segmenter tokens one lexicon match may join.
-pub const MAX_JOIN: usize = 5;
+pub const MAX_JOIN: usize = 7;
 /// Tokens looked back from a term for negators and degree adverbs.
 pub const SCOPE_WINDOW: usize = 3;
 /// Raw emotion mass below which an utterance reads as neutral.
@@ -28,6 +28,12 @@ pub const NEUTRAL_MASS: f32 = 0.30;
 pub const POLARITY_THRESHOLD: f32 = 0.10;
 /// Risk weight of an active cue per severity 1..5.
 pub const CUE_WEIGHT: [f32; 6] = [0.0, 0.12, 0.25, 0.45, 0.65, 0.85];
+/// Valence of a customer's bare negation that negates no term (没有 / 不是): disagreement.
+pub const DISAGREEMENT: f32 = -0.08;
+/// Valence of each open question in a customer turn (up to three): an unresolved issue.
+pub const OPEN_QUESTION: f32 = -0.04;
+/// Weight factor of every cue but the strongest in an utterance.
+pub const CUE_DAMPING: f32 = 0.35;
 /// Factor applied to a quoted / reported cue.
 pub const QUOTED_FACTOR: f32 = 0.35;
 /// Clause weights around a contrast word: before it, after it, and a 虽然 clause alone.
@@ -144,6 +150,8 @@ fn emo_idx(e: Emotion) -> usize {
 struct Mods {
     negators: Vec<usize>,
     degrees: Vec<(usize, f32)>,
+    /// The speaker's intent (要/会/准备, or the 就 of a condition) stands before the term.
+    intent: bool,
 }
 
 impl Mods {
@@ -160,7 +168,7 @@ impl Mods {
     /// The nearest negator stands left of the nearest degree word: 不太好 (mild).
     fn negated_degree(&self) -> bool {
         match (self.negators.iter().max(), self.degrees.iter().map(|d| d.0).max()) {
-            (Some(&n), Some(d)) => n < d,
+            (Some(&n), Some(d)) => n <= d,
             _ => false,
         }
     }
@@ -171,6 +179,7 @@ fn scan_back<'a>(units: &[Unit<'a>], k: usize) -> (Mods, Vec<&'a str>) {
     let mut mods = Mods {
         negators: Vec::new(),
         degrees: Vec::new(),
+        intent: false,
     };
     let mut neg_texts = Vec::new();
     let clause = units[k].clause;
@@ -187,12 +196,21 @@ fn scan_back<'a>(units: &[Unit<'a>], k: usize) -> (Mods, Vec<&'a str>) {
         }
         seen += 1;
         if let Some(e) = u.entry {
-            if e.marker == Some(MarkerKind::ScopeBreak) {
-                break;
+            match e.marker {
+                Some(MarkerKind::ScopeBreak) => {
+                    mods.intent = true;
+                    break;
+                }
+                Some(MarkerKind::Intent) => mods.intent = true,
+                _ => {}
             }
             if e.negation {
                 mods.negators.push(m);
                 neg_texts.push(u.text);
+                // 不太 / 没那么: a negator with a degree of its own (mild).
+                if let Some(w) = e.degree {
+                    mods.degrees.push((m, w));
+                }
                 continue;
             }
             if let Some(w) = e.degree {
@@ -209,7 +227,7 @@ fn scan_back<'a>(units: &[Unit<'a>], k: usize) -> (Mods, Vec<&'a str>) {
 
 /// Negators that deny the speaker's own intent (不用退款): they neutralize even refund
 /// cues, where a bare 不/没 usually reports the other side's refusal (不给退款, 没退款).
-const INTENT_NEGATORS: &[&str] = &[
+pub(crate) const INTENT_NEGATORS: &[&str] = &[
     "不用", "不需要", "不要", "不想", "不是", "无需", "不必", "并不", "并没有", "没想",
 ];
 
@@ -324,6 +342,36 @@ fn units<'a>(jieba: &Jieba, lex: &'a Lexicon, norm: &'a Normalized) -> Vec<Unit<
             }
             None => {
                 let word = &text[t.byte_start..t.byte_end];
+                if !first_punct {
+                    if let Some((head, tail)) = split_modifier(lex, word) {
+                        let hl = head.chars().count();
+                        let (he, te) = (lex.get(head), lex.get(tail));
+                        out.push(Unit {
+                            ns: t.start,
+                            ne: t.start + hl,
+                            text: head,
+                            entry: he,
+                            brk: Break::None,
+                            is_punct: false,
+                            clause: 0,
+                            sentence: 0,
+                            in_quote: false,
+                        });
+                        out.push(Unit {
+                            ns: t.start + hl,
+                            ne: t.end,
+                            text: tail,
+                            entry: te,
+                            brk: Break::None,
+                            is_punct: false,
+                            clause: 0,
+                            sentence: 0,
+                            in_quote: false,
+                        });
+                        i += 1;
+                        continue;
+                    }
+                }
                 out.push(Unit {
                     ns: t.start,
                     ne: t.end,
@@ -344,6 +392,33 @@ fn units<'a>(jieba: &Jieba, lex: &'a Lexicon, norm: &'a Normalized) -> Vec<Unit<
         }
     }
     out
+}
+
+/// Unit `k` opens a request: more words follow it in its clause, and they are not just a
+/// particle (麻烦您帮我查一下 vs 太麻烦了).
+fn opens_request(units: &[Unit<'_>], k: usize) -> bool {
+    let clause = units[k].clause;
+    units[k + 1..]
+        .iter()
+        .take_while(|u| u.clause == clause && !u.is_punct)
+        .any(|u| !matches!(u.text, "了" | "啦" | "死" | "死了" | "的" | "啊" | "呀" | "吧"))
+}
+
+/// A word the segmenter glued from a modifier and a content term (很快, 太坑, 不准时):
+/// split it into its head (degree adverb or negator) and its tail (content term).
+fn split_modifier<'w>(lex: &Lexicon, word: &'w str) -> Option<(&'w str, &'w str)> {
+    let mut it = word.char_indices().skip(1);
+    for _ in 0..2 {
+        let (b, _) = it.next()?;
+        let (head, tail) = word.split_at(b);
+        let is_mod = lex
+            .get(head)
+            .is_some_and(|e| (e.negation || e.degree.is_some()) && !e.is_content());
+        if is_mod && lex.get(tail).is_some_and(|e| e.is_content() && !e.neutral) {
+            return Some((head, tail));
+        }
+    }
+    None
 }
 
 fn describe(e: &Entry) -> Vec<String> {
@@ -508,11 +583,28 @@ pub(crate) fn analyze(
     let mut cues: Vec<Cue> = Vec::new();
     let mut agent: Vec<AgentMatch> = Vec::new();
     let mut total_emphasis = 0u32;
+    let mut used_negator = vec![false; units.len()];
 
     for k in 0..units.len() {
         let u = &units[k];
         let Some(e) = u.entry else { continue };
-        if e.neutral || u.is_punct {
+        if u.is_punct {
+            continue;
+        }
+        if e.neutral {
+            // A look-alike (系统升级, 没问题) says nothing, but an agent's 您好 still counts.
+            if let (Some((cat, sev)), Speaker::Agent) = (e.agent, speaker) {
+                let (start, end) = norm.original_range(u.ns, u.ne);
+                agent.push(AgentMatch {
+                    kind: cat.kind(),
+                    category: cat,
+                    text: original.slice(start, end),
+                    start,
+                    end,
+                    severity: sev,
+                    negated: false,
+                });
+            }
             continue;
         }
         let s = &sentences[u.sentence];
@@ -559,6 +651,9 @@ pub(crate) fn analyze(
             continue;
         }
         let (mods, neg_texts) = scan_back(&units, k);
+        for &n in &mods.negators {
+            used_negator[n] = true;
+        }
         let odd = mods.neg_count() % 2 == 1;
         let cw = clause_weight(u.clause);
         let emph = (1.0 + 0.1 * s.exclaim.min(4) as f32) * (1.0 + 0.1 * repeats.min(3) as f32);
@@ -570,7 +665,22 @@ pub(crate) fn analyze(
             (Some(_), None) => Some(0.0),
             (None, None) => None,
         };
-        if let Some(base) = base {
+        let polite = e.marker == Some(MarkerKind::Polite)
+            && mods.neg_count() == 0
+            && mods.degrees.is_empty()
+            && opens_request(&units, k);
+        if polite {
+            acc.add(
+                u,
+                &norm,
+                "marker",
+                base.unwrap_or(0.0),
+                0.0,
+                None,
+                vec!["polite request opener: not sentiment".into()],
+            );
+        }
+        if let (Some(base), false) = (base, polite) {
             let mut notes = Vec::new();
             let d = mods.degree();
             let mut v = base;
@@ -647,8 +757,14 @@ pub(crate) fn analyze(
         }
 
         // --- customer escalation cues ---
-        if let (Some((cat, sev)), true) = (e.escalation, customer_side) {
+        if let (Some((cat, lex_sev)), true) = (e.escalation, customer_side) {
             let negated = cue_negated(cat, &neg_texts);
+            // 我要投诉 / 准备去举报: the speaker's own intent makes a threat one level firmer.
+            let sev = if mods.intent && cat.is_formal() && !negated {
+                (lex_sev + 1).min(5)
+            } else {
+                lex_sev
+            };
             let mut weight = CUE_WEIGHT[sev as usize];
             let mut notes = Vec::new();
             if negated {
@@ -675,6 +791,7 @@ pub(crate) fn analyze(
                 let (label, v) = match cat {
                     CueCategory::Urgency => (Emotion::Anxiety, -0.05 * sevf),
                     CueCategory::Churn => (Emotion::Disgust, -0.08 * sevf),
+                    CueCategory::Supervisor => (Emotion::Anger, -0.03 * sevf),
                     CueCategory::Impatience | CueCategory::RepeatContact => {
                         (Emotion::Anger, -0.1 * sevf)
                     }
@@ -724,6 +841,39 @@ pub(crate) fn analyze(
                 if v != 0.0 {
                     acc.add(u, &norm, "agent", v, v, emo, vec![]);
                 }
+            }
+        }
+    }
+
+    // --- a customer's bare negation (没有 / 不是 / 不行) and open questions: in a service
+    // dialogue they signal disagreement and an unresolved issue ---
+    if customer_side {
+        for (k, u) in units.iter().enumerate() {
+            let bare = u.entry.is_some_and(|e| e.negation && !e.is_content() && !e.neutral);
+            if bare && !used_negator[k] {
+                acc.add(
+                    u,
+                    &norm,
+                    "negation",
+                    DISAGREEMENT,
+                    DISAGREEMENT,
+                    None,
+                    vec!["bare negation: disagreement".into()],
+                );
+            }
+        }
+        let open = sentences.iter().filter(|s| s.ends_question).count();
+        if open > 0 {
+            let v = OPEN_QUESTION * open.min(3) as f32;
+            acc.valence += v;
+            if let Some(tr) = acc.trace.as_deref_mut() {
+                tr.contributions.push(Contribution {
+                    text: "?".into(),
+                    source: "punctuation".into(),
+                    valence: v,
+                    modifiers: vec![format!("{open} open question(s): unresolved")],
+                    ..Default::default()
+                });
             }
         }
     }
@@ -781,7 +931,26 @@ pub(crate) fn analyze(
         ((0.6 * valence.abs() + 0.4 * (1.0 - emotions.neutral)) * emphasis).clamp(0.0, 1.0);
 
     let escalation = if customer_side {
-        let keep: f32 = cues.iter().map(|c| 1.0 - c.weight).product();
+        // The strongest cue counts in full, the others at CUE_DAMPING of their weight:
+        // two medium cues make a high risk, but only a critical cue makes a critical one.
+        let strongest = cues
+            .iter()
+            .enumerate()
+            .fold(None::<(usize, f32)>, |b, (i, c)| match b {
+                Some((_, w)) if w >= c.weight => b,
+                _ => Some((i, c.weight)),
+            });
+        let keep: f32 = cues
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if strongest.is_some_and(|(s, _)| s == i) {
+                    1.0 - c.weight
+                } else {
+                    1.0 - CUE_DAMPING * c.weight
+                }
+            })
+            .product();
         let anger = (acc.emo[0] + acc.emo[1]).min(1.0);
         let affect = if valence < 0.0 {
             (0.2 * -valence + 0.1 * anger).min(0.3)

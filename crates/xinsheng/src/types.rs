@@ -514,6 +514,8 @@ label_enum! {
         Worsening => "worsening",
         /// The call ended with the customer negative.
         NegativeEnding => "negative_ending",
+        /// A long back-and-forth: many customer turns.
+        LongExchange => "long_exchange",
     }
 }
 
@@ -537,7 +539,8 @@ pub struct CallEscalation {
     pub risk: f32,
     /// The level `risk` falls in (at least `high` when `escalated`).
     pub level: Level,
-    /// An explicit formal or external threat was made by the customer.
+    /// An explicit formal or external threat was made by the customer: an active cue of
+    /// a formal category (supervisor, complaint, regulator, legal, media) with severity ≥ 4.
     pub escalated: bool,
     /// First turn with an escalation cue of severity ≥ 3 (0-based).
     pub first_turn: Option<usize>,
