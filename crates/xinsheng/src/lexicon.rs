@@ -25,7 +25,7 @@ pub enum LexiconKind {
     Degree,
     /// `term`.
     Negation,
-    /// `term role` (`before` / `after`).
+    /// `term role` (`before` / `after` / `after_initial`).
     Contrast,
     /// `term kind` (`rhetorical rhetorical_open irony quote scope_break polite intent`).
     Markers,
@@ -122,6 +122,8 @@ pub(crate) enum ContrastRole {
     Before,
     /// 但是: its clause weighs more.
     After,
+    /// 就是 / 结果: like `After`, but only when it opens its clause.
+    AfterInitial,
 }
 
 /// Kind of a discourse marker.
@@ -146,6 +148,9 @@ pub(crate) struct Entry {
     pub contrast: Option<ContrastRole>,
     pub marker: Option<MarkerKind>,
     pub escalation: Option<(CueCategory, u8)>,
+    /// The cue is an institution or role noun (律师, 法院, 12315, 媒体): a threat only in a
+    /// threat context (an intent before it, or a threat verb in its sentence).
+    pub mention: bool,
     pub agent: Option<(AgentCategory, u8)>,
     pub neutral: bool,
 }
@@ -345,9 +350,10 @@ impl Lexicon {
                 let role = match cols[1].trim() {
                     "before" => ContrastRole::Before,
                     "after" => ContrastRole::After,
+                    "after_initial" => ContrastRole::AfterInitial,
                     other => {
                         return Err(format!(
-                            "unknown contrast role `{other}` (expected before or after)"
+                            "unknown contrast role `{other}` (expected before, after or after_initial)"
                         ))
                     }
                 };

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::lexicon::{ContrastRole, Entry, Lexicon, MarkerKind};
 use crate::normalize::{normalize, Normalized};
 use crate::types::{
-    AgentCategory, AgentMatch, Cue, CueCategory, Emotion, EmotionScores, Escalation, Level,
+    AgentCategory, AgentKind, AgentMatch, Cue, CueCategory, Emotion, EmotionScores, Escalation, Level,
     Polarity, Speaker, UtteranceAnalysis,
 };
 
@@ -118,6 +118,8 @@ struct SentenceInfo {
     quote_from: Option<usize>,
     /// Sum of negative valence in this sentence.
     negative: f32,
+    /// Sum of positive valence in this sentence.
+    positive: f32,
 }
 
 fn is_punct_char(c: char) -> bool {
@@ -227,6 +229,28 @@ fn scan_back<'a>(units: &[Unit<'a>], k: usize) -> (Mods, Vec<&'a str>) {
 
 /// Negators that deny the speaker's own intent (不用退款): they neutralize even refund
 /// cues, where a bare 不/没 usually reports the other side's refusal (不给退款, 没退款).
+/// Speech verbs: with a subject other than the speaker (他说, 我老婆说, 新闻里说) what
+/// follows in the sentence is reported speech.
+const SPEECH_VERBS: &[&str] = &[
+    "说", "讲", "称", "表示", "声称", "说要", "说是", "扬言", "嚷嚷", "喊着",
+];
+const FIRST_PERSON: &[&str] = &["我", "我们", "咱", "咱们", "本人", "俺", "我就", "我也", "我都"];
+
+/// The speech verb at `k` has a subject in its clause that is not the speaker.
+fn reported_subject(units: &[Unit<'_>], k: usize) -> bool {
+    let clause = units[k].clause;
+    let before: Vec<&Unit<'_>> = units[..k]
+        .iter()
+        .rev()
+        .take_while(|u| u.clause == clause)
+        .filter(|u| !u.is_punct)
+        .collect();
+    if before.is_empty() {
+        return false;
+    }
+    !before.iter().take(3).any(|u| FIRST_PERSON.contains(&u.text))
+}
+
 pub(crate) const INTENT_NEGATORS: &[&str] = &[
     "不用", "不需要", "不要", "不想", "不是", "无需", "不必", "并不", "并没有", "没想",
 ];
@@ -394,6 +418,139 @@ fn units<'a>(jieba: &Jieba, lex: &'a Lexicon, norm: &'a Normalized) -> Vec<Unit<
     out
 }
 
+/// Value of a leading numeral (digits or Chinese numerals; 几/多 count as 3) and the rest.
+fn leading_number(s: &str) -> Option<(u32, &str)> {
+    let mut end = 0;
+    let mut digits: u32 = 0;
+    let mut value: u32 = 0;
+    let mut any = false;
+    for (i, c) in s.char_indices() {
+        let d = match c {
+            '0'..='9' => {
+                digits = digits.saturating_mul(10).saturating_add(c as u32 - '0' as u32);
+                any = true;
+                end = i + c.len_utf8();
+                continue;
+            }
+            '零' | '〇' => 0,
+            '一' => 1,
+            '二' | '两' => 2,
+            '三' | '几' | '多' => 3,
+            '四' => 4,
+            '五' => 5,
+            '六' => 6,
+            '七' => 7,
+            '八' => 8,
+            '九' => 9,
+            '十' => 10,
+            '百' => 100,
+            '千' => 1000,
+            _ => break,
+        };
+        value = value.max(d).max(if d == 10 { value + 10 } else { 0 });
+        any = true;
+        end = i + c.len_utf8();
+    }
+    any.then(|| (value.max(digits), &s[end..]))
+}
+
+const COUNT_UNITS: &[&str] = &["次", "遍", "回", "趟", "次了", "遍了", "个电话", "通电话"];
+const DURATION_UNITS: &[&str] = &[
+    "天", "日", "个月", "月", "周", "个星期", "星期", "个礼拜", "礼拜", "小时", "个小时",
+    "个钟头", "分钟", "年", "个工作日", "工作日",
+];
+const ELAPSED_BEFORE: &[&str] = &["都", "已经", "快", "整整", "足足", "等了", "过了", "拖了", "都已经"];
+const CONTACT_WORDS: &[&str] = &[
+    "打", "问", "联系", "说", "催", "电话", "来电", "反映", "找", "提交", "申请", "投诉", "咨询",
+    "沟通", "交", "重复", "跑", "报修", "上门", "来",
+];
+const AFFIRMATIONS: &[&str] = &["好好", "行行", "是是", "对对", "嗯嗯", "知道知道"];
+
+/// Patterns no lexicon lists: impatient repeated affirmation (好好好好), counted repeat
+/// contact (第三次, 打了五次), elapsed time (都三天了). They add customer cues and
+/// valence, and consume their units.
+fn patterns(
+    units: &[Unit<'_>],
+    norm: &Normalized,
+    original: &mut OriginalText<'_>,
+    acc: &mut Acc<'_>,
+    cues: &mut Vec<Cue>,
+    cue_ctx: &mut Vec<(usize, bool, bool)>,
+    consumed: &mut [bool],
+) {
+    let next_word = |k: usize| units.get(k + 1).filter(|u| !u.is_punct).map(|u| u.text);
+    let prev_word = |k: usize| {
+        k.checked_sub(1)
+            .and_then(|p| units.get(p))
+            .filter(|u| !u.is_punct && u.clause == units[k].clause)
+            .map(|u| u.text)
+    };
+    for k in 0..units.len() {
+        let u = &units[k];
+        if u.is_punct || consumed[k] {
+            continue;
+        }
+        let mut found: Option<(CueCategory, u8, usize, f32, &str)> = None;
+        if AFFIRMATIONS.contains(&u.text) && norm.extra_repeats(u.ns, u.ne) > 0 {
+            found = Some((CueCategory::Impatience, 1, k, -0.3, "repeated affirmation: impatient"));
+        } else {
+            // The numeral may be glued to its unit (三次) or split from it (十几 个电话).
+            let (text, last) = match next_word(k) {
+                Some(n) if leading_number(u.text).is_some_and(|(_, r)| r.is_empty()) => {
+                    (format!("{}{}", u.text, n), k + 1)
+                }
+                _ => (u.text.to_string(), k),
+            };
+            let (ordinal, body) = match text.strip_prefix('第') {
+                Some(b) => (true, b),
+                None => (false, text.strip_prefix('好').unwrap_or(&text)),
+            };
+            if let Some((n, rest)) = leading_number(body) {
+                let clause = u.clause;
+                let contact = units
+                    .iter()
+                    .filter(|x| x.clause == clause && !x.is_punct)
+                    .any(|x| CONTACT_WORDS.iter().any(|w| x.text.contains(w)));
+                if n >= 2 && COUNT_UNITS.contains(&rest) && (ordinal || contact) {
+                    let sev = if n >= 3 { 3 } else { 2 };
+                    found = Some((CueCategory::RepeatContact, sev, last, -0.1 * sev as f32, "counted repeat"));
+                } else if n >= 1
+                    && DURATION_UNITS.contains(&rest)
+                    && !ordinal
+                    && (next_word(last).is_some_and(|w| w.starts_with('了'))
+                        || prev_word(k).is_some_and(|w| ELAPSED_BEFORE.contains(&w)))
+                {
+                    found = Some((CueCategory::Impatience, 2, last, -0.2, "elapsed time"));
+                }
+            }
+        }
+        let Some((cat, sev, last, v, what)) = found else {
+            continue;
+        };
+        for c in consumed.iter_mut().take(last + 1).skip(k) {
+            *c = true;
+        }
+        let (start, end) = norm.original_range(u.ns, units[last].ne);
+        let emo = if cat == CueCategory::Impatience && sev == 1 {
+            (Emotion::Anger, 0.3)
+        } else {
+            (Emotion::Anger, 0.1 * sev as f32)
+        };
+        acc.add(u, norm, "pattern", v, v, Some(emo), vec![what.to_string()]);
+        cue_ctx.push((u.sentence, false, false));
+        cues.push(Cue {
+            category: cat,
+            text: original.slice(start, end),
+            start,
+            end,
+            severity: sev,
+            weight: CUE_WEIGHT[sev as usize],
+            negated: false,
+            quoted: false,
+        });
+    }
+}
+
 /// Unit `k` opens a request: more words follow it in its clause, and they are not just a
 /// particle (麻烦您帮我查一下 vs 太麻烦了).
 fn opens_request(units: &[Unit<'_>], k: usize) -> bool {
@@ -478,9 +635,9 @@ pub(crate) fn analyze(
     let mut in_quote = false;
     let mut irony = false;
     for k in 0..units.len() {
-        let u = &mut units[k];
-        u.clause = clause;
-        u.sentence = sentence;
+        units[k].clause = clause;
+        units[k].sentence = sentence;
+        let u = &units[k];
         if u.is_punct {
             for c in u.text.chars() {
                 match c {
@@ -508,7 +665,8 @@ pub(crate) fn analyze(
                 info.ends_question = true;
             }
         } else {
-            u.in_quote = in_quote;
+            units[k].in_quote = in_quote;
+            let u = &units[k];
             if matches!(u.text, "吗" | "么" | "嘛") {
                 sentences[sentence].ends_question = true;
             }
@@ -522,11 +680,23 @@ pub(crate) fn analyze(
                     _ => {}
                 }
                 if let Some(role) = e.contrast {
-                    clause_roles[clause].get_or_insert(role);
+                    let opens_clause = k == 0 || units[k - 1].is_punct;
+                    match role {
+                        ContrastRole::AfterInitial if opens_clause => {
+                            clause_roles[clause].get_or_insert(ContrastRole::After);
+                        }
+                        ContrastRole::AfterInitial => {}
+                        _ => {
+                            clause_roles[clause].get_or_insert(role);
+                        }
+                    }
                 }
             }
+            if SPEECH_VERBS.contains(&units[k].text) && reported_subject(&units, k) {
+                sentences[sentence].quote_from.get_or_insert(k);
+            }
         }
-        match u.brk {
+        match units[k].brk {
             Break::None => {}
             Break::Clause => {
                 clause += 1;
@@ -584,11 +754,32 @@ pub(crate) fn analyze(
     let mut agent: Vec<AgentMatch> = Vec::new();
     let mut total_emphasis = 0u32;
     let mut used_negator = vec![false; units.len()];
+    // Per cue: (sentence, intent before it, institution mention).
+    let mut cue_ctx: Vec<(usize, bool, bool)> = Vec::new();
+    let agent_encouraged = speaker == Speaker::Agent
+        && units.iter().any(|u| {
+            u.entry
+                .and_then(|e| e.agent)
+                .is_some_and(|(c, _)| c.kind() == AgentKind::Encouraged)
+        });
+    // Units consumed by a pattern (好好好, 第三次, 三天了) before lexicon scoring.
+    let mut consumed = vec![false; units.len()];
+    if customer_side {
+        patterns(
+            &units,
+            &norm,
+            &mut original,
+            &mut acc,
+            &mut cues,
+            &mut cue_ctx,
+            &mut consumed,
+        );
+    }
 
     for k in 0..units.len() {
         let u = &units[k];
         let Some(e) = u.entry else { continue };
-        if u.is_punct {
+        if u.is_punct || consumed[k] {
             continue;
         }
         if e.neutral {
@@ -616,6 +807,24 @@ pub(crate) fn analyze(
         // Markers that carry meaning by themselves.
         if let Some(m) = e.marker {
             let qf = if quoted { 0.5 } else { 1.0 };
+            let confrontational = m == MarkerKind::Rhetorical
+                || (m == MarkerKind::RhetoricalOpen && s.ends_question);
+            if confrontational && customer_side && e.escalation.is_none() {
+                // A confrontational question (凭什么, 难道…吗) is a dissatisfaction cue.
+                let (start, end) = norm.original_range(u.ns, u.ne);
+                let weight = CUE_WEIGHT[2] * if quoted { QUOTED_FACTOR } else { 1.0 };
+                cues.push(Cue {
+                    category: CueCategory::Dissatisfaction,
+                    text: original.slice(start, end),
+                    start,
+                    end,
+                    severity: 2,
+                    weight,
+                    negated: false,
+                    quoted,
+                });
+                cue_ctx.push((u.sentence, false, false));
+            }
             match m {
                 MarkerKind::Rhetorical => acc.add(
                     u,
@@ -707,7 +916,7 @@ pub(crate) fn analyze(
                     notes.push(format!("negated degree by {negs} (×{f})"));
                     v *= f;
                 } else {
-                    let f = if v > 0.0 { -0.75 } else { -0.3 };
+                    let f = if v > 0.0 { -0.75 } else { -0.2 };
                     notes.push(format!("negated by {negs} (×{f})"));
                     if d != 1.0 {
                         notes.push(format!("degree before negation ×{d:.2}"));
@@ -736,6 +945,20 @@ pub(crate) fn analyze(
             }
             v *= f;
             emo = emo.map(|(l, i)| (l, i * f));
+            if v > 0.0 && s.ends_question && !rhetorical && !irony {
+                // 解决了吗 / 满意吗: asked, not asserted.
+                notes.push("questioned, not asserted (×0.25)".into());
+                v *= 0.25;
+                emo = emo.map(|(l, i)| (l, i * 0.25));
+            }
+            if v < 0.0 && speaker == Speaker::Agent {
+                // An agent naming the customer's trouble (换谁都会着急, 丢失的包裹) is not
+                // the agent's own negativity, least of all next to empathy or ownership.
+                let f = if agent_encouraged { 0.0 } else { 0.3 };
+                notes.push(format!("agent describes the customer's trouble (×{f})"));
+                v *= f;
+                emo = emo.filter(|_| f > 0.0).map(|(l, i)| (l, i * f));
+            }
             if v > 0.0 && (rhetorical || irony) {
                 notes.push(if rhetorical {
                     "rhetorical question flips (×-0.6)".into()
@@ -753,6 +976,8 @@ pub(crate) fn analyze(
             acc.add(u, &norm, source, base, v, emo, notes);
             if v < 0.0 {
                 sentences[u.sentence].negative -= v;
+            } else {
+                sentences[u.sentence].positive += v;
             }
         }
 
@@ -775,6 +1000,7 @@ pub(crate) fn analyze(
                 notes.push(format!("quoted ×{QUOTED_FACTOR}"));
             }
             let (start, end) = norm.original_range(u.ns, u.ne);
+            cue_ctx.push((u.sentence, mods.intent, e.mention));
             cues.push(Cue {
                 category: cat,
                 text: original.slice(start, end),
@@ -845,6 +1071,22 @@ pub(crate) fn analyze(
         }
     }
 
+    // --- institution mentions (律师事务所, 12315这个号码) are threats only in context ---
+    for i in 0..cues.len() {
+        let (sent, intent, mention) = cue_ctx[i];
+        if !mention || intent || !cues[i].is_active() {
+            continue;
+        }
+        let threat_nearby = cues.iter().zip(&cue_ctx).any(|(c, x)| {
+            x.0 == sent && !x.2 && c.category.is_formal() && c.is_active()
+        });
+        if !threat_nearby && cues[i].severity > 2 {
+            cues[i].severity = 2;
+            cues[i].weight = CUE_WEIGHT[2];
+        }
+    }
+    cues.sort_by_key(|c| (c.start, c.end));
+
     // --- a customer's bare negation (没有 / 不是 / 不行) and open questions: in a service
     // dialogue they signal disagreement and an unresolved issue ---
     if customer_side {
@@ -878,27 +1120,44 @@ pub(crate) fn analyze(
         }
     }
 
-    // --- sentence punctuation: ？？ and ？！ ---
-    for s in sentences.iter() {
-        if s.question >= 2 || (s.question >= 1 && s.exclaim >= 1) {
-            let (v, emo) = if s.negative > 0.0 {
-                (-0.1, (Emotion::Anger, 0.25))
+    // --- sentence punctuation: ？？, ？！ and ！！ ---
+    for si in 0..sentences.len() {
+        let st = &sentences[si];
+        let loud_question = st.question >= 2 || (st.question >= 1 && st.exclaim >= 1);
+        let loud = st.exclaim >= 2;
+        if !(loud_question || loud) {
+            continue;
+        }
+        let praise = st.positive > 0.0 && st.negative == 0.0;
+        let (v, emo, what) = if praise {
+            if loud_question {
+                (0.0, (Emotion::Surprise, 0.2), "？？ after good news: surprise")
             } else {
-                (0.0, (Emotion::Surprise, 0.2))
-            };
-            acc.valence += v;
-            acc.emo[emo_idx(emo.0)] += emo.1;
-            if let Some(tr) = acc.trace.as_deref_mut() {
-                tr.contributions.push(Contribution {
-                    text: "?".repeat(s.question as usize).chars().take(8).collect(),
-                    source: "punctuation".into(),
-                    valence: v,
-                    emotion: Some(emo.0),
-                    emotion_weight: emo.1,
-                    modifiers: vec!["？？ / ？！ emphasis".into()],
-                    ..Default::default()
-                });
+                continue;
             }
+        } else if customer_side {
+            if loud_question {
+                (-0.15, (Emotion::Anger, 0.25), "？？ / ？！ in a complaint: impatience")
+            } else {
+                (-0.1, (Emotion::Anger, 0.2), "！！ without praise: agitation")
+            }
+        } else if st.negative > 0.0 {
+            (-0.1, (Emotion::Anger, 0.2), "emphatic punctuation")
+        } else {
+            continue;
+        };
+        acc.valence += v;
+        acc.emo[emo_idx(emo.0)] += emo.1;
+        if let Some(tr) = acc.trace.as_deref_mut() {
+            tr.contributions.push(Contribution {
+                text: format!("{}{}", "?".repeat(st.question.min(4) as usize), "!".repeat(st.exclaim.min(4) as usize)),
+                source: "punctuation".into(),
+                valence: v,
+                emotion: Some(emo.0),
+                emotion_weight: emo.1,
+                modifiers: vec![what.into()],
+                ..Default::default()
+            });
         }
     }
 
