@@ -237,9 +237,20 @@ fn gold_conversations() {
         if std::env::var_os("GOLD_VERBOSE").is_some()
             && (c.escalation.escalated != g.escalated || c.trajectory != g.trajectory)
         {
+            let moods: Vec<String> = c
+                .customer_valence
+                .iter()
+                .map(|t| format!("{:+.2}/{:.2}", t.valence, c.turns[t.turn].escalation.risk))
+                .collect();
             println!(
-                "{}: escalated gold {} got {}; trajectory gold {} got {}; risk {:.2}",
-                g.id, g.escalated, c.escalation.escalated, g.trajectory, c.trajectory, c.escalation.risk
+                "{}: escalated gold {} got {}; trajectory gold {} got {}; risk {:.2}; {}",
+                g.id,
+                g.escalated,
+                c.escalation.escalated,
+                g.trajectory,
+                c.trajectory,
+                c.escalation.risk,
+                moods.join(" ")
             );
         }
     }

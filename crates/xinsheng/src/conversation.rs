@@ -13,6 +13,8 @@ use crate::types::{
 
 /// Customer valence at or below which a turn counts as clearly negative.
 pub const NEGATIVE_TURN: f32 = -0.25;
+/// Weight of a turn's escalation risk in the mood the trajectory follows.
+pub const RISK_IN_MOOD: f32 = 0.6;
 /// Customer turns beyond which a call counts as a long back-and-forth.
 pub const LONG_EXCHANGE: usize = 4;
 /// Customer valence at or above which a turn counts as clearly positive.
@@ -26,13 +28,24 @@ fn mean(v: &[f32]) -> f32 {
     }
 }
 
-/// Classify the shape of a valence series.
+/// Classify the shape of a mood series (one value per customer turn).
+///
+/// Middle turns of a service call are often plain information (订单号, 地址) and score
+/// near zero, so the shape is read from where the customer starts, where they end, and
+/// the deepest dip, not from averages.
+///
+/// ```
+/// use xinsheng::{trajectory, Trajectory};
+/// assert_eq!(trajectory(&[-0.6, 0.0, 0.4]), Trajectory::Improving);
+/// assert_eq!(trajectory(&[-0.3, 0.0, -0.9]), Trajectory::Worsening);
+/// assert_eq!(trajectory(&[0.1, -0.6, 0.0, 0.3]), Trajectory::Recovered);
+/// ```
 pub fn trajectory(vals: &[f32]) -> Trajectory {
     let n = vals.len();
     if n < 2 {
         return Trajectory::Stable;
     }
-    // Swings: changes between clearly negative and clearly positive/neutral-good.
+    // Swings: changes between clearly negative and clearly positive turns.
     let mut swings = 0;
     let mut state = 0i8;
     for &v in vals {
@@ -50,10 +63,7 @@ pub fn trajectory(vals: &[f32]) -> Trajectory {
             state = s;
         }
     }
-    let third = n.div_ceil(3);
-    let first = mean(&vals[..third]);
-    let last = mean(&vals[n - third..]);
-    let end = vals[n - 1];
+    let (start, end) = (vals[0], vals[n - 1]);
     let (min_i, min_v) = vals
         .iter()
         .copied()
@@ -61,12 +71,13 @@ pub fn trajectory(vals: &[f32]) -> Trajectory {
         .fold((0, f32::INFINITY), |a, (i, v)| if v < a.1 { (i, v) } else { a });
     if swings >= 3 {
         Trajectory::Volatile
-    } else if last - first >= 0.25 && first < -0.1 {
-        Trajectory::Improving
-    } else if first - last >= 0.25 && last < -0.1 {
+    } else if end <= start - 0.25 && end < -0.2 {
         Trajectory::Worsening
-    } else if min_v <= -0.3 && min_i > 0 && min_i < n - 1 && end >= -0.05 && vals[0] > -0.3 {
+    } else if min_i > 0 && min_i < n - 1 && min_v <= -0.3 && end >= -0.05 && start > min_v + 0.15
+    {
         Trajectory::Recovered
+    } else if start < -0.15 && end >= start + 0.3 {
+        Trajectory::Improving
     } else {
         Trajectory::Stable
     }
@@ -89,7 +100,13 @@ pub(crate) fn roll_up(turns: Vec<UtteranceAnalysis>) -> ConversationAnalysis {
         })
         .collect();
     let vals: Vec<f32> = customer_valence.iter().map(|t| t.valence).collect();
-    let traj = trajectory(&vals);
+    // Mood for the trajectory: valence saturates, so a turn that escalates (a threat after
+    // a complaint) must still read worse: mood = valence − RISK_IN_MOOD × risk.
+    let moods: Vec<f32> = customer_valence
+        .iter()
+        .map(|t| t.valence - RISK_IN_MOOD * turns[t.turn].escalation.risk)
+        .collect();
+    let traj = trajectory(&moods);
 
     let peak = turns
         .iter()
@@ -344,6 +361,8 @@ mod tests {
         assert_eq!(trajectory(&[0.0, 0.1, 0.0]), Trajectory::Stable);
         assert_eq!(trajectory(&[-0.6, -0.3, 0.4]), Trajectory::Improving);
         assert_eq!(trajectory(&[0.1, -0.2, -0.7]), Trajectory::Worsening);
+        // Neutral middle turns do not hide the shape.
+        assert_eq!(trajectory(&[-0.4, 0.0, 0.0, -0.9]), Trajectory::Worsening);
         assert_eq!(trajectory(&[0.0, -0.6, -0.5, 0.2]), Trajectory::Recovered);
         assert_eq!(
             trajectory(&[-0.5, 0.5, -0.5, 0.5, -0.4]),

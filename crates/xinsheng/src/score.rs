@@ -245,11 +245,22 @@ fn reported_subject(units: &[Unit<'_>], k: usize) -> bool {
         .take_while(|u| u.clause == clause)
         .filter(|u| !u.is_punct)
         .collect();
-    if before.is_empty() {
-        return false;
+    // The subject: the nearest word before the verb that is not a function word.
+    match before
+        .iter()
+        .find(|u| !SPEECH_FILLERS.contains(&u.text))
+        .map(|u| u.text)
+    {
+        Some(subject) => !FIRST_PERSON.contains(&subject),
+        None => false,
     }
-    !before.iter().take(3).any(|u| FIRST_PERSON.contains(&u.text))
 }
+
+/// Words that may stand between a speaker and a speech verb (我就说, 他当时还说).
+const SPEECH_FILLERS: &[&str] = &[
+    "得", "就", "也", "都", "还", "又", "一直", "再", "会", "要", "跟", "对", "和", "已经", "早就",
+    "早", "刚", "刚才", "曾", "当时", "之前", "上次", "明明", "气得", "急得", "不是", "没", "也是",
+];
 
 pub(crate) const INTENT_NEGATORS: &[&str] = &[
     "不用", "不需要", "不要", "不想", "不是", "无需", "不必", "并不", "并没有", "没想",
