@@ -15,6 +15,8 @@ use crate::types::{
 pub const NEGATIVE_TURN: f32 = -0.25;
 /// Weight of a turn's escalation risk in the mood the trajectory follows.
 pub const RISK_IN_MOOD: f32 = 0.6;
+/// Bigram similarity at or above which a customer turn repeats an earlier one.
+pub const REPEAT_SIMILARITY: f32 = 0.6;
 /// Customer turns beyond which a call counts as a long back-and-forth.
 pub const LONG_EXCHANGE: usize = 4;
 /// Customer valence at or above which a turn counts as clearly positive.
@@ -80,6 +82,28 @@ pub fn trajectory(vals: &[f32]) -> Trajectory {
         Trajectory::Improving
     } else {
         Trajectory::Stable
+    }
+}
+
+/// Jaccard similarity of two sorted hash sets.
+fn similarity(a: &[u32], b: &[u32]) -> f32 {
+    let (mut i, mut j, mut common) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let union = a.len() + b.len() - common;
+    if union == 0 {
+        0.0
+    } else {
+        common as f32 / union as f32
     }
 }
 
@@ -265,6 +289,28 @@ pub(crate) fn roll_up(turns: Vec<UtteranceAnalysis>) -> ConversationAnalysis {
             turn: None,
             detail: format!("{active_cues} active cues over the call"),
             weight: 0.35 * (1.0 - (-cue_mass / 1.5).exp()),
+        });
+    }
+    // A customer asking the same thing again: the answer did not land.
+    let mut repeated: Vec<usize> = Vec::new();
+    for (j, b) in customer_valence.iter().enumerate() {
+        let tb = &turns[b.turn].sketch;
+        if tb.len() < 3 {
+            continue;
+        }
+        if customer_valence[..j]
+            .iter()
+            .any(|a| similarity(&turns[a.turn].sketch, tb) >= REPEAT_SIMILARITY)
+        {
+            repeated.push(b.turn);
+        }
+    }
+    if let Some(&first) = repeated.first() {
+        reasons.push(Reason {
+            kind: ReasonKind::RepeatContact,
+            turn: Some(first),
+            detail: format!("customer repeated a question {} time(s)", repeated.len()),
+            weight: (0.15 * repeated.len() as f32).min(0.35),
         });
     }
     let customer_turns = customer_valence.len();

@@ -475,6 +475,13 @@ const CONTACT_WORDS: &[&str] = &[
     "打", "问", "联系", "说", "催", "电话", "来电", "反映", "找", "提交", "申请", "投诉", "咨询",
     "沟通", "交", "重复", "跑", "报修", "上门", "来",
 ];
+/// Potential complements of failure: 申请不了, 找不到, 打不开, 登不上.
+const INABILITY: &[&str] = &[
+    "不了", "不到", "不上", "不开", "不通", "不出", "不动", "不进去", "不进", "不下来", "不回来",
+    "不过来", "不着",
+];
+/// Valence of an inability (申请不了) in a customer turn.
+pub const INABILITY_VALENCE: f32 = -0.2;
 const AFFIRMATIONS: &[&str] = &["好好", "行行", "是是", "对对", "嗯嗯", "知道知道"];
 
 /// Patterns no lexicon lists: impatient repeated affirmation (好好好好), counted repeat
@@ -535,6 +542,24 @@ fn patterns(
                 }
             }
         }
+        if found.is_none() && u.entry.is_none() {
+            if let Some(ending) = INABILITY.iter().find(|e| {
+                u.text.ends_with(*e) && u.text.chars().count() > e.chars().count()
+            }) {
+                // 申请不了 / 找不到 / 打不开: the customer cannot get something done.
+                consumed[k] = true;
+                acc.add(
+                    u,
+                    norm,
+                    "pattern",
+                    INABILITY_VALENCE,
+                    INABILITY_VALENCE,
+                    Some((Emotion::Disgust, 0.15)),
+                    vec![format!("inability (…{ending})")],
+                );
+                continue;
+            }
+        }
         let Some((cat, sev, last, v, what)) = found else {
             continue;
         };
@@ -560,6 +585,26 @@ fn patterns(
             quoted: false,
         });
     }
+}
+
+/// Sorted, distinct FNV hashes of the char bigrams of the text's words (no punctuation),
+/// at most 64 of them.
+fn sketch(text: &str) -> Vec<u32> {
+    let chars: Vec<char> = text.chars().filter(|c| !is_punct_char(*c)).take(65).collect();
+    let mut v: Vec<u32> = chars
+        .windows(2)
+        .map(|w| {
+            let mut h: u32 = 0x811c_9dc5;
+            for c in w {
+                h ^= *c as u32;
+                h = h.wrapping_mul(0x0100_0193);
+            }
+            h
+        })
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
 }
 
 /// Unit `k` opens a request: more words follow it in its clause, and they are not just a
@@ -1131,6 +1176,31 @@ pub(crate) fn analyze(
         }
     }
 
+    // --- an utterance of bare ？ or …… : confusion, speechlessness ---
+    if customer_side && units.iter().all(|u| u.is_punct) {
+        let marks = units
+            .iter()
+            .flat_map(|u| u.text.chars())
+            .filter(|c| matches!(c, '?' | '…' | '.' | '。'))
+            .count();
+        if marks > 0 {
+            let v = -0.2;
+            acc.valence += v;
+            acc.emo[emo_idx(Emotion::Disgust)] += 0.25;
+            if let Some(tr) = acc.trace.as_deref_mut() {
+                tr.contributions.push(Contribution {
+                    text: text.chars().take(8).collect(),
+                    source: "punctuation".into(),
+                    valence: v,
+                    emotion: Some(Emotion::Disgust),
+                    emotion_weight: 0.25,
+                    modifiers: vec!["only ？ / …… : confusion or speechlessness".into()],
+                    ..Default::default()
+                });
+            }
+        }
+    }
+
     // --- sentence punctuation: ？？, ？！ and ！！ ---
     for si in 0..sentences.len() {
         let st = &sentences[si];
@@ -1241,7 +1311,9 @@ pub(crate) fn analyze(
         }
     };
 
+    let sketch = sketch(&norm.text);
     UtteranceAnalysis {
+        sketch,
         speaker,
         emotion,
         emotions,

@@ -447,6 +447,10 @@ pub struct UtteranceAnalysis {
     pub escalation: Escalation,
     /// Agent phrases (only for agent turns).
     pub agent: Vec<AgentMatch>,
+    /// Sorted hashes of the normalized text's char bigrams (at most 64): lets the roll-up
+    /// see a customer asking the same thing again. Not serialized.
+    #[serde(skip)]
+    pub(crate) sketch: Vec<u32>,
 }
 
 /// One turn of a conversation handed to [`crate::Analyzer::analyze_conversation`].
