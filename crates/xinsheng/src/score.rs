@@ -196,6 +196,10 @@ fn scan_back<'a>(units: &[Unit<'a>], k: usize) -> (Mods, Vec<&'a str>) {
         if u.is_punct {
             continue;
         }
+        // A particle closes what stands before it (没有了，谢谢 does not negate 谢谢).
+        if SCOPE_PARTICLES.contains(&u.text) {
+            break;
+        }
         seen += 1;
         if let Some(e) = u.entry {
             match e.marker {
@@ -475,6 +479,24 @@ const CONTACT_WORDS: &[&str] = &[
     "打", "问", "联系", "说", "催", "电话", "来电", "反映", "找", "提交", "申请", "投诉", "咨询",
     "沟通", "交", "重复", "跑", "报修", "上门", "来",
 ];
+/// Acknowledgements that accept an answer when they make up a whole clause.
+const ACCEPTANCE: &[&str] = &[
+    "好的", "好", "嗯", "嗯嗯", "恩", "恩恩", "行", "ok", "okay", "好滴", "好嘞", "收到", "明白了",
+    "知道了", "了解", "明白", "可以了", "好了", "好哒", "嗯呢", "好的呢",
+];
+/// Valence of an acknowledgement: mild, below the polarity threshold.
+pub const ACCEPTANCE_VALENCE: f32 = 0.08;
+
+/// Sentence particles that close a negation's scope.
+const SCOPE_PARTICLES: &[&str] = &["了", "啦", "吧", "啊", "呢", "哦", "嘛", "呀", "哈", "喔"];
+
+/// Words that start with 不/没 but do not say no.
+const NOT_NEGATED_WORDS: &[&str] = &[
+    "不管", "不仅", "不但", "不论", "不断", "不同", "不少", "不久", "没收", "不然", "不如",
+    "不过", "不止", "不只", "不禁", "不料", "不妨", "不免", "不时", "不外", "不论是", "不管是",
+    "没事", "没关系", "不客气", "不好意思", "不要紧", "没什么",
+];
+
 /// Potential complements of failure: 申请不了, 找不到, 打不开, 登不上.
 const INABILITY: &[&str] = &[
     "不了", "不到", "不上", "不开", "不通", "不出", "不动", "不进去", "不进", "不下来", "不回来",
@@ -509,6 +531,25 @@ fn patterns(
             continue;
         }
         let mut found: Option<(CueCategory, u8, usize, f32, &str)> = None;
+        let alone_in_clause = units
+            .iter()
+            .enumerate()
+            .filter(|(j, x)| x.clause == u.clause && !x.is_punct && *j != k)
+            .all(|(_, x)| SCOPE_PARTICLES.contains(&x.text));
+        if ACCEPTANCE.contains(&u.text) && alone_in_clause && norm.extra_repeats(u.ns, u.ne) == 0 {
+            // 好的 / 嗯 / 收到 as a whole clause: the customer accepts the answer.
+            consumed[k] = true;
+            acc.add(
+                u,
+                norm,
+                "pattern",
+                ACCEPTANCE_VALENCE,
+                ACCEPTANCE_VALENCE,
+                None,
+                vec!["acknowledgement: accepts the answer".into()],
+            );
+            continue;
+        }
         if AFFIRMATIONS.contains(&u.text) && norm.extra_repeats(u.ns, u.ne) > 0 {
             found = Some((CueCategory::Impatience, 1, k, -0.3, "repeated affirmation: impatient"));
         } else {
@@ -543,8 +584,10 @@ fn patterns(
             }
         }
         if found.is_none() && u.entry.is_none() {
+            // Glued (申请不了) or split after a verb in its clause (申请 / 不了).
+            let after_verb = prev_word(k).is_some();
             if let Some(ending) = INABILITY.iter().find(|e| {
-                u.text.ends_with(*e) && u.text.chars().count() > e.chars().count()
+                u.text.ends_with(*e) && (u.text.chars().count() > e.chars().count() || after_verb)
             }) {
                 // 申请不了 / 找不到 / 打不开: the customer cannot get something done.
                 consumed[k] = true;
@@ -556,6 +599,27 @@ fn patterns(
                     INABILITY_VALENCE,
                     Some((Emotion::Disgust, 0.15)),
                     vec![format!("inability (…{ending})")],
+                );
+                continue;
+            }
+        }
+        if found.is_none() && u.entry.is_none() {
+            // A word the lexicons do not know that starts with a negator (没货, 没法, 不知):
+            // like a bare negation, it says no.
+            let n = u.text.chars().count();
+            if (2..=3).contains(&n)
+                && (u.text.starts_with('没') || u.text.starts_with('不'))
+                && !NOT_NEGATED_WORDS.contains(&u.text)
+            {
+                consumed[k] = true;
+                acc.add(
+                    u,
+                    norm,
+                    "pattern",
+                    DISAGREEMENT,
+                    DISAGREEMENT,
+                    None,
+                    vec!["negated word: says no".into()],
                 );
                 continue;
             }
@@ -1074,6 +1138,8 @@ pub(crate) fn analyze(
                     CueCategory::Urgency => (Emotion::Anxiety, -0.05 * sevf),
                     CueCategory::Churn => (Emotion::Disgust, -0.08 * sevf),
                     CueCategory::Supervisor => (Emotion::Anger, -0.03 * sevf),
+                    // Asking for a refund is business; the anger is in other words.
+                    CueCategory::Refund => (Emotion::Anger, -0.04 * sevf),
                     CueCategory::Impatience | CueCategory::RepeatContact => {
                         (Emotion::Anger, -0.1 * sevf)
                     }
