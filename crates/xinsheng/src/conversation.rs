@@ -13,6 +13,10 @@ use crate::types::{
 
 /// Customer valence at or below which a turn counts as clearly negative.
 pub const NEGATIVE_TURN: f32 = -0.25;
+/// Share of a cue's utterance weight it adds to call risk. An explicit threat still lifts
+/// the call to at least `high` (see `CallEscalation::escalated`); within a level, how
+/// negative the whole call was ranks it.
+pub const CALL_CUE_FACTOR: f32 = 0.6;
 /// Weight of a turn's escalation risk in the mood the trajectory follows.
 pub const RISK_IN_MOOD: f32 = 0.6;
 /// Bigram similarity at or above which a customer turn repeats an earlier one.
@@ -249,7 +253,7 @@ pub(crate) fn roll_up(turns: Vec<UtteranceAnalysis>) -> ConversationAnalysis {
             },
             turn: Some(turn),
             detail: format!("{cat}: {text}"),
-            weight,
+            weight: weight * CALL_CUE_FACTOR,
         });
     }
     let negative: Vec<&TurnValence> = customer_valence
@@ -311,6 +315,20 @@ pub(crate) fn roll_up(turns: Vec<UtteranceAnalysis>) -> ConversationAnalysis {
             turn: Some(first),
             detail: format!("customer repeated a question {} time(s)", repeated.len()),
             weight: (0.15 * repeated.len() as f32).min(0.35),
+        });
+    }
+    let refusing: Vec<usize> = turns
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.speaker == Speaker::Agent && t.refusals > 0)
+        .map(|(i, _)| i)
+        .collect();
+    if let Some(&first) = refusing.first() {
+        reasons.push(Reason {
+            kind: ReasonKind::AgentRefusal,
+            turn: Some(first),
+            detail: format!("agent said no in {} turn(s)", refusing.len()),
+            weight: (0.08 * refusing.len() as f32).min(0.3),
         });
     }
     let customer_turns = customer_valence.len();

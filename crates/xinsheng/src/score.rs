@@ -1226,6 +1226,30 @@ pub(crate) fn analyze(
                 );
             }
         }
+    }
+    // An agent who says no (不支持, 没办法, 无法 …): counted for the roll-up.
+    let mut refusals = 0u8;
+    if speaker == Speaker::Agent && !agent_encouraged {
+        for (k, u) in units.iter().enumerate() {
+            let says_no = u.entry.is_some_and(|e| e.negation && !e.is_content() && !e.neutral)
+                && !used_negator[k];
+            let unknown_no = u.entry.is_none()
+                && (2..=3).contains(&u.text.chars().count())
+                && (u.text.starts_with('不') || u.text.starts_with('没'))
+                && !NOT_NEGATED_WORDS.contains(&u.text);
+            if says_no || unknown_no {
+                refusals = refusals.saturating_add(1);
+            }
+        }
+    }
+    refusals = refusals.saturating_add(
+        agent
+            .iter()
+            .filter(|m| !m.negated && m.category == AgentCategory::Refusal)
+            .count()
+            .min(255) as u8,
+    );
+    if customer_side {
         let open = sentences.iter().filter(|s| s.ends_question).count();
         if open > 0 {
             let v = OPEN_QUESTION * open.min(3) as f32;
@@ -1379,6 +1403,7 @@ pub(crate) fn analyze(
 
     let sketch = sketch(&norm.text);
     UtteranceAnalysis {
+        refusals,
         sketch,
         speaker,
         emotion,

@@ -451,6 +451,9 @@ pub struct UtteranceAnalysis {
     /// see a customer asking the same thing again. Not serialized.
     #[serde(skip)]
     pub(crate) sketch: Vec<u32>,
+    /// How often an agent turn says no (不支持, 没办法). Not serialized.
+    #[serde(skip)]
+    pub(crate) refusals: u8,
 }
 
 /// One turn of a conversation handed to [`crate::Analyzer::analyze_conversation`].
@@ -520,6 +523,8 @@ label_enum! {
         NegativeEnding => "negative_ending",
         /// A long back-and-forth: many customer turns.
         LongExchange => "long_exchange",
+        /// The agent kept saying no (不支持, 没办法, 无法).
+        AgentRefusal => "agent_refusal",
     }
 }
 
