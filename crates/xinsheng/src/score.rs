@@ -233,6 +233,36 @@ fn scan_back<'a>(units: &[Unit<'a>], k: usize) -> (Mods, Vec<&'a str>) {
 
 /// Negators that deny the speaker's own intent (不用退款): they neutralize even refund
 /// cues, where a bare 不/没 usually reports the other side's refusal (不给退款, 没退款).
+/// Where a cue came from, for the passes after matching.
+#[derive(Clone, Copy)]
+struct CueCtx {
+    sentence: usize,
+    unit: usize,
+    /// The speaker's intent stands before it (要/会/准备, 就).
+    intent: bool,
+    /// An institution or role noun (律师, 12315).
+    mention: bool,
+    /// The term has no emotion or sentiment entry: the cue itself adds valence.
+    speaks: bool,
+}
+
+impl CueCtx {
+    /// A cue made by a pattern or marker, which adds its own valence.
+    fn synthetic(sentence: usize, unit: usize) -> Self {
+        CueCtx {
+            sentence,
+            unit,
+            intent: false,
+            mention: false,
+            speaks: false,
+        }
+    }
+}
+
+/// Weight of an institution mention with no threat around it (律师事务所): kept as
+/// evidence, below the `low` level.
+pub const MENTION_WEIGHT: f32 = 0.05;
+
 /// Speech verbs: with a subject other than the speaker (他说, 我老婆说, 新闻里说) what
 /// follows in the sentence is reported speech.
 const SPEECH_VERBS: &[&str] = &[
@@ -515,7 +545,7 @@ fn patterns(
     original: &mut OriginalText<'_>,
     acc: &mut Acc<'_>,
     cues: &mut Vec<Cue>,
-    cue_ctx: &mut Vec<(usize, bool, bool)>,
+    cue_ctx: &mut Vec<CueCtx>,
     consumed: &mut [bool],
 ) {
     let next_word = |k: usize| units.get(k + 1).filter(|u| !u.is_punct).map(|u| u.text);
@@ -637,7 +667,7 @@ fn patterns(
             (Emotion::Anger, 0.1 * sev as f32)
         };
         acc.add(u, norm, "pattern", v, v, Some(emo), vec![what.to_string()]);
-        cue_ctx.push((u.sentence, false, false));
+        cue_ctx.push(CueCtx::synthetic(u.sentence, k));
         cues.push(Cue {
             category: cat,
             text: original.slice(start, end),
@@ -874,8 +904,8 @@ pub(crate) fn analyze(
     let mut agent: Vec<AgentMatch> = Vec::new();
     let mut total_emphasis = 0u32;
     let mut used_negator = vec![false; units.len()];
-    // Per cue: (sentence, intent before it, institution mention).
-    let mut cue_ctx: Vec<(usize, bool, bool)> = Vec::new();
+    // Per cue, in push order.
+    let mut cue_ctx: Vec<CueCtx> = Vec::new();
     let agent_encouraged = speaker == Speaker::Agent
         && units.iter().any(|u| {
             u.entry
@@ -943,7 +973,7 @@ pub(crate) fn analyze(
                     negated: false,
                     quoted,
                 });
-                cue_ctx.push((u.sentence, false, false));
+                cue_ctx.push(CueCtx::synthetic(u.sentence, k));
             }
             match m {
                 MarkerKind::Rhetorical => acc.add(
@@ -1120,7 +1150,13 @@ pub(crate) fn analyze(
                 notes.push(format!("quoted ×{QUOTED_FACTOR}"));
             }
             let (start, end) = norm.original_range(u.ns, u.ne);
-            cue_ctx.push((u.sentence, mods.intent, e.mention));
+            cue_ctx.push(CueCtx {
+                sentence: u.sentence,
+                unit: k,
+                intent: mods.intent,
+                mention: e.mention,
+                speaks: base.is_none(),
+            });
             cues.push(Cue {
                 category: cat,
                 text: original.slice(start, end),
@@ -1131,31 +1167,7 @@ pub(crate) fn analyze(
                 negated,
                 quoted: quoted && !negated,
             });
-            if weight > 0.0 && base.is_none() {
-                // A cue with no emotion entry of its own still says something.
-                let sevf = sev as f32 * weight / CUE_WEIGHT[sev as usize];
-                let (label, v) = match cat {
-                    CueCategory::Urgency => (Emotion::Anxiety, -0.05 * sevf),
-                    CueCategory::Churn => (Emotion::Disgust, -0.08 * sevf),
-                    CueCategory::Supervisor => (Emotion::Anger, -0.03 * sevf),
-                    // Asking for a refund is business; the anger is in other words.
-                    CueCategory::Refund => (Emotion::Anger, -0.04 * sevf),
-                    CueCategory::Impatience | CueCategory::RepeatContact => {
-                        (Emotion::Anger, -0.1 * sevf)
-                    }
-                    _ => (Emotion::Anger, -0.08 * sevf),
-                };
-                acc.add(
-                    u,
-                    &norm,
-                    "escalation",
-                    v,
-                    v,
-                    Some((label, 0.1 * sevf)),
-                    notes,
-                );
-                sentences[u.sentence].negative -= v;
-            }
+            let _ = notes;
         }
 
         // --- agent phrases ---
@@ -1195,17 +1207,36 @@ pub(crate) fn analyze(
 
     // --- institution mentions (律师事务所, 12315这个号码) are threats only in context ---
     for i in 0..cues.len() {
-        let (sent, intent, mention) = cue_ctx[i];
-        if !mention || intent || !cues[i].is_active() {
+        let x = cue_ctx[i];
+        if !x.mention || x.intent || !cues[i].is_active() {
             continue;
         }
-        let threat_nearby = cues.iter().zip(&cue_ctx).any(|(c, x)| {
-            x.0 == sent && !x.2 && c.category.is_formal() && c.is_active()
+        let threat_nearby = cues.iter().zip(&cue_ctx).any(|(c, y)| {
+            y.sentence == x.sentence && !y.mention && c.category.is_formal() && c.is_active()
         });
-        if !threat_nearby && cues[i].severity > 2 {
-            cues[i].severity = 2;
-            cues[i].weight = CUE_WEIGHT[2];
+        if !threat_nearby {
+            cues[i].severity = 1;
+            cues[i].weight = MENTION_WEIGHT;
         }
+    }
+    // --- what cues with no emotion entry of their own say ---
+    for (c, x) in cues.iter().zip(&cue_ctx) {
+        if !x.speaks || c.weight <= MENTION_WEIGHT {
+            continue;
+        }
+        let sevf = c.severity as f32 * c.weight / CUE_WEIGHT[c.severity as usize];
+        let (label, v) = match c.category {
+            CueCategory::Urgency => (Emotion::Anxiety, -0.05 * sevf),
+            CueCategory::Churn => (Emotion::Disgust, -0.08 * sevf),
+            CueCategory::Supervisor => (Emotion::Anger, -0.03 * sevf),
+            // Asking for a refund is business; the anger is in other words.
+            CueCategory::Refund => (Emotion::Anger, -0.04 * sevf),
+            CueCategory::Impatience | CueCategory::RepeatContact => (Emotion::Anger, -0.1 * sevf),
+            _ => (Emotion::Anger, -0.08 * sevf),
+        };
+        let u = &units[x.unit];
+        acc.add(u, &norm, "escalation", v, v, Some((label, 0.1 * sevf)), vec![]);
+        sentences[u.sentence].negative -= v;
     }
     cues.sort_by_key(|c| (c.start, c.end));
 
