@@ -90,6 +90,8 @@ pub fn normalize(text: &str) -> Normalized {
     // Traditional → simplified, char for char.
     let s: String = chars.iter().collect();
     let s = fast2s::convert(&s);
+    // 著 is the traditional aspect particle 着 (等著, 看著) except in a few words (著名).
+    let s = if s.contains('著') { fix_zhe(&s) } else { s };
     // Collapse runs of ≥ 3 identical chars to 2, widening the second char's span.
     let mut out = String::with_capacity(s.len());
     let mut out_spans: Vec<(u32, u32)> = Vec::with_capacity(spans.len());
@@ -115,6 +117,23 @@ pub fn normalize(text: &str) -> Normalized {
         text: out,
         spans: out_spans,
     }
+}
+
+/// Replace 著 by 着 unless it is 著 (zhù) of 著名, 著作, 显著 and the like.
+fn fix_zhe(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if c != '著' {
+            out.push(c);
+            continue;
+        }
+        let next = chars.get(i + 1).copied().unwrap_or(' ');
+        let prev = if i > 0 { chars[i - 1] } else { ' ' };
+        let zhu = "名作称述录书".contains(next) || "显卓土原编专巨名论新遗拙合译昭".contains(prev);
+        out.push(if zhu { '著' } else { '着' });
+    }
+    out
 }
 
 /// Normalize a lexicon term the same way text is normalized.
@@ -156,6 +175,12 @@ mod tests {
         assert_eq!(n.text, "a(株)b");
         assert_eq!(n.original_range(1, 4), (1, 2));
         assert_eq!(n.original_range(4, 5), (2, 3));
+    }
+
+    #[test]
+    fn traditional_zhe_particle() {
+        assert_eq!(normalize("你們等著被告吧").text, "你们等着被告吧");
+        assert_eq!(normalize("著名品牌").text, "著名品牌");
     }
 
     #[test]

@@ -842,7 +842,11 @@ pub(crate) fn analyze(
                     }
                 }
             }
-            if SPEECH_VERBS.contains(&units[k].text) && reported_subject(&units, k) {
+            // 说好的 (as promised) is not speech.
+            let promised = units
+                .get(k + 1)
+                .is_some_and(|n| n.text.starts_with('好'));
+            if SPEECH_VERBS.contains(&units[k].text) && !promised && reported_subject(&units, k) {
                 sentences[sentence].quote_from.get_or_insert(k);
             }
         }
