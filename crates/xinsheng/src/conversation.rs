@@ -17,6 +17,8 @@ pub const NEGATIVE_TURN: f32 = -0.25;
 /// the call to at least `high` (see `CallEscalation::escalated`); within a level, how
 /// negative the whole call was ranks it.
 pub const CALL_CUE_FACTOR: f32 = 0.6;
+/// How far a call's hazard is spread before it becomes risk (see `roll_up`).
+pub const RISK_SPREAD: f32 = 2.0;
 /// Weight of a turn's escalation risk in the mood the trajectory follows.
 pub const RISK_IN_MOOD: f32 = 0.6;
 /// Bigram similarity at or above which a customer turn repeats an earlier one.
@@ -109,10 +111,6 @@ fn similarity(a: &[u32], b: &[u32]) -> f32 {
     } else {
         common as f32 / union as f32
     }
-}
-
-fn noisy_or(reasons: &[Reason]) -> f32 {
-    1.0 - reasons.iter().map(|r| 1.0 - r.weight).product::<f32>()
 }
 
 /// Roll analyzed turns up into a conversation analysis.
@@ -392,7 +390,12 @@ pub(crate) fn roll_up(turns: Vec<UtteranceAnalysis>) -> ConversationAnalysis {
             .unwrap_or(std::cmp::Ordering::Equal)
             .then(a.turn.cmp(&b.turn))
     });
-    let mut risk = noisy_or(&reasons).clamp(0.0, 1.0);
+    // Independent reasons combine like hazards: H = Σ −ln(1 − wᵢ). The call's risk is
+    // 1 − exp(−H / RISK_SPREAD): spreading the hazard keeps levels meaningful when many
+    // small reasons pile up (a rude agent and an upset customer make a `high` call; a
+    // regulator threat on top makes it `critical`).
+    let hazard: f32 = reasons.iter().map(|r| -(1.0 - r.weight.min(0.999)).ln()).sum();
+    let mut risk = (1.0 - (-hazard / RISK_SPREAD).exp()).clamp(0.0, 1.0);
     if escalated {
         // An explicit formal or external threat is never below `high`.
         risk = risk.max(Level::High.min_risk());
