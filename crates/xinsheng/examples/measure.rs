@@ -266,13 +266,13 @@ fn jddc(an: &Analyzer, dir: &Path) {
         }
     }
     println!(
-        "JDDC user turns: n={} (sat3=0: {}) ROC-AUC(-valence) = {:.3}",
+        "JDDC user turns: n={} (sat3=0: {}) ROC-AUC(-valence) = {:.4}",
         turn_scores.len(),
         turn_pos.iter().filter(|&&p| p).count(),
         auc(&turn_scores, &turn_pos)
     );
     println!(
-        "JDDC dialogues: n={} (overall_sat3=0: {}) ROC-AUC(call risk) = {:.3}",
+        "JDDC dialogues: n={} (overall_sat3=0: {}) ROC-AUC(call risk) = {:.4}",
         call_scores.len(),
         call_pos.iter().filter(|&&p| p).count(),
         auc(&call_scores, &call_pos)
@@ -323,7 +323,7 @@ fn stc3(an: &Analyzer, dir: &Path) {
     let r64: Vec<f64> = risks.iter().map(|&r| r as f64).collect();
     let neg_means: Vec<f64> = means.iter().map(|m| -m).collect();
     println!(
-        "STC-3 dialogues: n={} (mean S <= -1: {}) ROC-AUC(call risk) = {:.3}, Spearman(risk, -S) = {:.3}",
+        "STC-3 dialogues: n={} (mean S <= -1: {}) ROC-AUC(call risk) = {:.4}, Spearman(risk, -S) = {:.3}",
         risks.len(),
         pos.iter().filter(|&&p| p).count(),
         auc(&risks, &pos),

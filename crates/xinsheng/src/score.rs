@@ -120,6 +120,8 @@ struct SentenceInfo {
     negative: f32,
     /// Sum of positive valence in this sentence.
     positive: f32,
+    /// The sentence has a question word (怎么, 为什么, 什么, 哪, 谁, 多久).
+    interrogative: bool,
 }
 
 fn is_punct_char(c: char) -> bool {
@@ -517,8 +519,19 @@ const ACCEPTANCE: &[&str] = &[
 /// Valence of an acknowledgement: mild, below the polarity threshold.
 pub const ACCEPTANCE_VALENCE: f32 = 0.08;
 
+/// "Why" words that challenge an answer in a customer turn.
+const WHY: &[&str] = &["为什么", "为啥", "干嘛", "干吗", "咋回事"];
+/// Valence of a customer's why-question.
+pub const CHALLENGE: f32 = -0.08;
+
+/// Question words: with them, a final 呢 makes a question.
+const INTERROGATIVES: &[&str] = &["怎么", "为什么", "为啥", "什么", "哪", "谁", "多久", "几时", "咋"];
+
 /// Sentence particles that close a negation's scope.
 const SCOPE_PARTICLES: &[&str] = &["了", "啦", "吧", "啊", "呢", "哦", "嘛", "呀", "哈", "喔"];
+
+/// Valence of a refusal phrase (没办法, 只能等了) in a customer's mouth.
+pub const HELPLESS: f32 = -0.15;
 
 /// Words that start with 不/没 but do not say no.
 const NOT_NEGATED_WORDS: &[&str] = &[
@@ -818,6 +831,12 @@ pub(crate) fn analyze(
             units[k].in_quote = in_quote;
             let u = &units[k];
             if matches!(u.text, "吗" | "么" | "嘛") {
+                sentences[sentence].ends_question = true;
+            }
+            if INTERROGATIVES.iter().any(|w| u.text.contains(w)) {
+                sentences[sentence].interrogative = true;
+            }
+            if u.text == "呢" && sentences[sentence].interrogative {
                 sentences[sentence].ends_question = true;
             }
             if let Some(e) = u.entry {
@@ -1174,6 +1193,26 @@ pub(crate) fn analyze(
             let _ = notes;
         }
 
+        // A customer saying an agent's refusal (没办法, 不知道, 只能等了): helplessness.
+        if let (Some((cat, _)), true) = (e.agent, customer_side) {
+            if cat.kind() == AgentKind::Prohibited
+                && base.is_none()
+                && e.escalation.is_none()
+                && !odd
+            {
+                acc.add(
+                    u,
+                    &norm,
+                    "agent",
+                    HELPLESS,
+                    HELPLESS,
+                    Some((Emotion::Sadness, 0.1)),
+                    vec!["customer echoes a refusal: helplessness".into()],
+                );
+                sentences[u.sentence].negative -= HELPLESS;
+            }
+        }
+
         // --- agent phrases ---
         if let (Some((cat, sev)), Speaker::Agent) = (e.agent, speaker) {
             let negated = odd;
@@ -1285,6 +1324,20 @@ pub(crate) fn analyze(
             .min(255) as u8,
     );
     if customer_side {
+        // "Why" questions challenge the agent's answer (为什么要手机号码).
+        for u in units.iter() {
+            if !u.is_punct && u.entry.is_none() && WHY.contains(&u.text) {
+                acc.add(
+                    u,
+                    &norm,
+                    "pattern",
+                    CHALLENGE,
+                    CHALLENGE,
+                    None,
+                    vec!["why-question: challenges the answer".into()],
+                );
+            }
+        }
         let open = sentences.iter().filter(|s| s.ends_question).count();
         if open > 0 {
             let v = OPEN_QUESTION * open.min(3) as f32;
