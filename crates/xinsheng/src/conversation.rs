@@ -276,13 +276,21 @@ pub(crate) fn roll_up(turns: Vec<UtteranceAnalysis>) -> ConversationAnalysis {
     }
     // Negativity mass: how much negative content the customer produced over the call,
     // and how many cues; long complaints and many small jabs add up.
-    let mass: f32 = vals.iter().map(|v| (-v).max(0.0)).sum();
+    // Later turns weigh more (the end of a call shapes how it is remembered), and
+    // satisfied turns offset negative ones: mass = Σ (i+1)/n · (−vᵢ), kept ≥ 0.
+    let n = vals.len() as f32;
+    let mass: f32 = vals
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (i as f32 + 1.0) / n * -v)
+        .sum::<f32>()
+        .max(0.0);
     if mass > 0.0 {
         reasons.push(Reason {
             kind: ReasonKind::PersistentNegativity,
             turn: None,
-            detail: format!("negative mass {mass:.2} over the call"),
-            weight: 0.5 * (1.0 - (-mass / 1.5).exp()),
+            detail: format!("recency-weighted negative mass {mass:.2} over the call"),
+            weight: 0.7 * (1.0 - (-mass / 1.0).exp()),
         });
     }
     if cue_mass > 0.0 {
