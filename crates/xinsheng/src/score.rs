@@ -122,6 +122,8 @@ struct SentenceInfo {
     positive: f32,
     /// The sentence has a question word (怎么, 为什么, 什么, 哪, 谁, 多久).
     interrogative: bool,
+    /// Index of the last non-punctuation unit of the sentence.
+    last_word: Option<usize>,
 }
 
 fn is_punct_char(c: char) -> bool {
@@ -519,6 +521,9 @@ const ACCEPTANCE: &[&str] = &[
 /// Valence of an acknowledgement: mild, below the polarity threshold.
 pub const ACCEPTANCE_VALENCE: f32 = 0.08;
 
+/// Valence of a complaint or question ending in 啊/呀 in a customer turn.
+pub const EXASPERATION: f32 = -0.05;
+
 /// "Why" words that challenge an answer in a customer turn.
 const WHY: &[&str] = &["为什么", "为啥", "干嘛", "干吗", "咋回事"];
 /// Valence of a customer's why-question.
@@ -839,6 +844,7 @@ pub(crate) fn analyze(
             if u.text == "呢" && sentences[sentence].interrogative {
                 sentences[sentence].ends_question = true;
             }
+            sentences[sentence].last_word = Some(k);
             if let Some(e) = u.entry {
                 match e.marker {
                     Some(MarkerKind::RhetoricalOpen) => sentences[sentence].rhetorical_open = true,
@@ -1324,6 +1330,24 @@ pub(crate) fn analyze(
             .min(255) as u8,
     );
     if customer_side {
+        // A complaint or question that ends in 啊/呀 (电话没人接啊): exasperation.
+        for st in sentences.iter() {
+            let Some(last) = st.last_word else { continue };
+            let u = &units[last];
+            if matches!(u.text, "啊" | "呀" | "嘛")
+                && (st.negative > 0.0 || st.ends_question || st.interrogative)
+            {
+                acc.add(
+                    u,
+                    &norm,
+                    "pattern",
+                    EXASPERATION,
+                    EXASPERATION,
+                    None,
+                    vec!["final 啊 on a complaint or question: exasperation".into()],
+                );
+            }
+        }
         // "Why" questions challenge the agent's answer (为什么要手机号码).
         for u in units.iter() {
             if !u.is_punct && u.entry.is_none() && WHY.contains(&u.text) {
