@@ -15,17 +15,18 @@ fn analyzer() -> &'static Analyzer {
 const GOLD_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/gold");
 
 /// Recorded figures: (metric, minimum). Measured figures are printed by the tests; the
-/// minimum is the measured figure rounded down to the next 0.01 at the time of recording.
+/// minimum is the measured figure rounded down to 0.01 when recorded (2026-11-23; see the
+/// README's Quality section). Raise them when quality improves.
 const RECORDED: &[(&str, f64)] = &[
-    ("utterance.polarity_accuracy", 0.0),
-    ("utterance.emotion_accuracy", 0.0),
-    ("utterance.level_exact", 0.0),
-    ("utterance.level_within_one", 0.0),
-    ("utterance.escalation_f1", 0.0),
-    ("utterance.negation_trap_accuracy", 0.0),
-    ("conversation.escalated_accuracy", 0.0),
-    ("conversation.risky_auc", 0.0),
-    ("conversation.trajectory_accuracy", 0.0),
+    ("utterance.polarity_accuracy", 0.78),
+    ("utterance.emotion_accuracy", 0.65),
+    ("utterance.level_exact", 0.76),
+    ("utterance.level_within_one", 0.93),
+    ("utterance.escalation_f1", 0.74),
+    ("utterance.negation_trap_accuracy", 0.67),
+    ("conversation.escalated_accuracy", 0.98),
+    ("conversation.risky_auc", 0.97),
+    ("conversation.trajectory_accuracy", 0.59),
 ];
 
 struct GoldUtterance {

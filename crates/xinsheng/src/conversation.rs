@@ -392,10 +392,16 @@ pub(crate) fn roll_up(turns: Vec<UtteranceAnalysis>) -> ConversationAnalysis {
             });
         }
     }
+    // Explicit threats first (the evidence a reviewer checks first), then by weight.
     reasons.sort_by(|a, b| {
-        b.weight
-            .partial_cmp(&a.weight)
-            .unwrap_or(std::cmp::Ordering::Equal)
+        let threat = |r: &Reason| r.kind != ReasonKind::ExplicitThreat;
+        threat(a)
+            .cmp(&threat(b))
+            .then(
+                b.weight
+                    .partial_cmp(&a.weight)
+                    .unwrap_or(std::cmp::Ordering::Equal),
+            )
             .then(a.turn.cmp(&b.turn))
     });
     // Independent reasons combine like hazards: H = Σ −ln(1 − wᵢ). The call's risk is

@@ -56,3 +56,8 @@ pub use types::{
     CueCategory, Emotion, EmotionScores, Escalation, Level, Peak, Polarity, ProhibitedHit,
     Reason, ReasonKind, Speaker, Trajectory, Turn, TurnValence, UtteranceAnalysis,
 };
+
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;

@@ -553,7 +553,7 @@ pub struct CallEscalation {
     pub escalated: bool,
     /// First turn with an escalation cue of severity ≥ 3 (0-based).
     pub first_turn: Option<usize>,
-    /// Reasons, strongest first.
+    /// Reasons: explicit threats first, then the others, each strongest first.
     pub reasons: Vec<Reason>,
 }
 
