@@ -23,7 +23,7 @@ pub const MAX_JOIN: usize = 7;
 /// Tokens looked back from a term for negators and degree adverbs.
 pub const SCOPE_WINDOW: usize = 3;
 /// Raw emotion mass below which an utterance reads as neutral.
-pub const NEUTRAL_MASS: f32 = 0.30;
+pub const NEUTRAL_MASS: f32 = 0.25;
 /// Valence beyond which polarity is positive / negative.
 pub const POLARITY_THRESHOLD: f32 = 0.10;
 /// Risk weight of an active cue per severity 1..5.
