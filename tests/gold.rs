@@ -58,11 +58,19 @@ fn load_utterances() -> Vec<GoldUtterance> {
         let ctx = |what: &str| format!("{path}:{}: bad {what}", i + 1);
         out.push(GoldUtterance {
             line: i + 1,
-            speaker: cols[0].parse().unwrap_or_else(|_| panic!("{}", ctx("speaker"))),
+            speaker: cols[0]
+                .parse()
+                .unwrap_or_else(|_| panic!("{}", ctx("speaker"))),
             text: cols[1].to_string(),
-            emotion: cols[2].parse().unwrap_or_else(|_| panic!("{}", ctx("emotion"))),
-            polarity: cols[3].parse().unwrap_or_else(|_| panic!("{}", ctx("polarity"))),
-            level: cols[4].parse().unwrap_or_else(|_| panic!("{}", ctx("level"))),
+            emotion: cols[2]
+                .parse()
+                .unwrap_or_else(|_| panic!("{}", ctx("emotion"))),
+            polarity: cols[3]
+                .parse()
+                .unwrap_or_else(|_| panic!("{}", ctx("polarity"))),
+            level: cols[4]
+                .parse()
+                .unwrap_or_else(|_| panic!("{}", ctx("level"))),
             tags: cols
                 .get(5)
                 .map(|t| t.split(',').map(|s| s.trim().to_string()).collect())
@@ -103,7 +111,10 @@ fn load_conversations() -> Vec<GoldConversation> {
                     .iter()
                     .map(|t| {
                         (
-                            t["speaker"].as_str().and_then(|s| s.parse().ok()).expect("speaker"),
+                            t["speaker"]
+                                .as_str()
+                                .and_then(|s| s.parse().ok())
+                                .expect("speaker"),
                             t["text"].as_str().expect("text").to_string(),
                         )
                     })
@@ -223,7 +234,11 @@ fn gold_utterances() {
 #[test]
 fn gold_conversations() {
     let gold = load_conversations();
-    assert!(gold.len() >= 60, "gold set has {} conversations", gold.len());
+    assert!(
+        gold.len() >= 60,
+        "gold set has {} conversations",
+        gold.len()
+    );
     let an = analyzer();
     let (mut esc_ok, mut traj_ok) = (0, 0);
     let mut risks = Vec::new();

@@ -2,7 +2,9 @@
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let text = args.next().unwrap_or_else(|| "虽然客服态度不错，但是问题一直没解决".into());
+    let text = args
+        .next()
+        .unwrap_or_else(|| "虽然客服态度不错，但是问题一直没解决".into());
     let speaker = args
         .next()
         .and_then(|s| s.parse().ok())
@@ -10,7 +12,13 @@ fn main() {
     let e = xinsheng::Analyzer::new().explain(&text, speaker);
     println!("normalized: {}", e.normalized);
     for t in &e.tokens {
-        println!("  token {:<8} [{}..{}] {}", t.text, t.start, t.end, t.lexicon.join(" "));
+        println!(
+            "  token {:<8} [{}..{}] {}",
+            t.text,
+            t.start,
+            t.end,
+            t.lexicon.join(" ")
+        );
     }
     for c in &e.contributions {
         println!(

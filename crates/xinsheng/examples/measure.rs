@@ -75,9 +75,21 @@ fn spearman(a: &[f64], b: &[f64]) -> f64 {
 fn macro_f1(gold: &[&str], pred: &[&str], labels: &[&str]) -> (f64, Vec<(String, f64)>) {
     let mut per = Vec::new();
     for &l in labels {
-        let tp = gold.iter().zip(pred).filter(|(g, p)| **g == l && **p == l).count() as f64;
-        let fp = gold.iter().zip(pred).filter(|(g, p)| **g != l && **p == l).count() as f64;
-        let fnn = gold.iter().zip(pred).filter(|(g, p)| **g == l && **p != l).count() as f64;
+        let tp = gold
+            .iter()
+            .zip(pred)
+            .filter(|(g, p)| **g == l && **p == l)
+            .count() as f64;
+        let fp = gold
+            .iter()
+            .zip(pred)
+            .filter(|(g, p)| **g != l && **p == l)
+            .count() as f64;
+        let fnn = gold
+            .iter()
+            .zip(pred)
+            .filter(|(g, p)| **g == l && **p != l)
+            .count() as f64;
         let prec = if tp + fp > 0.0 { tp / (tp + fp) } else { 0.0 };
         let rec = if tp + fnn > 0.0 { tp / (tp + fnn) } else { 0.0 };
         let f1 = if prec + rec > 0.0 {
@@ -162,8 +174,14 @@ fn polarity_csv(an: &Analyzer, dir: &Path, file: &str, label_col: &str, text_col
     // Simple CSV reading: these files quote fields with embedded commas.
     let mut rdr = csv_rows(&text);
     let header = rdr.remove(0);
-    let li = header.iter().position(|h| h == label_col).expect("label column");
-    let ti = header.iter().position(|h| h == text_col).expect("text column");
+    let li = header
+        .iter()
+        .position(|h| h == label_col)
+        .expect("label column");
+    let ti = header
+        .iter()
+        .position(|h| h == text_col)
+        .expect("text column");
     let mut scores = Vec::new();
     let mut pos = Vec::new();
     let mut neg_scores = Vec::new();
@@ -362,9 +380,7 @@ fn main() {
     let dir: PathBuf = std::env::args_os()
         .nth(1)
         .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data")
-        });
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
     if !dir.exists() {
         println!(
             "skipped: data directory {} not present (measurement needs ../shared/data)",
@@ -374,11 +390,20 @@ fn main() {
     }
     let t = std::time::Instant::now();
     let an = Analyzer::new();
-    println!("analyzer built in {:.0} ms", t.elapsed().as_secs_f64() * 1000.0);
+    println!(
+        "analyzer built in {:.0} ms",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
     smp(&an, &dir, "smp2020ewect_usual_eval_labeled.json");
     smp(&an, &dir, "smp2020ewect_virus_eval_labeled.json");
     polarity_csv(&an, &dir, "waimai_10k.csv", "label", "review");
-    polarity_csv(&an, &dir, "bdci2021_bank_reviews_train.csv", "class", "text");
+    polarity_csv(
+        &an,
+        &dir,
+        "bdci2021_bank_reviews_train.csv",
+        "class",
+        "text",
+    );
     jddc(&an, &dir);
     stc3(&an, &dir);
 }

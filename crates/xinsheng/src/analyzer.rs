@@ -402,9 +402,10 @@ fn mark_mentions(jieba: &Jieba, lexicon: &mut Lexicon) {
         let tags = jieba.tag(term, false);
         let head = tags.last().map(|t| t.tag).unwrap_or("");
         let noun_tag = head.starts_with('n') || head == "m";
-        let institution = term.chars().last().is_some_and(|c| {
-            "部局会协院所台报社网委办处厅官者师门庭司组科".contains(c)
-        });
+        let institution = term
+            .chars()
+            .last()
+            .is_some_and(|c| "部局会协院所台报社网委办处厅官者师门庭司组科".contains(c));
         let single_word = tags.len() == 1;
         entry.mention = single_word && (noun_tag || (head.is_empty() && institution));
     }

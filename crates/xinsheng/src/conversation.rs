@@ -6,9 +6,8 @@
 //! trajectory and a negative ending.
 
 use crate::types::{
-    AgentKind, AgentQa, CallEscalation, ConversationAnalysis, CueCategory,
-    Emotion, Level, Peak, ProhibitedHit, Reason, ReasonKind, Speaker, Trajectory, TurnValence,
-    UtteranceAnalysis,
+    AgentKind, AgentQa, CallEscalation, ConversationAnalysis, CueCategory, Emotion, Level, Peak,
+    ProhibitedHit, Reason, ReasonKind, Speaker, Trajectory, TurnValence, UtteranceAnalysis,
 };
 
 /// Customer valence at or below which a turn counts as clearly negative.
@@ -72,17 +71,16 @@ pub fn trajectory(vals: &[f32]) -> Trajectory {
         }
     }
     let (start, end) = (vals[0], vals[n - 1]);
-    let (min_i, min_v) = vals
-        .iter()
-        .copied()
-        .enumerate()
-        .fold((0, f32::INFINITY), |a, (i, v)| if v < a.1 { (i, v) } else { a });
+    let (min_i, min_v) =
+        vals.iter().copied().enumerate().fold(
+            (0, f32::INFINITY),
+            |a, (i, v)| if v < a.1 { (i, v) } else { a },
+        );
     if swings >= 3 {
         Trajectory::Volatile
     } else if end <= start - 0.25 && end < -0.2 {
         Trajectory::Worsening
-    } else if min_i > 0 && min_i < n - 1 && min_v <= -0.3 && end >= -0.05 && start > min_v + 0.15
-    {
+    } else if min_i > 0 && min_i < n - 1 && min_v <= -0.3 && end >= -0.05 && start > min_v + 0.15 {
         Trajectory::Recovered
     } else if start < -0.15 && end >= start + 0.3 {
         Trajectory::Improving
@@ -138,10 +136,13 @@ pub(crate) fn roll_up(turns: Vec<UtteranceAnalysis>) -> ConversationAnalysis {
         .iter()
         .enumerate()
         .filter(|(_, t)| is_customer(t) && t.emotion != Emotion::Neutral)
-        .fold(None::<(usize, &UtteranceAnalysis)>, |best, (i, t)| match best {
-            Some((_, b)) if b.intensity >= t.intensity => best,
-            _ => Some((i, t)),
-        })
+        .fold(
+            None::<(usize, &UtteranceAnalysis)>,
+            |best, (i, t)| match best {
+                Some((_, b)) if b.intensity >= t.intensity => best,
+                _ => Some((i, t)),
+            },
+        )
         .map(|(i, t)| Peak {
             turn: i,
             emotion: t.emotion,
@@ -408,7 +409,10 @@ pub(crate) fn roll_up(turns: Vec<UtteranceAnalysis>) -> ConversationAnalysis {
     // 1 − exp(−H / RISK_SPREAD): spreading the hazard keeps levels meaningful when many
     // small reasons pile up (a rude agent and an upset customer make a `high` call; a
     // regulator threat on top makes it `critical`).
-    let hazard: f32 = reasons.iter().map(|r| -(1.0 - r.weight.min(0.999)).ln()).sum();
+    let hazard: f32 = reasons
+        .iter()
+        .map(|r| -(1.0 - r.weight.min(0.999)).ln())
+        .sum();
     let mut risk = (1.0 - (-hazard / RISK_SPREAD).exp()).clamp(0.0, 1.0);
     if escalated {
         // An explicit formal or external threat is never below `high`.

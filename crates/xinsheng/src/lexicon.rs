@@ -351,11 +351,9 @@ impl Lexicon {
                     "before" => ContrastRole::Before,
                     "after" => ContrastRole::After,
                     "after_initial" => ContrastRole::AfterInitial,
-                    other => {
-                        return Err(format!(
-                            "unknown contrast role `{other}` (expected before, after or after_initial)"
-                        ))
-                    }
+                    other => return Err(format!(
+                        "unknown contrast role `{other}` (expected before, after or after_initial)"
+                    )),
                 };
                 entry.contrast = Some(role);
                 Some(cols[1].trim().to_string())
@@ -488,8 +486,14 @@ pub(crate) const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../../lexicons/sentiment.tsv"),
     ),
     ("degree.tsv", include_str!("../../../lexicons/degree.tsv")),
-    ("negation.tsv", include_str!("../../../lexicons/negation.tsv")),
-    ("contrast.tsv", include_str!("../../../lexicons/contrast.tsv")),
+    (
+        "negation.tsv",
+        include_str!("../../../lexicons/negation.tsv"),
+    ),
+    (
+        "contrast.tsv",
+        include_str!("../../../lexicons/contrast.tsv"),
+    ),
     ("markers.tsv", include_str!("../../../lexicons/markers.tsv")),
     (
         "escalation.tsv",

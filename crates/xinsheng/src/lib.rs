@@ -48,13 +48,13 @@ pub use conversation::{trajectory, NEGATIVE_TURN, POSITIVE_TURN};
 pub use error::{Error, LexiconError, LineError, ParseLabelError};
 pub use lexicon::{LexiconKind, LexiconStats};
 pub use score::{
-    Contribution, ExplainToken, Explanation, CONTRAST_WEIGHTS, CUE_WEIGHT, MAX_JOIN,
-    NEUTRAL_MASS, POLARITY_THRESHOLD, QUOTED_FACTOR, SCOPE_WINDOW,
+    Contribution, ExplainToken, Explanation, CONTRAST_WEIGHTS, CUE_WEIGHT, MAX_JOIN, NEUTRAL_MASS,
+    POLARITY_THRESHOLD, QUOTED_FACTOR, SCOPE_WINDOW,
 };
 pub use types::{
     AgentCategory, AgentKind, AgentMatch, AgentQa, CallEscalation, ConversationAnalysis, Cue,
-    CueCategory, Emotion, EmotionScores, Escalation, Level, Peak, Polarity, ProhibitedHit,
-    Reason, ReasonKind, Speaker, Trajectory, Turn, TurnValence, UtteranceAnalysis,
+    CueCategory, Emotion, EmotionScores, Escalation, Level, Peak, Polarity, ProhibitedHit, Reason,
+    ReasonKind, Speaker, Trajectory, Turn, TurnValence, UtteranceAnalysis,
 };
 
 /// The README's Rust examples, compiled and run as doctests.

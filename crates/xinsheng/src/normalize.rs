@@ -54,7 +54,10 @@ fn push_char(out: &mut Vec<char>, spans: &mut Vec<(u32, u32)>, c: char, i: u32) 
     } else {
         c.to_ascii_lowercase()
     };
-    if matches!(c, '\u{FE0E}' | '\u{FE0F}' | '\u{200B}' | '\u{200C}' | '\u{FEFF}') {
+    if matches!(
+        c,
+        '\u{FE0E}' | '\u{FE0F}' | '\u{200B}' | '\u{200C}' | '\u{FEFF}'
+    ) {
         return;
     }
     out.push(c);

@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 use crate::lexicon::{ContrastRole, Entry, Lexicon, MarkerKind};
 use crate::normalize::{normalize, Normalized};
 use crate::types::{
-    AgentCategory, AgentKind, AgentMatch, Cue, CueCategory, Emotion, EmotionScores, Escalation, Level,
-    Polarity, Speaker, UtteranceAnalysis,
+    AgentCategory, AgentKind, AgentMatch, Cue, CueCategory, Emotion, EmotionScores, Escalation,
+    Level, Polarity, Speaker, UtteranceAnalysis,
 };
 
 /// Most adjacent segmenter tokens one lexicon match may join.
@@ -173,7 +173,10 @@ impl Mods {
     }
     /// The nearest negator stands left of the nearest degree word: 不太好 (mild).
     fn negated_degree(&self) -> bool {
-        match (self.negators.iter().max(), self.degrees.iter().map(|d| d.0).max()) {
+        match (
+            self.negators.iter().max(),
+            self.degrees.iter().map(|d| d.0).max(),
+        ) {
             (Some(&n), Some(d)) => n <= d,
             _ => false,
         }
@@ -272,7 +275,9 @@ pub const MENTION_WEIGHT: f32 = 0.05;
 const SPEECH_VERBS: &[&str] = &[
     "说", "讲", "称", "表示", "声称", "说要", "说是", "扬言", "嚷嚷", "喊着",
 ];
-const FIRST_PERSON: &[&str] = &["我", "我们", "咱", "咱们", "本人", "俺", "我就", "我也", "我都"];
+const FIRST_PERSON: &[&str] = &[
+    "我", "我们", "咱", "咱们", "本人", "俺", "我就", "我也", "我都",
+];
 
 /// The speech verb at `k` has a subject in its clause that is not the speaker.
 fn reported_subject(units: &[Unit<'_>], k: usize) -> bool {
@@ -301,7 +306,16 @@ const SPEECH_FILLERS: &[&str] = &[
 ];
 
 pub(crate) const INTENT_NEGATORS: &[&str] = &[
-    "不用", "不需要", "不要", "不想", "不是", "无需", "不必", "并不", "并没有", "没想",
+    "不用",
+    "不需要",
+    "不要",
+    "不想",
+    "不是",
+    "无需",
+    "不必",
+    "并不",
+    "并没有",
+    "没想",
 ];
 
 fn cue_negated(cat: CueCategory, neg_texts: &[&str]) -> bool {
@@ -476,7 +490,9 @@ fn leading_number(s: &str) -> Option<(u32, &str)> {
     for (i, c) in s.char_indices() {
         let d = match c {
             '0'..='9' => {
-                digits = digits.saturating_mul(10).saturating_add(c as u32 - '0' as u32);
+                digits = digits
+                    .saturating_mul(10)
+                    .saturating_add(c as u32 - '0' as u32);
                 any = true;
                 end = i + c.len_utf8();
                 continue;
@@ -505,18 +521,61 @@ fn leading_number(s: &str) -> Option<(u32, &str)> {
 
 const COUNT_UNITS: &[&str] = &["次", "遍", "回", "趟", "次了", "遍了", "个电话", "通电话"];
 const DURATION_UNITS: &[&str] = &[
-    "天", "日", "个月", "月", "周", "个星期", "星期", "个礼拜", "礼拜", "小时", "个小时",
-    "个钟头", "分钟", "年", "个工作日", "工作日",
+    "天",
+    "日",
+    "个月",
+    "月",
+    "周",
+    "个星期",
+    "星期",
+    "个礼拜",
+    "礼拜",
+    "小时",
+    "个小时",
+    "个钟头",
+    "分钟",
+    "年",
+    "个工作日",
+    "工作日",
 ];
-const ELAPSED_BEFORE: &[&str] = &["都", "已经", "快", "整整", "足足", "等了", "过了", "拖了", "都已经"];
+const ELAPSED_BEFORE: &[&str] = &[
+    "都",
+    "已经",
+    "快",
+    "整整",
+    "足足",
+    "等了",
+    "过了",
+    "拖了",
+    "都已经",
+];
 const CONTACT_WORDS: &[&str] = &[
     "打", "问", "联系", "说", "催", "电话", "来电", "反映", "找", "提交", "申请", "投诉", "咨询",
     "沟通", "交", "重复", "跑", "报修", "上门", "来",
 ];
 /// Acknowledgements that accept an answer when they make up a whole clause.
 const ACCEPTANCE: &[&str] = &[
-    "好的", "好", "嗯", "嗯嗯", "恩", "恩恩", "行", "ok", "okay", "好滴", "好嘞", "收到", "明白了",
-    "知道了", "了解", "明白", "可以了", "好了", "好哒", "嗯呢", "好的呢",
+    "好的",
+    "好",
+    "嗯",
+    "嗯嗯",
+    "恩",
+    "恩恩",
+    "行",
+    "ok",
+    "okay",
+    "好滴",
+    "好嘞",
+    "收到",
+    "明白了",
+    "知道了",
+    "了解",
+    "明白",
+    "可以了",
+    "好了",
+    "好哒",
+    "嗯呢",
+    "好的呢",
 ];
 /// Valence of an acknowledgement: mild, below the polarity threshold.
 pub const ACCEPTANCE_VALENCE: f32 = 0.08;
@@ -530,7 +589,17 @@ const WHY: &[&str] = &["为什么", "为啥", "干嘛", "干吗", "咋回事"];
 pub const CHALLENGE: f32 = -0.08;
 
 /// Question words: with them, a final 呢 makes a question.
-const INTERROGATIVES: &[&str] = &["怎么", "为什么", "为啥", "什么", "哪", "谁", "多久", "几时", "咋"];
+const INTERROGATIVES: &[&str] = &[
+    "怎么",
+    "为什么",
+    "为啥",
+    "什么",
+    "哪",
+    "谁",
+    "多久",
+    "几时",
+    "咋",
+];
 
 /// Sentence particles that close a negation's scope.
 const SCOPE_PARTICLES: &[&str] = &["了", "啦", "吧", "啊", "呢", "哦", "嘛", "呀", "哈", "喔"];
@@ -540,15 +609,51 @@ pub const HELPLESS: f32 = -0.15;
 
 /// Words that start with 不/没 but do not say no.
 const NOT_NEGATED_WORDS: &[&str] = &[
-    "不管", "不仅", "不但", "不论", "不断", "不同", "不少", "不久", "没收", "不然", "不如",
-    "不过", "不止", "不只", "不禁", "不料", "不妨", "不免", "不时", "不外", "不论是", "不管是",
-    "没事", "没关系", "不客气", "不好意思", "不要紧", "没什么",
+    "不管",
+    "不仅",
+    "不但",
+    "不论",
+    "不断",
+    "不同",
+    "不少",
+    "不久",
+    "没收",
+    "不然",
+    "不如",
+    "不过",
+    "不止",
+    "不只",
+    "不禁",
+    "不料",
+    "不妨",
+    "不免",
+    "不时",
+    "不外",
+    "不论是",
+    "不管是",
+    "没事",
+    "没关系",
+    "不客气",
+    "不好意思",
+    "不要紧",
+    "没什么",
 ];
 
 /// Potential complements of failure: 申请不了, 找不到, 打不开, 登不上.
 const INABILITY: &[&str] = &[
-    "不了", "不到", "不上", "不开", "不通", "不出", "不动", "不进去", "不进", "不下来", "不回来",
-    "不过来", "不着",
+    "不了",
+    "不到",
+    "不上",
+    "不开",
+    "不通",
+    "不出",
+    "不动",
+    "不进去",
+    "不进",
+    "不下来",
+    "不回来",
+    "不过来",
+    "不着",
 ];
 /// Valence of an inability (申请不了) in a customer turn.
 pub const INABILITY_VALENCE: f32 = -0.2;
@@ -599,7 +704,13 @@ fn patterns(
             continue;
         }
         if AFFIRMATIONS.contains(&u.text) && norm.extra_repeats(u.ns, u.ne) > 0 {
-            found = Some((CueCategory::Impatience, 1, k, -0.3, "repeated affirmation: impatient"));
+            found = Some((
+                CueCategory::Impatience,
+                1,
+                k,
+                -0.3,
+                "repeated affirmation: impatient",
+            ));
         } else {
             // The numeral may be glued to its unit (三次) or split from it (十几 个电话).
             let (text, last) = match next_word(k) {
@@ -620,7 +731,13 @@ fn patterns(
                     .any(|x| CONTACT_WORDS.iter().any(|w| x.text.contains(w)));
                 if n >= 2 && COUNT_UNITS.contains(&rest) && (ordinal || contact) {
                     let sev = if n >= 3 { 3 } else { 2 };
-                    found = Some((CueCategory::RepeatContact, sev, last, -0.1 * sev as f32, "counted repeat"));
+                    found = Some((
+                        CueCategory::RepeatContact,
+                        sev,
+                        last,
+                        -0.1 * sev as f32,
+                        "counted repeat",
+                    ));
                 } else if n >= 1
                     && DURATION_UNITS.contains(&rest)
                     && !ordinal
@@ -702,7 +819,11 @@ fn patterns(
 /// Sorted, distinct FNV hashes of the char bigrams of the text's words (no punctuation),
 /// at most 64 of them.
 fn sketch(text: &str) -> Vec<u32> {
-    let chars: Vec<char> = text.chars().filter(|c| !is_punct_char(*c)).take(65).collect();
+    let chars: Vec<char> = text
+        .chars()
+        .filter(|c| !is_punct_char(*c))
+        .take(65)
+        .collect();
     let mut v: Vec<u32> = chars
         .windows(2)
         .map(|w| {
@@ -726,7 +847,12 @@ fn opens_request(units: &[Unit<'_>], k: usize) -> bool {
     units[k + 1..]
         .iter()
         .take_while(|u| u.clause == clause && !u.is_punct)
-        .any(|u| !matches!(u.text, "了" | "啦" | "死" | "死了" | "的" | "啊" | "呀" | "吧"))
+        .any(|u| {
+            !matches!(
+                u.text,
+                "了" | "啦" | "死" | "死了" | "的" | "啊" | "呀" | "吧"
+            )
+        })
 }
 
 /// A word the segmenter glued from a modifier and a content term (很快, 太坑, 不准时):
@@ -868,9 +994,7 @@ pub(crate) fn analyze(
                 }
             }
             // 说好的 (as promised) is not speech.
-            let promised = units
-                .get(k + 1)
-                .is_some_and(|n| n.text.starts_with('好'));
+            let promised = units.get(k + 1).is_some_and(|n| n.text.starts_with('好'));
             if SPEECH_VERBS.contains(&units[k].text) && !promised && reported_subject(&units, k) {
                 sentences[sentence].quote_from.get_or_insert(k);
             }
@@ -986,8 +1110,8 @@ pub(crate) fn analyze(
         // Markers that carry meaning by themselves.
         if let Some(m) = e.marker {
             let qf = if quoted { 0.5 } else { 1.0 };
-            let confrontational = m == MarkerKind::Rhetorical
-                || (m == MarkerKind::RhetoricalOpen && s.ends_question);
+            let confrontational =
+                m == MarkerKind::Rhetorical || (m == MarkerKind::RhetoricalOpen && s.ends_question);
             if confrontational && customer_side && e.escalation.is_none() {
                 // A confrontational question (凭什么, 难道…吗) is a dissatisfaction cue.
                 let (start, end) = norm.original_range(u.ns, u.ne);
@@ -1284,7 +1408,15 @@ pub(crate) fn analyze(
             _ => (Emotion::Anger, -0.08 * sevf),
         };
         let u = &units[x.unit];
-        acc.add(u, &norm, "escalation", v, v, Some((label, 0.1 * sevf)), vec![]);
+        acc.add(
+            u,
+            &norm,
+            "escalation",
+            v,
+            v,
+            Some((label, 0.1 * sevf)),
+            vec![],
+        );
         sentences[u.sentence].negative -= v;
     }
     cues.sort_by_key(|c| (c.start, c.end));
@@ -1293,7 +1425,9 @@ pub(crate) fn analyze(
     // dialogue they signal disagreement and an unresolved issue ---
     if customer_side {
         for (k, u) in units.iter().enumerate() {
-            let bare = u.entry.is_some_and(|e| e.negation && !e.is_content() && !e.neutral);
+            let bare = u
+                .entry
+                .is_some_and(|e| e.negation && !e.is_content() && !e.neutral);
             if bare && !used_negator[k] {
                 acc.add(
                     u,
@@ -1311,7 +1445,9 @@ pub(crate) fn analyze(
     let mut refusals = 0u8;
     if speaker == Speaker::Agent && !agent_encouraged {
         for (k, u) in units.iter().enumerate() {
-            let says_no = u.entry.is_some_and(|e| e.negation && !e.is_content() && !e.neutral)
+            let says_no = u
+                .entry
+                .is_some_and(|e| e.negation && !e.is_content() && !e.neutral)
                 && !used_negator[k];
             let unknown_no = u.entry.is_none()
                 && (2..=3).contains(&u.text.chars().count())
@@ -1414,15 +1550,27 @@ pub(crate) fn analyze(
         let praise = st.positive > 0.0 && st.negative == 0.0;
         let (v, emo, what) = if praise {
             if loud_question {
-                (0.0, (Emotion::Surprise, 0.2), "？？ after good news: surprise")
+                (
+                    0.0,
+                    (Emotion::Surprise, 0.2),
+                    "？？ after good news: surprise",
+                )
             } else {
                 continue;
             }
         } else if customer_side {
             if loud_question {
-                (-0.15, (Emotion::Anger, 0.25), "？？ / ？！ in a complaint: impatience")
+                (
+                    -0.15,
+                    (Emotion::Anger, 0.25),
+                    "？？ / ？！ in a complaint: impatience",
+                )
             } else {
-                (-0.1, (Emotion::Anger, 0.2), "！！ without praise: agitation")
+                (
+                    -0.1,
+                    (Emotion::Anger, 0.2),
+                    "！！ without praise: agitation",
+                )
             }
         } else if st.negative > 0.0 {
             (-0.1, (Emotion::Anger, 0.2), "emphatic punctuation")
@@ -1433,7 +1581,11 @@ pub(crate) fn analyze(
         acc.emo[emo_idx(emo.0)] += emo.1;
         if let Some(tr) = acc.trace.as_deref_mut() {
             tr.contributions.push(Contribution {
-                text: format!("{}{}", "?".repeat(st.question.min(4) as usize), "!".repeat(st.exclaim.min(4) as usize)),
+                text: format!(
+                    "{}{}",
+                    "?".repeat(st.question.min(4) as usize),
+                    "!".repeat(st.exclaim.min(4) as usize)
+                ),
                 source: "punctuation".into(),
                 valence: v,
                 emotion: Some(emo.0),

@@ -59,14 +59,23 @@ fn negation_flips_and_scopes() {
 
 #[test]
 fn negated_cues_do_not_escalate() {
-    for t in ["我不是要投诉", "我没有投诉的意思", "放心，我不会去12315的", "不用退款了，换个新的就行"] {
+    for t in [
+        "我不是要投诉",
+        "我没有投诉的意思",
+        "放心，我不会去12315的",
+        "不用退款了，换个新的就行",
+    ] {
         let a = c(t);
         assert!(a.escalation.level <= Level::Low, "{t}: {:?}", a.escalation);
         assert!(a.escalation.cues.iter().all(|c| !c.is_active()), "{t}");
     }
     // A negation inside the condition does not reach the threat (scope break 就).
     let a = c("再不处理我就投诉你们");
-    assert!(active(&a, CueCategory::Complaint), "{:?}", a.escalation.cues);
+    assert!(
+        active(&a, CueCategory::Complaint),
+        "{:?}",
+        a.escalation.cues
+    );
     // 不给退款 is a refund dispute, not a withdrawn demand.
     assert!(active(&c("你们凭什么不给退款"), CueCategory::Refund));
 }
@@ -76,7 +85,10 @@ fn degree_order_matters() {
     let mild = c("不太好").valence;
     let strong = c("太不好了").valence;
     assert!(mild < 0.0 && strong < 0.0, "{mild} {strong}");
-    assert!(strong < mild, "太不好 ({strong}) should be more negative than 不太好 ({mild})");
+    assert!(
+        strong < mild,
+        "太不好 ({strong}) should be more negative than 不太好 ({mild})"
+    );
     let plain = c("好").valence;
     let very = c("非常好").valence;
     assert!(very > plain, "{very} > {plain}");
@@ -92,7 +104,12 @@ fn contrast_clause_after_weighs_more() {
 
 #[test]
 fn rhetorical_questions_are_negative() {
-    for t in ["凭什么让我等这么久", "你这是什么意思", "难道这就是你们的服务吗？", "你们还要我怎样"] {
+    for t in [
+        "凭什么让我等这么久",
+        "你这是什么意思",
+        "难道这就是你们的服务吗？",
+        "你们还要我怎样",
+    ] {
         let a = c(t);
         assert_eq!(a.polarity, Polarity::Negative, "{t}: {}", a.valence);
     }
@@ -104,7 +121,12 @@ fn rhetorical_questions_are_negative() {
 fn emphasis_raises_intensity() {
     let plain = c("太过分了");
     let loud = c("太过分了！！！！");
-    assert!(loud.intensity > plain.intensity, "{} > {}", loud.intensity, plain.intensity);
+    assert!(
+        loud.intensity > plain.intensity,
+        "{} > {}",
+        loud.intensity,
+        plain.intensity
+    );
     assert!(loud.valence <= plain.valence);
     let rep = c("快快快快快点处理");
     assert!(rep.intensity > 0.0);
@@ -133,7 +155,13 @@ fn quotation_weakens_cues() {
 
 #[test]
 fn lookalikes_are_not_escalation() {
-    for t in ["系统升级期间暂停服务", "没问题", "我没有投诉", "请填写紧急联系人", "人工智能客服"] {
+    for t in [
+        "系统升级期间暂停服务",
+        "没问题",
+        "我没有投诉",
+        "请填写紧急联系人",
+        "人工智能客服",
+    ] {
         let a = c(t);
         assert!(a.escalation.level <= Level::Low, "{t}: {:?}", a.escalation);
         assert_ne!(a.polarity, Polarity::Negative, "{t}");
@@ -144,12 +172,20 @@ fn lookalikes_are_not_escalation() {
 fn every_cue_category_is_found() {
     let table: &[(&str, CueCategory, Level)] = &[
         ("怎么还没发货", CueCategory::Impatience, Level::Low),
-        ("这已经是第三次打电话了", CueCategory::RepeatContact, Level::Low),
+        (
+            "这已经是第三次打电话了",
+            CueCategory::RepeatContact,
+            Level::Low,
+        ),
         ("我急用，麻烦尽快", CueCategory::Urgency, Level::Low),
         ("你们这是在敷衍我", CueCategory::Dissatisfaction, Level::Low),
         ("你是不是傻", CueCategory::Abuse, Level::Medium),
         ("我要求全额退款", CueCategory::Refund, Level::Medium),
-        ("以后再也不买你们家的东西了", CueCategory::Churn, Level::Medium),
+        (
+            "以后再也不买你们家的东西了",
+            CueCategory::Churn,
+            Level::Medium,
+        ),
         ("叫你们领导来", CueCategory::Supervisor, Level::High),
         ("我要投诉你们", CueCategory::Complaint, Level::High),
         ("我去12315举报你们", CueCategory::Regulator, Level::Critical),
@@ -159,7 +195,11 @@ fn every_cue_category_is_found() {
     for (text, cat, min) in table {
         let a = c(text);
         assert!(active(&a, *cat), "{text}: {:?}", a.escalation.cues);
-        assert!(a.escalation.level >= *min, "{text}: {:?}", a.escalation.level);
+        assert!(
+            a.escalation.level >= *min,
+            "{text}: {:?}",
+            a.escalation.level
+        );
     }
 }
 
@@ -186,7 +226,10 @@ fn traditional_characters() {
 #[test]
 fn agent_phrases() {
     let a = agent("这个不归我管，你去找快递吧");
-    assert!(a.agent.iter().any(|m| m.kind == AgentKind::Prohibited && m.category == AgentCategory::Shirking));
+    assert!(a
+        .agent
+        .iter()
+        .any(|m| m.kind == AgentKind::Prohibited && m.category == AgentCategory::Shirking));
     assert_eq!(a.escalation.level, Level::None);
     let b = agent("非常抱歉给您带来不便，我马上帮您处理");
     assert!(b.agent.iter().any(|m| m.category == AgentCategory::Apology));
@@ -200,7 +243,15 @@ fn agent_phrases() {
 #[test]
 fn bounds_on_odd_input() {
     let long = "投诉".repeat(200_000);
-    for t in ["", " ", "\0\u{1}\u{7f}", "！！！？？？", "😡", long.as_str(), "a\u{FFFD}b"] {
+    for t in [
+        "",
+        " ",
+        "\0\u{1}\u{7f}",
+        "！！！？？？",
+        "😡",
+        long.as_str(),
+        "a\u{FFFD}b",
+    ] {
         let a = c(t);
         assert!((-1.0..=1.0).contains(&a.valence));
         assert!((0.0..=1.0).contains(&a.intensity));
@@ -236,15 +287,31 @@ fn embedded_lexicons_meet_the_minimum_sizes() {
     assert!(get("emotion") >= 3000, "{:?}", s.per_kind);
     assert!(get("escalation") >= 400, "{:?}", s.per_kind);
     assert!(get("agent") >= 200, "{:?}", s.per_kind);
-    for label in ["anger", "disgust", "anxiety", "sadness", "surprise", "joy", "gratitude"] {
+    for label in [
+        "anger",
+        "disgust",
+        "anxiety",
+        "sadness",
+        "surprise",
+        "joy",
+        "gratitude",
+    ] {
         assert!(
-            s.per_category.get(&format!("emotion/{label}")).copied().unwrap_or(0) >= 100,
+            s.per_category
+                .get(&format!("emotion/{label}"))
+                .copied()
+                .unwrap_or(0)
+                >= 100,
             "{label}"
         );
     }
     for cat in CueCategory::ALL {
         assert!(
-            s.per_category.get(&format!("escalation/{cat}")).copied().unwrap_or(0) >= 10,
+            s.per_category
+                .get(&format!("escalation/{cat}"))
+                .copied()
+                .unwrap_or(0)
+                >= 10,
             "{cat}"
         );
     }
@@ -256,7 +323,10 @@ fn batch_is_order_preserving_and_deterministic() {
         .map(|i| format!("第{i}次催了，怎么还没到？再不发货我就投诉"))
         .collect();
     let seq = an().analyze_batch_sequential(&texts, Speaker::Customer);
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
     let par = pool.install(|| an().analyze_batch(&texts, Speaker::Customer));
     assert_eq!(seq, par);
 }
