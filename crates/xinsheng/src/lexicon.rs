@@ -351,9 +351,11 @@ impl Lexicon {
                     "before" => ContrastRole::Before,
                     "after" => ContrastRole::After,
                     "after_initial" => ContrastRole::AfterInitial,
-                    other => return Err(format!(
+                    other => {
+                        return Err(format!(
                         "unknown contrast role `{other}` (expected before, after or after_initial)"
-                    )),
+                    ))
+                    }
                 };
                 entry.contrast = Some(role);
                 Some(cols[1].trim().to_string())

@@ -1540,8 +1540,7 @@ pub(crate) fn analyze(
     }
 
     // --- sentence punctuation: ？？, ？！ and ！！ ---
-    for si in 0..sentences.len() {
-        let st = &sentences[si];
+    for st in sentences.iter() {
         let loud_question = st.question >= 2 || (st.question >= 1 && st.exclaim >= 1);
         let loud = st.exclaim >= 2;
         if !(loud_question || loud) {
