@@ -282,15 +282,13 @@ const FIRST_PERSON: &[&str] = &[
 /// The speech verb at `k` has a subject in its clause that is not the speaker.
 fn reported_subject(units: &[Unit<'_>], k: usize) -> bool {
     let clause = units[k].clause;
-    let before: Vec<&Unit<'_>> = units[..k]
+    // The subject: the nearest word before the verb that is not a function word.
+    match units[..k]
         .iter()
         .rev()
         .take_while(|u| u.clause == clause)
         .filter(|u| !u.is_punct)
-        .collect();
-    // The subject: the nearest word before the verb that is not a function word.
-    match before
-        .iter()
+        .take(8)
         .find(|u| !SPEECH_FILLERS.contains(&u.text))
         .map(|u| u.text)
     {
@@ -671,6 +669,24 @@ fn patterns(
     cue_ctx: &mut Vec<CueCtx>,
     consumed: &mut [bool],
 ) {
+    // Per clause, computed once: words other than particles, and whether a contact verb
+    // (打, 问, 联系 …) is among them.
+    #[derive(Clone, Copy, Default)]
+    struct ClauseInfo {
+        words: usize,
+        contact: bool,
+    }
+    let clauses = units.last().map_or(0, |u| u.clause + 1);
+    let mut clause_info = vec![ClauseInfo::default(); clauses];
+    for x in units.iter().filter(|x| !x.is_punct) {
+        let ci = &mut clause_info[x.clause];
+        if !SCOPE_PARTICLES.contains(&x.text) {
+            ci.words += 1;
+        }
+        if !ci.contact && CONTACT_WORDS.iter().any(|w| x.text.contains(w)) {
+            ci.contact = true;
+        }
+    }
     let next_word = |k: usize| units.get(k + 1).filter(|u| !u.is_punct).map(|u| u.text);
     let prev_word = |k: usize| {
         k.checked_sub(1)
@@ -684,11 +700,8 @@ fn patterns(
             continue;
         }
         let mut found: Option<(CueCategory, u8, usize, f32, &str)> = None;
-        let alone_in_clause = units
-            .iter()
-            .enumerate()
-            .filter(|(j, x)| x.clause == u.clause && !x.is_punct && *j != k)
-            .all(|(_, x)| SCOPE_PARTICLES.contains(&x.text));
+        // Only this word and particles in its clause.
+        let alone_in_clause = clause_info[u.clause].words == 1;
         if ACCEPTANCE.contains(&u.text) && alone_in_clause && norm.extra_repeats(u.ns, u.ne) == 0 {
             // 好的 / 嗯 / 收到 as a whole clause: the customer accepts the answer.
             consumed[k] = true;
@@ -724,11 +737,7 @@ fn patterns(
                 None => (false, text.strip_prefix('好').unwrap_or(&text)),
             };
             if let Some((n, rest)) = leading_number(body) {
-                let clause = u.clause;
-                let contact = units
-                    .iter()
-                    .filter(|x| x.clause == clause && !x.is_punct)
-                    .any(|x| CONTACT_WORDS.iter().any(|w| x.text.contains(w)));
+                let contact = clause_info[u.clause].contact;
                 if n >= 2 && COUNT_UNITS.contains(&rest) && (ordinal || contact) {
                     let sev = if n >= 3 { 3 } else { 2 };
                     found = Some((
@@ -1379,15 +1388,18 @@ pub(crate) fn analyze(
     }
 
     // --- institution mentions (律师事务所, 12315这个号码) are threats only in context ---
+    let mut threat_in_sentence = vec![false; sentences.len()];
+    for (c, y) in cues.iter().zip(&cue_ctx) {
+        if !y.mention && c.category.is_formal() && c.is_active() {
+            threat_in_sentence[y.sentence] = true;
+        }
+    }
     for i in 0..cues.len() {
         let x = cue_ctx[i];
         if !x.mention || x.intent || !cues[i].is_active() {
             continue;
         }
-        let threat_nearby = cues.iter().zip(&cue_ctx).any(|(c, y)| {
-            y.sentence == x.sentence && !y.mention && c.category.is_formal() && c.is_active()
-        });
-        if !threat_nearby {
+        if !threat_in_sentence[x.sentence] {
             cues[i].severity = 1;
             cues[i].weight = MENTION_WEIGHT;
         }
