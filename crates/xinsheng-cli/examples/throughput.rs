@@ -1,0 +1,642 @@
+//! End-to-end throughput of `xinsheng score`, against bare jieba segmentation.
+//!
+//! ```text
+//! cargo run --release -p xinsheng-cli --example throughput [-- --size-mb N] [--rss-size-mb M]
+//!     [--runs R] [--fixtures] [--data DIR] [--keep] [--no-build]
+//! ```
+//!
+//! 1. Builds a JSONL corpus of about N MB (default 20) in a temporary directory: calls
+//!    with varied call ids and turn counts, drawn from the customer-service dialogues of
+//!    `../shared/data` when present (read only: nothing of it is written into the
+//!    repository), else from the project's own fixtures `benches/fixtures/utterances.txt`.
+//! 2. Runs the release binary, `target/release/xinsheng score -jT IN -o OUT`, with one and
+//!    with two threads (R runs each, median), timing it and polling `/proc/<pid>/status`
+//!    (VmHWM) for its peak resident memory — Linux only; elsewhere RSS is reported as n/a.
+//!    The binary is brought up to date first with `cargo build --release -p xinsheng-cli`
+//!    (`--no-build` skips that).
+//! 3. In-process, on the same utterances, single thread: `Analyzer::new()` time, bare
+//!    `jieba_rs::Jieba::cut(text, true)` (default dictionary, HMM on) on text normalized
+//!    beforehand with `xinsheng::normalize::normalize`, and `Analyzer::analyze`.
+//! 4. Runs the CLI again on a corpus of M MB (default 5 × N; 0 skips it) to show that peak
+//!    RSS does not grow with the input size.
+//!
+//! It prints a table and the ratios the performance targets are stated in.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use jieba_rs::Jieba;
+use serde_json::{json, Value};
+use xinsheng::normalize::normalize;
+use xinsheng::{Analyzer, Speaker};
+
+const FIXTURE: &str = include_str!("../../../benches/fixtures/utterances.txt");
+
+struct Opts {
+    size_mb: f64,
+    rss_size_mb: Option<f64>,
+    runs: usize,
+    fixtures: bool,
+    data: Option<PathBuf>,
+    keep: bool,
+    build: bool,
+}
+
+fn usage() -> ! {
+    eprintln!(
+        "usage: cargo run --release -p xinsheng-cli --example throughput -- \
+         [--size-mb N] [--rss-size-mb M] [--runs R] [--fixtures] [--data DIR] [--keep] [--no-build]"
+    );
+    std::process::exit(2)
+}
+
+fn parse_args() -> Opts {
+    let mut o = Opts {
+        size_mb: 20.0,
+        rss_size_mb: None,
+        runs: 3,
+        fixtures: false,
+        data: None,
+        keep: false,
+        build: true,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        let mut value = || args.next().unwrap_or_else(|| usage());
+        match a.as_str() {
+            "--size-mb" => o.size_mb = value().parse().unwrap_or_else(|_| usage()),
+            "--rss-size-mb" => o.rss_size_mb = Some(value().parse().unwrap_or_else(|_| usage())),
+            "--runs" => o.runs = value().parse().unwrap_or_else(|_| usage()),
+            "--data" => o.data = Some(PathBuf::from(value())),
+            "--fixtures" => o.fixtures = true,
+            "--keep" => o.keep = true,
+            "--no-build" => o.build = false,
+            "-h" | "--help" => usage(),
+            _ => usage(),
+        }
+    }
+    if o.size_mb <= 0.0 || o.runs == 0 {
+        usage()
+    }
+    o
+}
+
+/// SplitMix64: a small deterministic generator, so every run builds the same corpus.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// A source call: its turns as (speaker, text).
+type Call = Vec<(Speaker, String)>;
+
+/// Calls of the shared data sets (JDDC and STC-3 customer-service chats), if present.
+fn shared_calls(dir: &Path) -> Vec<Call> {
+    let mut calls = Vec::new();
+    let mut push = |turns: Call| {
+        if turns.len() >= 2 {
+            calls.push(turns);
+        }
+    };
+    // JDDC: {"turns": [{"user": text, "system": text or ""}]}.
+    if let Ok(text) =
+        std::fs::read_to_string(dir.join("satisfaction/jddc_uss_valid.dialogues.jsonl"))
+    {
+        for line in text.lines() {
+            let Ok(v) = serde_json::from_str::<Value>(line) else {
+                continue;
+            };
+            let mut turns = Vec::new();
+            for t in v["turns"].as_array().into_iter().flatten() {
+                for (key, speaker) in [("user", Speaker::Customer), ("system", Speaker::Agent)] {
+                    if let Some(s) = t[key].as_str().filter(|s| !s.trim().is_empty()) {
+                        turns.push((speaker, s.to_string()));
+                    }
+                }
+            }
+            push(turns);
+        }
+    }
+    // STC-3: {"turns": [{"sender": "customer"|"helpdesk", "utterances": [text]}]}.
+    if let Ok(text) = std::fs::read_to_string(dir.join("satisfaction/stc3_dch_part1.jsonl")) {
+        for line in text.lines() {
+            let Ok(v) = serde_json::from_str::<Value>(line) else {
+                continue;
+            };
+            let mut turns = Vec::new();
+            for t in v["turns"].as_array().into_iter().flatten() {
+                let speaker = match t["sender"].as_str() {
+                    Some("helpdesk") => Speaker::Agent,
+                    _ => Speaker::Customer,
+                };
+                for u in t["utterances"].as_array().into_iter().flatten() {
+                    if let Some(s) = u.as_str().filter(|s| !s.trim().is_empty()) {
+                        turns.push((speaker, s.to_string()));
+                    }
+                }
+            }
+            push(turns);
+        }
+    }
+    calls
+}
+
+/// Calls made of fixture lines: 6 to 16 turns, customer and agent alternating mostly.
+fn fixture_calls(rng: &mut Rng) -> Vec<Call> {
+    let lines: Vec<(Speaker, &str)> = FIXTURE
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(tag, text)| {
+            (
+                if tag == "A" {
+                    Speaker::Agent
+                } else {
+                    Speaker::Customer
+                },
+                text,
+            )
+        })
+        .collect();
+    let customer: Vec<&str> = lines
+        .iter()
+        .filter(|l| l.0 == Speaker::Customer)
+        .map(|l| l.1)
+        .collect();
+    let agent: Vec<&str> = lines
+        .iter()
+        .filter(|l| l.0 == Speaker::Agent)
+        .map(|l| l.1)
+        .collect();
+    (0..500)
+        .map(|_| {
+            let n = 6 + rng.below(11);
+            let mut speaker = Speaker::Customer;
+            (0..n)
+                .map(|_| {
+                    let pool = if speaker == Speaker::Agent {
+                        &agent
+                    } else {
+                        &customer
+                    };
+                    let turn = (speaker, pool[rng.below(pool.len())].to_string());
+                    // Mostly alternating, sometimes two turns in a row by one side.
+                    if rng.below(4) != 0 {
+                        speaker = if speaker == Speaker::Agent {
+                            Speaker::Customer
+                        } else {
+                            Speaker::Agent
+                        };
+                    }
+                    turn
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Write about `bytes` of JSONL calls to `path`; return the utterances written, in order.
+fn write_corpus(
+    path: &Path,
+    calls: &[Call],
+    bytes: u64,
+    rng: &mut Rng,
+) -> std::io::Result<Vec<(Speaker, String)>> {
+    let mut out = BufWriter::new(File::create(path)?);
+    let mut written = 0u64;
+    let mut utterances = Vec::new();
+    let channels = ["phone", "app", "web", "wechat"];
+    let mut call_no = 0u64;
+    while written < bytes {
+        let call = &calls[rng.below(calls.len())];
+        call_no += 1;
+        let call_id = format!("T{:02}-{call_no:07}", rng.below(100));
+        let channel = channels[rng.below(channels.len())];
+        let mut second = rng.below(86_400);
+        for (i, (speaker, text)) in call.iter().enumerate() {
+            second += 5 + rng.below(90);
+            let rec = json!({
+                "call_id": call_id,
+                "turn": i + 1,
+                "speaker": if *speaker == Speaker::Agent { "客服" } else { "客户" },
+                "text": text,
+                "ts": format!("2024-06-{:02} {:02}:{:02}:{:02}", 1 + (call_no % 28), (second / 3600) % 24, (second / 60) % 60, second % 60),
+                "channel": channel,
+            });
+            let line = serde_json::to_string(&rec).expect("a JSON value serializes");
+            out.write_all(line.as_bytes())?;
+            out.write_all(b"\n")?;
+            written += line.len() as u64 + 1;
+            utterances.push((*speaker, text.clone()));
+        }
+    }
+    out.flush()?;
+    Ok(utterances)
+}
+
+/// Peak resident set (VmHWM, KiB) of a running process; None off Linux or once it exited.
+fn vm_hwm_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// CPU seconds (user + system) a running process has used so far; None off Linux or once
+/// it exited. Ticks are taken as 1/100 s (USER_HZ on Linux).
+fn cpu_secs(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
+    Some(ticks as f64 / 100.0)
+}
+
+struct CliRun {
+    wall: Duration,
+    peak_kib: Option<u64>,
+    cpu: Option<f64>,
+}
+
+/// Run `xinsheng score -jT IN -o OUT`, polling its peak RSS until it exits.
+fn run_cli(bin: &Path, threads: usize, input: &Path, output: &Path, expect_lines: usize) -> CliRun {
+    let t0 = Instant::now();
+    let mut child = Command::new(bin)
+        .arg("score")
+        .arg(format!("-j{threads}"))
+        .arg(input)
+        .arg("-o")
+        .arg(output)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", bin.display()));
+    let pid = child.id();
+    let mut peak: Option<u64> = None;
+    let mut cpu: Option<f64> = None;
+    let status = loop {
+        if let Some(k) = vm_hwm_kib(pid) {
+            peak = Some(peak.map_or(k, |p| p.max(k)));
+        }
+        if let Some(c) = cpu_secs(pid) {
+            cpu = Some(c);
+        }
+        match child.try_wait().expect("waiting for the CLI") {
+            Some(status) => break status,
+            None => std::thread::sleep(Duration::from_millis(2)),
+        }
+    };
+    let wall = t0.elapsed();
+    let mut stderr = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        use std::io::Read;
+        let _ = e.read_to_string(&mut stderr);
+    }
+    assert!(
+        status.success(),
+        "xinsheng score -j{threads} failed ({status}):\n{stderr}"
+    );
+    let lines = std::fs::read(output)
+        .map(|b| bytecount_lines(&b))
+        .unwrap_or(0);
+    assert_eq!(
+        lines, expect_lines,
+        "xinsheng score -j{threads} wrote {lines} lines for {expect_lines} records"
+    );
+    CliRun {
+        wall,
+        peak_kib: peak,
+        cpu,
+    }
+}
+
+fn bytecount_lines(b: &[u8]) -> usize {
+    b.iter().filter(|&&c| c == b'\n').count()
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+/// Median seconds of `runs` runs of `f`.
+fn time_median(runs: usize, mut f: impl FnMut()) -> f64 {
+    median(
+        (0..runs)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed().as_secs_f64()
+            })
+            .collect(),
+    )
+}
+
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, m)| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn command_line(cmd: &str, args: &[&str]) -> String {
+    Command::new(cmd)
+        .args(args)
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn mib(kib: Option<u64>) -> String {
+    kib.map_or("n/a (Linux only)".into(), |k| {
+        format!("{:.1} MiB", k as f64 / 1024.0)
+    })
+}
+
+fn verdict(ok: bool) -> &'static str {
+    if ok {
+        "met"
+    } else {
+        "NOT met"
+    }
+}
+
+fn main() {
+    let o = parse_args();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root = root.canonicalize().unwrap_or(root);
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    let bin = target.join("release").join(if cfg!(windows) {
+        "xinsheng.exe"
+    } else {
+        "xinsheng"
+    });
+    if o.build {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        eprintln!(
+            "building the release binary: {cargo} build --release -p xinsheng-cli --bin xinsheng"
+        );
+        let ok = Command::new(&cargo)
+            .args([
+                "build",
+                "--release",
+                "-p",
+                "xinsheng-cli",
+                "--bin",
+                "xinsheng",
+            ])
+            .current_dir(&root)
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "cargo build --release -p xinsheng-cli failed");
+    }
+    if !bin.exists() {
+        eprintln!(
+            "{} is missing: build it with `cargo build --release -p xinsheng-cli`",
+            bin.display()
+        );
+        std::process::exit(2);
+    }
+
+    println!(
+        "machine: {} cores, {}",
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        cpu_model()
+    );
+    println!("rustc:   {}", command_line("rustc", &["--version"]));
+    if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
+        println!(
+            "load:    {} (before the run; other work on the machine adds noise)",
+            load.trim()
+        );
+    }
+
+    let mut rng = Rng(0x5EED_1234);
+    let data_dir = o
+        .data
+        .clone()
+        .unwrap_or_else(|| root.join("../shared/data"));
+    let mut calls = if o.fixtures {
+        Vec::new()
+    } else {
+        shared_calls(&data_dir)
+    };
+    let source = if calls.is_empty() {
+        calls = fixture_calls(&mut rng);
+        "fixtures (benches/fixtures/utterances.txt)".to_string()
+    } else {
+        format!(
+            "{} calls of {} (read only)",
+            calls.len(),
+            data_dir.display()
+        )
+    };
+    println!("corpus:  {source}");
+
+    let tmp = std::env::temp_dir().join(format!("xinsheng-throughput-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).expect("a temporary directory");
+    let input = tmp.join("corpus.jsonl");
+    let output = tmp.join("scored.jsonl");
+    let size = (o.size_mb * 1e6) as u64;
+    let utterances = write_corpus(&input, &calls, size, &mut rng).expect("writing the corpus");
+    let in_bytes = std::fs::metadata(&input).map_or(0, |m| m.len());
+    let text_bytes: usize = utterances.iter().map(|u| u.1.len()).sum();
+    let n = utterances.len();
+    println!(
+        "input:   {} ({:.1} MB JSONL, {n} utterances, {:.1} MB of text)\n",
+        input.display(),
+        in_bytes as f64 / 1e6,
+        text_bytes as f64 / 1e6
+    );
+
+    // --- in-process, single thread ---
+    let construct = time_median(5, || {
+        std::hint::black_box(Analyzer::new());
+    });
+    let analyzer = Analyzer::new();
+    let jieba = Jieba::new();
+    let normalized: Vec<String> = utterances.iter().map(|u| normalize(&u.1).text).collect();
+    let runs = o.runs;
+    let cut = time_median(runs, || {
+        for t in &normalized {
+            std::hint::black_box(jieba.cut(t, true));
+        }
+    });
+    let analyze = time_median(runs, || {
+        for (s, t) in &utterances {
+            std::hint::black_box(analyzer.analyze(t, *s));
+        }
+    });
+    drop(normalized);
+
+    // --- end to end through the CLI ---
+    let cli = |threads: usize, input: &Path, lines: usize| -> CliRun {
+        let rs: Vec<CliRun> = (0..runs)
+            .map(|_| run_cli(&bin, threads, input, &output, lines))
+            .collect();
+        let cpus: Vec<f64> = rs.iter().filter_map(|r| r.cpu).collect();
+        CliRun {
+            wall: Duration::from_secs_f64(median(
+                rs.iter().map(|r| r.wall.as_secs_f64()).collect(),
+            )),
+            peak_kib: rs.iter().filter_map(|r| r.peak_kib).max(),
+            cpu: (!cpus.is_empty()).then(|| median(cpus)),
+        }
+    };
+    let j1_run = cli(1, &input, n);
+    let j2_run = cli(2, &input, n);
+    let (j1, j2) = (j1_run.wall.as_secs_f64(), j2_run.wall.as_secs_f64());
+
+    let ups = |secs: f64| n as f64 / secs;
+    println!(
+        "{:<40} {:>9} {:>12} {:>8} {:>10} {:>9}",
+        "stage (median)", "wall", "utterances/s", "MB/s", "peak RSS", "CPU"
+    );
+    let row = |name: &str, secs: f64, count: usize, mb: f64, rss: Option<u64>, cpu: Option<f64>| {
+        println!(
+            "{name:<40} {:>8.3}s {:>12.0} {:>8.2} {:>10} {:>9}",
+            secs,
+            count as f64 / secs,
+            mb / secs,
+            rss.map_or("-".into(), |k| format!("{:.1} MiB", k as f64 / 1024.0)),
+            cpu.map_or("-".into(), |c| format!("{c:.2}s")),
+        );
+    };
+    println!("{:<40} {:>7.1}ms", "Analyzer::new()", construct * 1e3);
+    let text_mb = text_bytes as f64 / 1e6;
+    let in_mb = in_bytes as f64 / 1e6;
+    row(
+        "bare Jieba::cut (in-process, 1 thread)",
+        cut,
+        n,
+        text_mb,
+        None,
+        None,
+    );
+    row(
+        "Analyzer::analyze (in-process, 1 thread)",
+        analyze,
+        n,
+        text_mb,
+        None,
+        None,
+    );
+    row(
+        "xinsheng score -j1",
+        j1,
+        n,
+        in_mb,
+        j1_run.peak_kib,
+        j1_run.cpu,
+    );
+    row(
+        "xinsheng score -j2",
+        j2,
+        n,
+        in_mb,
+        j2_run.peak_kib,
+        j2_run.cpu,
+    );
+
+    // --- peak RSS at a larger input ---
+    let mut peaks = vec![(in_bytes, j1_run.peak_kib, j2_run.peak_kib)];
+    let big_mb = o.rss_size_mb.unwrap_or(o.size_mb * 5.0);
+    if big_mb > 0.0 {
+        let big = tmp.join("corpus-large.jsonl");
+        let big_n = write_corpus(&big, &calls, (big_mb * 1e6) as u64, &mut rng)
+            .expect("writing the corpus")
+            .len();
+        let big_mb = std::fs::metadata(&big).map_or(0, |m| m.len()) as f64 / 1e6;
+        let r1 = run_cli(&bin, 1, &big, &output, big_n);
+        let r2 = run_cli(&bin, 2, &big, &output, big_n);
+        for (t, r) in [(1, &r1), (2, &r2)] {
+            row(
+                &format!("xinsheng score -j{t}, {big_mb:.0} MB input"),
+                r.wall.as_secs_f64(),
+                big_n,
+                big_mb,
+                r.peak_kib,
+                r.cpu,
+            );
+        }
+        peaks.push(((big_mb * 1e6) as u64, r1.peak_kib, r2.peak_kib));
+        let _ = std::fs::remove_file(&big);
+    }
+    println!(
+        "MB/s: of utterance text in-process, of the JSONL input for the CLI. \
+         CPU: user + system time of the CLI process."
+    );
+
+    // --- ratios and targets ---
+    let analyze_ratio = analyze / cut;
+    let cli_ratio = ups(j1) / ups(cut);
+    let speedup = j1 / j2;
+    let max_peak = peaks.iter().flat_map(|p| [p.1, p.2]).flatten().max();
+    println!("\nratios (targets in brackets):");
+    println!(
+        "  analyze / bare cut, time per utterance    {analyze_ratio:>6.2}×  [≤ 1.3×]   {}",
+        verdict(analyze_ratio <= 1.3)
+    );
+    println!(
+        "  CLI -j1 / bare cut, utterances per second {cli_ratio:>6.2}   [≥ 0.5]    {}",
+        verdict(cli_ratio >= 0.5)
+    );
+    println!(
+        "  CLI -j2 / -j1 speedup                     {speedup:>6.2}×  [≥ 1.7×]   {}",
+        verdict(speedup >= 1.7)
+    );
+    println!(
+        "  Analyzer::new()                           {:>6.0}ms [< 250 ms]  {}",
+        construct * 1e3,
+        verdict(construct < 0.25)
+    );
+    match max_peak {
+        Some(p) => {
+            let sizes: Vec<String> = peaks
+                .iter()
+                .map(|(b, p1, p2)| {
+                    format!("{:.0} MB: {} / {}", *b as f64 / 1e6, mib(*p1), mib(*p2))
+                })
+                .collect();
+            println!(
+                "  peak RSS, -j1 / -j2 ({})   max {}  [< 150 MiB]  {}",
+                sizes.join("; "),
+                mib(Some(p)),
+                verdict(p < 150 * 1024)
+            );
+        }
+        None => println!("  peak RSS: n/a (read from /proc, Linux only)"),
+    }
+
+    if o.keep {
+        println!("\nkept {}", tmp.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+}

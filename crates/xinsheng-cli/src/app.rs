@@ -1,0 +1,701 @@
+//! The command line: arguments (clap) and what each command does.
+//!
+//! Exit codes: `0` every record scored; `1` `flag --fail-on LEVEL` found a call at or
+//! above LEVEL (and nothing failed); `2` something failed: a record or input could not
+//! be read (the run still completes and writes everything else), bad arguments, lexicon
+//! errors, an output that cannot be written. A broken pipe (`| head`) exits 0 quietly.
+
+use std::ffi::OsString;
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use xinsheng::{Analyzer, AnalyzerBuilder, Level, Speaker};
+use xinsheng_io::write::{pad, ScoreFormat};
+use xinsheng_io::{
+    EncodingChoice, FieldMap, InputFormat, ReadOptions, SpeakerMap, DEFAULT_MAX_RECORD_BYTES,
+};
+
+use crate::calls::{
+    write_flagged, CallFormat, CallWriter, FlagCollector, Grouper, DEFAULT_MAX_TURNS,
+};
+use crate::inputs::{expand, Input};
+use crate::output::Output;
+use crate::pipeline::{self, Options};
+use crate::report::Reporter;
+
+const ABOUT: &str =
+    "心声 xinsheng: emotion, sentiment and escalation risk of Chinese customer-service transcripts";
+
+const AFTER_HELP: &str = "\
+Exit codes: 0 all records scored; 1 `flag --fail-on` matched; 2 a record, input or argument failed.
+Examples:
+  xinsheng flag examples/calls.jsonl
+  xinsheng score -j4 logs/ -o scored.jsonl
+  xinsheng calls --format table examples/transcript.txt
+  xinsheng explain \"你们再不退款我就打12315投诉\"";
+
+/// `xinsheng`.
+#[derive(Debug, Parser)]
+#[command(name = "xinsheng", version, about = ABOUT, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// Flags every command takes.
+    #[command(flatten)]
+    pub global: Global,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every command takes.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Scoring threads [default: all cores]
+    #[arg(short = 'j', long, global = true, value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// Load every *.tsv lexicon of DIR (a file named like a built-in one replaces it)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub lexicon_dir: Option<PathBuf>,
+    /// Add a lexicon file, its kind told by its name (escalation-mine.tsv …); repeatable
+    #[arg(long = "lexicon", global = true, value_name = "FILE")]
+    pub lexicons: Vec<PathBuf>,
+    /// Write results to FILE (atomically: a temp file renamed when done)
+    #[arg(short, long, global = true, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// No summary, warnings, progress or per-record errors on stderr
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Records per scoring chunk (tuning and tests)
+    #[arg(
+        long,
+        global = true,
+        hide = true,
+        value_name = "N",
+        default_value_t = 2048
+    )]
+    pub chunk_records: usize,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Score every utterance: one output record per input record, in input order
+    Score(ScoreArgs),
+    /// Summarize every conversation: escalation, trajectory, peak, agent QA
+    Calls(CallsArgs),
+    /// The QA worklist: conversations at or above --min-level, riskiest first, with evidence
+    Flag(FlagArgs),
+    /// Explain the analysis of one utterance: tokens, lexicon matches, modifiers
+    Explain(ExplainArgs),
+    /// Check lexicon files or count their entries
+    #[command(subcommand)]
+    Lexicon(LexiconCommand),
+}
+
+/// Input selection and parsing.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Files, directories (recursive) or - for stdin [default: stdin]
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<OsString>,
+    /// Input format: auto (by extension, then content), jsonl, csv, tsv, text
+    #[arg(long, value_name = "FORMAT", default_value = "auto")]
+    pub input_format: InputFormat,
+    /// Input encoding: auto (UTF-8, else GB18030), utf-8, gbk, gb18030
+    #[arg(long, value_name = "ENCODING", default_value = "auto")]
+    pub encoding: EncodingChoice,
+    /// Call id field [default: call_id, session_id, conversation_id, dialogue, id …]
+    #[arg(long, value_name = "NAME")]
+    pub id_field: Option<String>,
+    /// Turn field [default: turn, seq, index …]
+    #[arg(long, value_name = "NAME")]
+    pub turn_field: Option<String>,
+    /// Speaker field [default: speaker, role, sender …]
+    #[arg(long, value_name = "NAME")]
+    pub speaker_field: Option<String>,
+    /// Text field [default: text, content, utterance, message …]
+    #[arg(long, value_name = "NAME")]
+    pub text_field: Option<String>,
+    /// Time field [default: timestamp, time, ts …]
+    #[arg(long, value_name = "NAME")]
+    pub time_field: Option<String>,
+    /// Extra speaker labels, e.g. 'helpdesk=agent,user=customer' (built in: 客服 坐席 agent
+    /// staff system helpdesk → agent; 客户 用户 顾客 customer user → customer)
+    #[arg(long, value_name = "MAP")]
+    pub speaker_map: Option<SpeakerMap>,
+    /// A longer line or CSV record is an error (never held in memory)
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_RECORD_BYTES)]
+    pub max_record_bytes: usize,
+}
+
+/// Output formats of `score`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScoreFormatArg {
+    /// Original record + `xinsheng` key
+    Jsonl,
+    /// Original columns + analysis columns
+    Csv,
+    /// Aligned text
+    Table,
+}
+
+/// Output formats of `calls` and `flag`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CallFormatArg {
+    /// One JSON object per line
+    Jsonl,
+    /// Readable text
+    Table,
+}
+
+/// Output formats of `explain` and `lexicon`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TextFormatArg {
+    /// Readable text
+    Text,
+    /// JSON
+    Json,
+}
+
+/// A level on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LevelArg {
+    /// Every call
+    None,
+    /// Low and above
+    Low,
+    /// Medium and above
+    Medium,
+    /// High and above
+    High,
+    /// Critical only
+    Critical,
+}
+
+impl From<LevelArg> for Level {
+    fn from(l: LevelArg) -> Level {
+        match l {
+            LevelArg::None => Level::None,
+            LevelArg::Low => Level::Low,
+            LevelArg::Medium => Level::Medium,
+            LevelArg::High => Level::High,
+            LevelArg::Critical => Level::Critical,
+        }
+    }
+}
+
+/// A speaker on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SpeakerArg {
+    /// The customer
+    Customer,
+    /// The agent (agent phrases / 服务禁语 are checked)
+    Agent,
+    /// Unknown (scored like a customer)
+    Unknown,
+}
+
+impl From<SpeakerArg> for Speaker {
+    fn from(s: SpeakerArg) -> Speaker {
+        match s {
+            SpeakerArg::Customer => Speaker::Customer,
+            SpeakerArg::Agent => Speaker::Agent,
+            SpeakerArg::Unknown => Speaker::Unknown,
+        }
+    }
+}
+
+/// `xinsheng score`.
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format [default: table on a terminal, else jsonl]
+    #[arg(long, value_enum)]
+    pub format: Option<ScoreFormatArg>,
+}
+
+/// `xinsheng calls`.
+#[derive(Debug, Args)]
+pub struct CallsArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format [default: table on a terminal, else jsonl]
+    #[arg(long, value_enum)]
+    pub format: Option<CallFormatArg>,
+    /// A longer call is summarized in parts of this many turns
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_TURNS)]
+    pub max_turns: usize,
+}
+
+/// `xinsheng flag`.
+#[derive(Debug, Args)]
+pub struct FlagArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format [default: table on a terminal, else jsonl]
+    #[arg(long, value_enum)]
+    pub format: Option<CallFormatArg>,
+    /// List conversations at or above this level
+    #[arg(long, value_enum, value_name = "LEVEL", default_value = "high")]
+    pub min_level: LevelArg,
+    /// Exit with code 1 when a conversation reaches LEVEL
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_on: Option<LevelArg>,
+    /// A longer call is summarized in parts of this many turns
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_TURNS)]
+    pub max_turns: usize,
+}
+
+/// `xinsheng explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The utterance (- reads it from stdin)
+    pub text: String,
+    /// Who said it
+    #[arg(long, value_enum, default_value = "customer")]
+    pub speaker: SpeakerArg,
+    /// Output format
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: TextFormatArg,
+}
+
+/// `xinsheng lexicon …`.
+#[derive(Debug, Subcommand)]
+pub enum LexiconCommand {
+    /// Check lexicon files (all errors as path:line: reason; exit 2 on errors). Without
+    /// paths: the built-in lexicons plus --lexicon-dir / --lexicon
+    Check {
+        /// Lexicon files or directories of *.tsv files
+        paths: Vec<PathBuf>,
+    },
+    /// Count lexicon entries per kind and category (built-in plus --lexicon-dir / --lexicon)
+    Stats {
+        /// Output format
+        #[arg(long, value_enum, default_value = "text")]
+        format: TextFormatArg,
+    },
+}
+
+/// Why a command failed.
+#[derive(Debug)]
+pub enum Failure {
+    /// A message for stderr; exit 2.
+    Fatal(String),
+    /// An I/O error writing results; a broken pipe exits 0 quietly.
+    Io(io::Error),
+}
+
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Self {
+        Failure::Io(e)
+    }
+}
+
+fn lexicon_error_lines(e: &xinsheng::Error) -> Vec<String> {
+    match e {
+        xinsheng::Error::Lexicon(le) => le
+            .errors
+            .iter()
+            .map(|l| {
+                if l.line == 0 {
+                    format!("{}: {}", l.source, l.reason)
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect(),
+        other => vec![other.to_string()],
+    }
+}
+
+fn builder(g: &Global) -> AnalyzerBuilder {
+    let mut b = Analyzer::builder();
+    if let Some(d) = &g.lexicon_dir {
+        b = b.lexicon_dir(d);
+    }
+    for f in &g.lexicons {
+        b = b.lexicon_file(f);
+    }
+    b
+}
+
+fn analyzer(g: &Global) -> Result<Analyzer, Failure> {
+    builder(g)
+        .build()
+        .map_err(|e| Failure::Fatal(lexicon_error_lines(&e).join("\nxinsheng: ")))
+}
+
+fn options(g: &Global, a: &InputArgs) -> Options {
+    let threads = g
+        .threads
+        .map(usize::from)
+        .unwrap_or_else(|| Options::default().threads);
+    Options {
+        read: ReadOptions {
+            format: a.input_format,
+            encoding: a.encoding,
+            fields: FieldMap {
+                id: a.id_field.clone(),
+                turn: a.turn_field.clone(),
+                speaker: a.speaker_field.clone(),
+                text: a.text_field.clone(),
+                time: a.time_field.clone(),
+            },
+            speakers: a.speaker_map.clone().unwrap_or_default(),
+            max_record_bytes: a.max_record_bytes.max(1),
+        },
+        threads,
+        chunk_records: g.chunk_records.max(1),
+        ..Options::default()
+    }
+}
+
+fn inputs(a: &InputArgs) -> Result<Vec<Input>, Failure> {
+    if a.inputs.is_empty() {
+        if io::stdin().is_terminal() {
+            return Err(Failure::Fatal(
+                "no input: give files, directories, or - to read stdin".into(),
+            ));
+        }
+        return Ok(vec![Input::Stdin]);
+    }
+    Ok(expand(&a.inputs))
+}
+
+fn reporter(g: &Global, inputs: &[Input]) -> Reporter {
+    let r = Reporter::new(g.quiet);
+    if !g.quiet && io::stderr().is_terminal() {
+        let total: Option<u64> = inputs.iter().map(Input::size).sum();
+        r.with_progress(total)
+    } else {
+        r
+    }
+}
+
+fn output(g: &Global) -> Result<Output, Failure> {
+    match &g.output {
+        Some(p) => Output::file(p).map_err(|e| {
+            Failure::Fatal(format!(
+                "{}: {}",
+                p.display(),
+                crate::inputs::io_message(&e)
+            ))
+        }),
+        None => Ok(Output::stdout()),
+    }
+}
+
+/// Readable formats are the default when results go to a terminal.
+fn to_terminal(g: &Global) -> bool {
+    g.output.is_none() && io::stdout().is_terminal()
+}
+
+fn commit(out: Output, g: &Global) -> Result<(), Failure> {
+    out.commit().map_err(|e| match (&g.output, e.kind()) {
+        (Some(p), _) => Failure::Fatal(format!(
+            "{}: {}",
+            p.display(),
+            crate::inputs::io_message(&e)
+        )),
+        (None, _) => Failure::Io(e),
+    })
+}
+
+fn score(g: &Global, a: &ScoreArgs) -> Result<i32, Failure> {
+    let analyzer = analyzer(g)?;
+    let opts = options(g, &a.input);
+    let inputs = inputs(&a.input)?;
+    let format = match a.format {
+        Some(ScoreFormatArg::Jsonl) => ScoreFormat::Jsonl,
+        Some(ScoreFormatArg::Csv) => ScoreFormat::Csv,
+        Some(ScoreFormatArg::Table) => ScoreFormat::Table,
+        None if to_terminal(g) => ScoreFormat::Table,
+        None => ScoreFormat::Jsonl,
+    };
+    let mut reporter = reporter(g, &inputs);
+    let mut out = output(g)?;
+    let summary = pipeline::score(&analyzer, inputs, &opts, format, &mut out, &mut reporter)?;
+    commit(out, g)?;
+    reporter.note(&summary.line());
+    Ok(if summary.has_errors() { 2 } else { 0 })
+}
+
+fn call_format(g: &Global, f: Option<CallFormatArg>) -> CallFormat {
+    match f {
+        Some(CallFormatArg::Jsonl) => CallFormat::Jsonl,
+        Some(CallFormatArg::Table) => CallFormat::Table,
+        None if to_terminal(g) => CallFormat::Table,
+        None => CallFormat::Jsonl,
+    }
+}
+
+fn calls(g: &Global, a: &CallsArgs) -> Result<i32, Failure> {
+    let analyzer = analyzer(g)?;
+    let opts = options(g, &a.input);
+    let inputs = inputs(&a.input)?;
+    let format = call_format(g, a.format);
+    let mut reporter = reporter(g, &inputs);
+    let mut out = output(g)?;
+    let mut grouper = Grouper::new(&analyzer, a.max_turns, CallWriter::new(&mut out, format));
+    let summary = pipeline::run(&analyzer, inputs, &opts, &mut grouper, &mut reporter)?;
+    let n = grouper.calls();
+    drop(grouper);
+    commit(out, g)?;
+    reporter.note(&format_args!("{}; {n} calls", summary.line()));
+    Ok(if summary.has_errors() { 2 } else { 0 })
+}
+
+fn flag(g: &Global, a: &FlagArgs) -> Result<i32, Failure> {
+    let analyzer = analyzer(g)?;
+    let opts = options(g, &a.input);
+    let inputs = inputs(&a.input)?;
+    let format = call_format(g, a.format);
+    let min_level = Level::from(a.min_level);
+    let mut reporter = reporter(g, &inputs);
+    let mut out = output(g)?;
+    let mut grouper = Grouper::new(&analyzer, a.max_turns, FlagCollector::new(min_level));
+    let summary = pipeline::run(&analyzer, inputs, &opts, &mut grouper, &mut reporter)?;
+    let collector = grouper.sink;
+    let (calls, max_level) = (collector.calls, collector.max_level);
+    let list = collector.into_sorted();
+    write_flagged(&mut out, &list, format)?;
+    commit(out, g)?;
+    reporter.note(&format_args!(
+        "{}; {} of {calls} calls at or above {min_level}",
+        summary.line(),
+        list.len()
+    ));
+    Ok(if summary.has_errors() {
+        2
+    } else if a.fail_on.is_some_and(|l| max_level >= Level::from(l)) {
+        1
+    } else {
+        0
+    })
+}
+
+fn explain(g: &Global, a: &ExplainArgs) -> Result<i32, Failure> {
+    let analyzer = analyzer(g)?;
+    let text = if a.text == "-" {
+        let mut s = String::new();
+        io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| Failure::Fatal(format!("stdin: {}", crate::inputs::io_message(&e))))?;
+        s.trim_end_matches(['\r', '\n']).to_string()
+    } else {
+        a.text.clone()
+    };
+    let speaker = Speaker::from(a.speaker);
+    let ex = analyzer.explain(&text, speaker);
+    let mut out = output(g)?;
+    match a.format {
+        TextFormatArg::Json => {
+            serde_json::to_writer_pretty(&mut out, &ex).map_err(io::Error::from)?;
+            out.write_all(b"\n")?;
+        }
+        TextFormatArg::Text => crate::explain::write_text(&mut out, &text, speaker, &ex)?,
+    }
+    commit(out, g)?;
+    Ok(0)
+}
+
+/// Lexicon files named by the arguments: files as given, directories' `*.tsv` (sorted).
+fn lexicon_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            match std::fs::read_dir(p) {
+                Ok(rd) => {
+                    let mut v: Vec<PathBuf> = rd
+                        .filter_map(|e| e.ok().map(|e| e.path()))
+                        .filter(|p| p.extension().is_some_and(|e| e == "tsv"))
+                        .collect();
+                    v.sort();
+                    files.extend(v);
+                }
+                Err(e) => errors.push(format!(
+                    "{}: {}",
+                    p.display(),
+                    crate::inputs::io_message(&e)
+                )),
+            }
+        } else {
+            files.push(p.clone());
+        }
+    }
+    (files, errors)
+}
+
+fn lexicon_check(g: &Global, paths: &[PathBuf]) -> Result<i32, Failure> {
+    let mut out = output(g)?;
+    let mut errors: Vec<String> = Vec::new();
+    let mut entries = 0usize;
+    let what;
+    if paths.is_empty() {
+        match builder(g).check() {
+            Ok(stats) => entries = stats.per_kind.values().sum(),
+            Err(e) => errors.extend(lexicon_error_lines(&e)),
+        }
+        what = "built-in lexicons".to_string()
+            + if g.lexicon_dir.is_some() || !g.lexicons.is_empty() {
+                " + given files"
+            } else {
+                ""
+            };
+    } else {
+        let (files, errs) = lexicon_files(paths);
+        errors.extend(errs);
+        for f in &files {
+            let b = Analyzer::builder().without_embedded().lexicon_file(f);
+            match b.check() {
+                Ok(stats) => entries += stats.per_kind.values().sum::<usize>(),
+                Err(e) => errors.extend(lexicon_error_lines(&e)),
+            }
+        }
+        what = format!(
+            "{} file{}",
+            files.len(),
+            if files.len() == 1 { "" } else { "s" }
+        );
+    }
+    for e in &errors {
+        writeln!(out, "{e}")?;
+    }
+    if errors.is_empty() {
+        writeln!(out, "ok: {what}, {entries} entries")?;
+    }
+    commit(out, g)?;
+    if errors.is_empty() {
+        Ok(0)
+    } else {
+        if !g.quiet {
+            let _ = writeln!(
+                io::stderr(),
+                "xinsheng: {} lexicon error{} in {what}",
+                errors.len(),
+                if errors.len() == 1 { "" } else { "s" }
+            );
+        }
+        Ok(2)
+    }
+}
+
+fn lexicon_stats(g: &Global, format: TextFormatArg) -> Result<i32, Failure> {
+    let stats = builder(g)
+        .check()
+        .map_err(|e| Failure::Fatal(lexicon_error_lines(&e).join("\nxinsheng: ")))?;
+    let mut out = output(g)?;
+    match format {
+        TextFormatArg::Json => {
+            let v = serde_json::json!({
+                "per_kind": stats.per_kind,
+                "per_category": stats.per_category,
+                "entries": stats.per_kind.values().sum::<usize>(),
+                "terms": stats.terms,
+            });
+            serde_json::to_writer_pretty(&mut out, &v).map_err(io::Error::from)?;
+            writeln!(out)?;
+        }
+        TextFormatArg::Text => {
+            writeln!(out, "{} {:>7}", pad("KIND / CATEGORY", 36), "ENTRIES")?;
+            for (kind, n) in &stats.per_kind {
+                writeln!(out, "{} {n:>7}", pad(kind, 36))?;
+                let prefix = format!("{kind}/");
+                for (cat, m) in &stats.per_category {
+                    if let Some(c) = cat.strip_prefix(&prefix) {
+                        writeln!(out, "  {} {m:>7}", pad(c, 34))?;
+                    }
+                }
+            }
+            writeln!(
+                out,
+                "{} {:>7}",
+                pad("total entries", 36),
+                stats.per_kind.values().sum::<usize>()
+            )?;
+            writeln!(out, "{} {:>7}", pad("distinct terms", 36), stats.terms)?;
+        }
+    }
+    commit(out, g)?;
+    Ok(0)
+}
+
+/// Run a parsed command line; the exit code.
+pub fn run(cli: Cli) -> i32 {
+    let g = &cli.global;
+    let result = match &cli.command {
+        Command::Score(a) => score(g, a),
+        Command::Calls(a) => calls(g, a),
+        Command::Flag(a) => flag(g, a),
+        Command::Explain(a) => explain(g, a),
+        Command::Lexicon(LexiconCommand::Check { paths }) => lexicon_check(g, paths),
+        Command::Lexicon(LexiconCommand::Stats { format }) => lexicon_stats(g, *format),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Failure::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => 0,
+        Err(Failure::Io(e)) => {
+            let _ = writeln!(
+                io::stderr(),
+                "xinsheng: output: {}",
+                crate::inputs::io_message(&e)
+            );
+            2
+        }
+        Err(Failure::Fatal(msg)) => {
+            let _ = writeln!(io::stderr(), "xinsheng: {msg}");
+            2
+        }
+    }
+}
+
+/// Parse `args` (with the program name first) and run; the exit code. Usage errors exit
+/// 2, `--help` and `--version` 0.
+pub fn main_with_args<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    match Cli::try_parse_from(args) {
+        Ok(cli) => run(cli),
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            code
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn parses_common_flags_anywhere() {
+        let cli = Cli::try_parse_from([
+            "xinsheng", "-j2", "score", "a.jsonl", "-q", "--format", "csv",
+        ])
+        .unwrap();
+        assert_eq!(cli.global.threads, Some(2));
+        assert!(cli.global.quiet);
+        let Command::Score(a) = cli.command else {
+            panic!()
+        };
+        assert_eq!(a.format, Some(ScoreFormatArg::Csv));
+        assert!(Cli::try_parse_from(["xinsheng", "score", "-j0"]).is_err());
+        assert!(Cli::try_parse_from(["xinsheng", "score", "--speaker-map", "x"]).is_err());
+        assert!(Cli::try_parse_from(["xinsheng", "score", "--encoding", "latin1"]).is_err());
+    }
+}

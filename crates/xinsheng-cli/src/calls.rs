@@ -1,0 +1,593 @@
+//! Conversations: grouping records into calls, call summaries and the `flag` worklist.
+//!
+//! A call is a run of consecutive records of one input with the same call id (records
+//! without an id in an input form one call named after the input). Calls never span
+//! inputs. A call longer than `max_turns` is summarized in parts of `max_turns` turns
+//! (`"part": 1`, `2` …), so a pathological call cannot use unbounded memory.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+use xinsheng::{
+    AgentQa, Analyzer, CallEscalation, ConversationAnalysis, Level, Peak, ReasonKind, Speaker,
+    Trajectory, TurnValence, UtteranceAnalysis,
+};
+use xinsheng_io::write::{fit, pad, write_error_json};
+use xinsheng_io::{Record, RecordError, Source};
+
+use crate::pipeline::Sink;
+
+/// Default most turns of one call summarized at once.
+pub const DEFAULT_MAX_TURNS: usize = 5000;
+
+/// Characters of a turn's text kept for evidence.
+pub const EVIDENCE_CHARS: usize = 160;
+
+/// What is kept of one turn for evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TurnMeta {
+    /// Where the turn was read.
+    pub source: Source,
+    /// Who spoke.
+    pub speaker: Speaker,
+    /// The turn's text, cut to [`EVIDENCE_CHARS`] characters (`…` when cut).
+    pub text: String,
+}
+
+/// A finished call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    /// 0-based position of the call in the run (ties in `flag` keep this order).
+    pub seq: u64,
+    /// The call id (the input's name when its records have none).
+    pub id: String,
+    /// The part, when the call was longer than the turn cap.
+    pub part: Option<u32>,
+    /// The turns, for evidence.
+    pub turns: Vec<TurnMeta>,
+    /// The roll-up.
+    pub analysis: ConversationAnalysis,
+}
+
+impl Call {
+    /// `file:first-last` lines of the call.
+    pub fn source_range(&self) -> String {
+        match (self.turns.first(), self.turns.last()) {
+            (Some(a), Some(b)) if a.source.line != b.source.line => {
+                format!("{}-{}", a.source, b.source.line)
+            }
+            (Some(a), _) => a.source.to_string(),
+            _ => String::new(),
+        }
+    }
+}
+
+/// Receives finished calls, in input order.
+pub trait CallSink {
+    /// A finished call.
+    fn call(&mut self, call: Call) -> io::Result<()>;
+    /// A record or input that could not be read.
+    fn error(&mut self, error: &RecordError) -> io::Result<()>;
+    /// The end of the run.
+    fn finish(&mut self) -> io::Result<()>;
+}
+
+struct Building {
+    call_id: Option<String>,
+    id: String,
+    part: u32,
+    split: bool,
+    turns: Vec<TurnMeta>,
+    analyses: Vec<UtteranceAnalysis>,
+}
+
+/// Groups scored records into calls (a [`Sink`] for the pipeline).
+pub struct Grouper<'a, C> {
+    analyzer: &'a Analyzer,
+    max_turns: usize,
+    current: Option<Building>,
+    seq: u64,
+    calls: u64,
+    /// Where finished calls go.
+    pub sink: C,
+}
+
+impl<'a, C: CallSink> Grouper<'a, C> {
+    /// A grouper; calls longer than `max_turns` are split in parts.
+    pub fn new(analyzer: &'a Analyzer, max_turns: usize, sink: C) -> Self {
+        Grouper {
+            analyzer,
+            max_turns: max_turns.max(1),
+            current: None,
+            seq: 0,
+            calls: 0,
+            sink,
+        }
+    }
+
+    /// Calls (or parts) finished so far.
+    pub fn calls(&self) -> u64 {
+        self.calls
+    }
+
+    fn flush(&mut self, continued: bool) -> io::Result<()> {
+        let Some(b) = self.current.take() else {
+            return Ok(());
+        };
+        let part = if b.split || continued {
+            Some(b.part)
+        } else {
+            None
+        };
+        if continued {
+            self.current = Some(Building {
+                call_id: b.call_id.clone(),
+                id: b.id.clone(),
+                part: b.part + 1,
+                split: true,
+                turns: Vec::new(),
+                analyses: Vec::new(),
+            });
+        }
+        let call = Call {
+            seq: self.seq,
+            id: b.id,
+            part,
+            turns: b.turns,
+            analysis: self.analyzer.roll_up(b.analyses),
+        };
+        self.seq += 1;
+        self.calls += 1;
+        self.sink.call(call)
+    }
+}
+
+fn snippet(mut text: String) -> String {
+    if let Some((i, _)) = text.char_indices().nth(EVIDENCE_CHARS) {
+        text.truncate(i);
+        text.push('…');
+    }
+    text
+}
+
+/// A scored record, as the grouper keeps it.
+#[derive(Debug)]
+pub struct GroupTurn {
+    call_id: Option<String>,
+    meta: TurnMeta,
+    analysis: UtteranceAnalysis,
+}
+
+impl<C: CallSink + Sync> Sink for Grouper<'_, C> {
+    type Prepared = GroupTurn;
+
+    fn prepare(&self, record: Record, analysis: UtteranceAnalysis) -> GroupTurn {
+        GroupTurn {
+            call_id: record.call_id,
+            meta: TurnMeta {
+                source: record.source,
+                speaker: record.speaker,
+                text: snippet(record.text),
+            },
+            analysis,
+        }
+    }
+
+    fn accept(&mut self, turn: GroupTurn) -> io::Result<()> {
+        let same = self
+            .current
+            .as_ref()
+            .is_some_and(|b| b.call_id == turn.call_id);
+        if !same {
+            self.flush(false)?;
+        } else if self
+            .current
+            .as_ref()
+            .is_some_and(|b| b.turns.len() >= self.max_turns)
+        {
+            self.flush(true)?;
+        }
+        let b = self.current.get_or_insert_with(|| Building {
+            id: turn
+                .call_id
+                .clone()
+                .unwrap_or_else(|| turn.meta.source.file.to_string()),
+            call_id: turn.call_id,
+            part: 1,
+            split: false,
+            turns: Vec::new(),
+            analyses: Vec::new(),
+        });
+        b.turns.push(turn.meta);
+        b.analyses.push(turn.analysis);
+        Ok(())
+    }
+
+    fn error(&mut self, error: &RecordError) -> io::Result<()> {
+        self.sink.error(error)
+    }
+
+    fn end_of_input(&mut self) -> io::Result<()> {
+        self.flush(false)
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        self.flush(false)?;
+        self.sink.finish()
+    }
+}
+
+/// One line of `xinsheng calls`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CallSummary {
+    /// The call id.
+    pub call_id: String,
+    /// The part, for calls longer than the turn cap.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part: Option<u32>,
+    /// `file:first-last` lines.
+    pub source: String,
+    /// Turns.
+    pub turns: usize,
+    /// Customer turns.
+    pub customer_turns: usize,
+    /// Agent turns.
+    pub agent_turns: usize,
+    /// Turns whose speaker is unknown (scored like a customer's).
+    pub unknown_turns: usize,
+    /// Call escalation: risk, level, escalated, first turn (0-based) and reasons.
+    pub escalation: CallEscalation,
+    /// Shape of the customer's mood.
+    pub trajectory: Trajectory,
+    /// Customer valence per customer turn (0-based turn in the call).
+    pub customer_valence: Vec<TurnValence>,
+    /// The customer's most intense moment.
+    pub peak: Option<Peak>,
+    /// Agent conduct.
+    pub agent_qa: AgentQa,
+}
+
+impl From<Call> for CallSummary {
+    fn from(call: Call) -> Self {
+        let count = |s: Speaker| call.turns.iter().filter(|t| t.speaker == s).count();
+        CallSummary {
+            source: call.source_range(),
+            turns: call.turns.len(),
+            customer_turns: count(Speaker::Customer),
+            agent_turns: count(Speaker::Agent),
+            unknown_turns: count(Speaker::Unknown),
+            call_id: call.id,
+            part: call.part,
+            escalation: call.analysis.escalation,
+            trajectory: call.analysis.trajectory,
+            customer_valence: call.analysis.customer_valence,
+            peak: call.analysis.peak,
+            agent_qa: call.analysis.agent_qa,
+        }
+    }
+}
+
+/// Output formats of `calls` and `flag`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallFormat {
+    /// One JSON object per line.
+    Jsonl,
+    /// Readable text for a terminal.
+    Table,
+}
+
+/// Writes call summaries (`xinsheng calls`); error records are written in JSONL too.
+pub struct CallWriter<W: Write> {
+    w: W,
+    format: CallFormat,
+    header: bool,
+    /// Highest level seen.
+    pub max_level: Level,
+}
+
+impl<W: Write> CallWriter<W> {
+    /// A writer.
+    pub fn new(w: W, format: CallFormat) -> Self {
+        CallWriter {
+            w,
+            format,
+            header: false,
+            max_level: Level::None,
+        }
+    }
+}
+
+fn top_reason(e: &CallEscalation) -> String {
+    e.reasons
+        .first()
+        .map(|r| match r.turn {
+            Some(t) => format!("{} (turn {t})", r.detail),
+            None => r.detail.clone(),
+        })
+        .unwrap_or_default()
+}
+
+impl<W: Write> CallSink for CallWriter<W> {
+    fn call(&mut self, call: Call) -> io::Result<()> {
+        let s = CallSummary::from(call);
+        self.max_level = self.max_level.max(s.escalation.level);
+        match self.format {
+            CallFormat::Jsonl => {
+                serde_json::to_writer(&mut self.w, &s)?;
+                self.w.write_all(b"\n")
+            }
+            CallFormat::Table => {
+                if !self.header {
+                    self.header = true;
+                    writeln!(
+                        self.w,
+                        "{} {:>5} {} {:>4} ESC {} {:>7} {:>6}  TOP REASON",
+                        pad("CALL", 18),
+                        "TURNS",
+                        pad("LEVEL", 8),
+                        "RISK",
+                        pad("TRAJECTORY", 10),
+                        "EMPATHY",
+                        "BANNED",
+                    )?;
+                }
+                let id = match s.part {
+                    Some(p) => format!("{} #{p}", s.call_id),
+                    None => s.call_id.clone(),
+                };
+                let empathy = s
+                    .agent_qa
+                    .empathy_rate
+                    .map(|r| format!("{:.0}%", r * 100.0))
+                    .unwrap_or_else(|| "-".into());
+                writeln!(
+                    self.w,
+                    "{} {:>5} {} {:>4.2} {} {} {:>7} {:>6}  {}",
+                    pad(&id, 18),
+                    s.turns,
+                    pad(s.escalation.level.as_str(), 8),
+                    s.escalation.risk,
+                    if s.escalation.escalated { "yes" } else { " - " },
+                    pad(s.trajectory.as_str(), 10),
+                    empathy,
+                    s.agent_qa.prohibited.len(),
+                    fit(&top_reason(&s.escalation), 60),
+                )
+            }
+        }
+    }
+
+    fn error(&mut self, error: &RecordError) -> io::Result<()> {
+        match self.format {
+            CallFormat::Jsonl => write_error_json(&mut self.w, error),
+            CallFormat::Table => Ok(()),
+        }
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        self.w.flush()
+    }
+}
+
+/// The turn a reason points at.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    /// 0-based turn in the call.
+    pub turn: usize,
+    /// `file:line` of the turn.
+    pub source: String,
+    /// Who spoke.
+    pub speaker: Speaker,
+    /// What was said (cut to [`EVIDENCE_CHARS`] characters).
+    pub text: String,
+}
+
+/// One reason a call was flagged.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FlagReason {
+    /// What kind of reason.
+    pub kind: ReasonKind,
+    /// What matched, e.g. `regulator: 12315`, `shirking: 不归我管`.
+    pub detail: String,
+    /// How much it added to risk.
+    pub weight: f32,
+    /// The turn that shows it, when one does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Evidence>,
+}
+
+/// One entry of the `flag` worklist.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Flagged {
+    /// 1-based rank, riskiest first.
+    pub rank: usize,
+    /// The call id.
+    pub call_id: String,
+    /// The part, for calls longer than the turn cap.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part: Option<u32>,
+    /// `file:first-last` lines.
+    pub source: String,
+    /// Escalation level.
+    pub level: Level,
+    /// Escalation risk.
+    pub risk: f32,
+    /// An explicit formal or external threat was made.
+    pub escalated: bool,
+    /// First turn with a serious cue (0-based).
+    pub first_turn: Option<usize>,
+    /// Shape of the customer's mood.
+    pub trajectory: Trajectory,
+    /// Turns in the call.
+    pub turns: usize,
+    /// Reasons, strongest first, with evidence.
+    pub reasons: Vec<FlagReason>,
+    /// Position of the call in the run.
+    #[serde(skip)]
+    pub seq: u64,
+}
+
+impl From<Call> for Flagged {
+    fn from(call: Call) -> Self {
+        let source = call.source_range();
+        let e = call.analysis.escalation;
+        let reasons = e
+            .reasons
+            .into_iter()
+            .map(|r| FlagReason {
+                evidence: r.turn.and_then(|t| {
+                    call.turns.get(t).map(|m| Evidence {
+                        turn: t,
+                        source: m.source.to_string(),
+                        speaker: m.speaker,
+                        text: m.text.clone(),
+                    })
+                }),
+                kind: r.kind,
+                detail: r.detail,
+                weight: r.weight,
+            })
+            .collect();
+        Flagged {
+            rank: 0,
+            call_id: call.id,
+            part: call.part,
+            source,
+            level: e.level,
+            risk: e.risk,
+            escalated: e.escalated,
+            first_turn: e.first_turn,
+            trajectory: call.analysis.trajectory,
+            turns: call.turns.len(),
+            reasons,
+            seq: call.seq,
+        }
+    }
+}
+
+/// Keeps the calls at or above a level (`xinsheng flag`); errors are only counted.
+#[derive(Debug)]
+pub struct FlagCollector {
+    min_level: Level,
+    /// The flagged calls, in input order until [`FlagCollector::into_sorted`].
+    pub flagged: Vec<Flagged>,
+    /// Calls seen.
+    pub calls: u64,
+    /// Highest level seen over all calls.
+    pub max_level: Level,
+}
+
+impl FlagCollector {
+    /// Keep calls at or above `min_level`.
+    pub fn new(min_level: Level) -> Self {
+        FlagCollector {
+            min_level,
+            flagged: Vec::new(),
+            calls: 0,
+            max_level: Level::None,
+        }
+    }
+
+    /// The worklist: highest level first, then highest risk, then input order; ranked.
+    pub fn into_sorted(self) -> Vec<Flagged> {
+        let mut v = self.flagged;
+        v.sort_by(|a, b| {
+            b.level
+                .cmp(&a.level)
+                .then_with(|| b.risk.total_cmp(&a.risk))
+                .then_with(|| a.seq.cmp(&b.seq))
+        });
+        for (i, f) in v.iter_mut().enumerate() {
+            f.rank = i + 1;
+        }
+        v
+    }
+}
+
+impl CallSink for FlagCollector {
+    fn call(&mut self, call: Call) -> io::Result<()> {
+        self.calls += 1;
+        let level = call.analysis.escalation.level;
+        self.max_level = self.max_level.max(level);
+        if level >= self.min_level {
+            self.flagged.push(Flagged::from(call));
+        }
+        Ok(())
+    }
+
+    fn error(&mut self, _error: &RecordError) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Reasons shown per call in the readable worklist (JSONL has all).
+pub const TABLE_REASONS: usize = 6;
+
+/// Write the worklist.
+pub fn write_flagged<W: Write>(
+    w: &mut W,
+    flagged: &[Flagged],
+    format: CallFormat,
+) -> io::Result<()> {
+    for f in flagged {
+        match format {
+            CallFormat::Jsonl => {
+                serde_json::to_writer(&mut *w, f)?;
+                w.write_all(b"\n")?;
+            }
+            CallFormat::Table => {
+                let id = match f.part {
+                    Some(p) => format!("{} (part {p})", f.call_id),
+                    None => f.call_id.clone(),
+                };
+                writeln!(
+                    w,
+                    "#{} {}  {} risk {:.2}{}  {} turns, {}  [{}]",
+                    f.rank,
+                    id,
+                    f.level.as_str().to_uppercase(),
+                    f.risk,
+                    if f.escalated { ", escalated" } else { "" },
+                    f.turns,
+                    f.trajectory,
+                    f.source,
+                )?;
+                for r in f.reasons.iter().take(TABLE_REASONS) {
+                    match &r.evidence {
+                        Some(ev) => {
+                            let head = format!("turn {:>2} {}", ev.turn, ev.speaker);
+                            writeln!(
+                                w,
+                                "    {} {}  ← {} (+{:.2})",
+                                pad(&head, 21),
+                                fit(&ev.text, 56),
+                                r.detail,
+                                r.weight
+                            )?;
+                        }
+                        None => writeln!(
+                            w,
+                            "    {} {} (+{:.2})",
+                            pad(r.kind.as_str(), 21),
+                            r.detail,
+                            r.weight
+                        )?,
+                    }
+                }
+                if f.reasons.len() > TABLE_REASONS {
+                    writeln!(
+                        w,
+                        "    … {} more reasons (--format jsonl lists all)",
+                        f.reasons.len() - TABLE_REASONS
+                    )?;
+                }
+                writeln!(w)?;
+            }
+        }
+    }
+    w.flush()
+}

@@ -1,0 +1,68 @@
+//! # xinsheng-cli
+//!
+//! The `xinsheng` command (see the README's CLI section) and, as a library, its batch
+//! pipeline, so that examples and benchmarks can run exactly what the command runs:
+//!
+//! ```no_run
+//! use xinsheng::Analyzer;
+//! use xinsheng_cli::{pipeline, report::Reporter, Input, Options};
+//! use xinsheng_io::write::ScoreFormat;
+//!
+//! let analyzer = Analyzer::new();
+//! let inputs = vec![Input::path("examples/calls.jsonl")];
+//! let out = std::io::BufWriter::new(std::io::stdout());
+//! let summary = pipeline::score(
+//!     &analyzer,
+//!     inputs,
+//!     &Options::default(),
+//!     ScoreFormat::Jsonl,
+//!     out,
+//!     &mut Reporter::default(), // quiet
+//! )?;
+//! eprintln!("{} scored", summary.scored);
+//! # Ok::<(), std::io::Error>(())
+//! ```
+//!
+//! * [`pipeline`]: reader thread → bounded channel → chunks scored in parallel on a pool
+//!   of `-j` threads → in-order [`pipeline::Sink`]; memory does not grow with the input.
+//! * [`calls`]: grouping consecutive records of a call, call summaries and the `flag`
+//!   worklist.
+//! * [`inputs`]: files, directories (recursive, sorted) and stdin.
+//! * [`output`]: stdout or a file written atomically (temp file + rename).
+//! * [`report`]: messages, the progress line and the run summary on stderr.
+//! * [`app`]: the command line itself (clap).
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod app;
+pub mod calls;
+pub mod explain;
+pub mod inputs;
+pub mod output;
+pub mod pipeline;
+pub mod report;
+
+pub use inputs::Input;
+pub use pipeline::{Options, Summary};
+
+#[cfg(test)]
+mod send_sync {
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn public_types_are_send_and_sync() {
+        assert_send_sync::<crate::Options>();
+        assert_send_sync::<crate::Summary>();
+        assert_send_sync::<crate::calls::CallSummary>();
+        assert_send_sync::<crate::calls::Flagged>();
+        assert_send_sync::<crate::report::Reporter>();
+        assert_send_sync::<crate::output::Output>();
+        assert_send_sync::<crate::Input>();
+        assert_send_sync::<crate::pipeline::ScoreSink<Vec<u8>>>();
+        assert_send_sync::<crate::calls::Grouper<'static, crate::calls::FlagCollector>>();
+        assert_send_sync::<crate::calls::CallWriter<Vec<u8>>>();
+        assert_send_sync::<crate::calls::Call>();
+        assert_send_sync::<crate::calls::GroupTurn>();
+        assert_send_sync::<crate::app::Cli>();
+    }
+}

@@ -1,0 +1,245 @@
+//! Text encodings: UTF-8 and GB18030 (a superset of GBK and GB2312).
+
+use std::borrow::Cow;
+use std::fmt;
+use std::str::FromStr;
+
+/// How many leading bytes of an input are looked at to tell its encoding and format.
+pub const SNIFF_BYTES: usize = 64 * 1024;
+
+/// The encoding asked for on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EncodingChoice {
+    /// Detect from the first [`SNIFF_BYTES`] bytes (see [`detect_encoding`]).
+    #[default]
+    Auto,
+    /// This encoding, whatever the content.
+    Fixed(TextEncoding),
+}
+
+impl FromStr for EncodingChoice {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+            "auto" => Ok(EncodingChoice::Auto),
+            "utf-8" | "utf8" => Ok(EncodingChoice::Fixed(TextEncoding::Utf8)),
+            "gbk" | "gb2312" | "gb18030" | "cp936" => {
+                Ok(EncodingChoice::Fixed(TextEncoding::Gb18030))
+            }
+            other => Err(format!(
+                "unknown encoding `{other}` (expected auto, utf-8, gbk or gb18030)"
+            )),
+        }
+    }
+}
+
+/// An encoding inputs can be in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TextEncoding {
+    /// UTF-8, with or without a byte-order mark.
+    Utf8,
+    /// GB18030, which also reads GBK and GB2312.
+    Gb18030,
+}
+
+impl TextEncoding {
+    /// The encoding's name as printed in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            TextEncoding::Utf8 => "UTF-8",
+            TextEncoding::Gb18030 => "GB18030",
+        }
+    }
+
+    /// Decode one line (or field) without replacement characters: invalid bytes are an
+    /// error saying where they are.
+    ///
+    /// ```
+    /// use xinsheng_io::TextEncoding;
+    /// assert_eq!(TextEncoding::Gb18030.decode(b"\xc4\xe3\xba\xc3").unwrap(), "你好");
+    /// assert!(TextEncoding::Utf8.decode(b"ok \xff").unwrap_err().contains("invalid UTF-8"));
+    /// ```
+    pub fn decode(self, bytes: &[u8]) -> Result<Cow<'_, str>, String> {
+        match self {
+            TextEncoding::Utf8 => match std::str::from_utf8(bytes) {
+                Ok(s) => Ok(Cow::Borrowed(s)),
+                Err(e) => Err(format!(
+                    "invalid UTF-8 at byte {} (use --encoding gbk if the file is GBK)",
+                    e.valid_up_to() + 1
+                )),
+            },
+            TextEncoding::Gb18030 => {
+                if bytes.is_ascii() {
+                    // ASCII is the same in both; from_utf8 cannot fail here.
+                    return std::str::from_utf8(bytes)
+                        .map(Cow::Borrowed)
+                        .map_err(|e| e.to_string());
+                }
+                encoding_rs::GB18030
+                    .decode_without_bom_handling_and_without_replacement(bytes)
+                    .ok_or_else(|| {
+                        "invalid GB18030/GBK byte sequence (use --encoding utf-8 if the file is UTF-8)"
+                            .to_string()
+                    })
+            }
+        }
+    }
+}
+
+impl fmt::Display for TextEncoding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Tell the encoding of an input from its first bytes (give up to [`SNIFF_BYTES`]).
+///
+/// Valid UTF-8 (a sequence cut at the end of `head` is fine) is UTF-8, unless it is a
+/// short GBK text that is valid UTF-8 by chance (see below). Otherwise the
+/// bytes are GB18030 when invalid UTF-8 sequences are at least as many as valid
+/// multi-byte UTF-8 characters (text in GBK is almost all invalid UTF-8, while a UTF-8
+/// file with a few bad bytes is mostly valid); the bad lines then become errors.
+///
+/// ```
+/// use xinsheng_io::{detect_encoding, TextEncoding};
+/// assert_eq!(detect_encoding("客户：你好".as_bytes()), TextEncoding::Utf8);
+/// assert_eq!(detect_encoding(b"\xbf\xcd\xbb\xa7\xa3\xba\xc4\xe3\xba\xc3"), TextEncoding::Gb18030);
+/// // One junk byte in UTF-8 text stays UTF-8 (that line will be an error).
+/// let mut bytes = "你好\n你好\n".as_bytes().to_vec();
+/// bytes.push(0xff);
+/// assert_eq!(detect_encoding(&bytes), TextEncoding::Utf8);
+/// ```
+pub fn detect_encoding(head: &[u8]) -> TextEncoding {
+    if head.starts_with(b"\xEF\xBB\xBF") {
+        return TextEncoding::Utf8;
+    }
+    let mut valid_multibyte = 0usize;
+    let mut invalid = 0usize;
+    let mut rest = head;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(s) => {
+                valid_multibyte += s.chars().filter(|c| !c.is_ascii()).count();
+                break;
+            }
+            Err(e) => {
+                let (good, after) = rest.split_at(e.valid_up_to());
+                // `good` is valid UTF-8 by construction.
+                valid_multibyte += std::str::from_utf8(good)
+                    .map(|s| s.chars().filter(|c| !c.is_ascii()).count())
+                    .unwrap_or(0);
+                match e.error_len() {
+                    // Cut at the end of the sniffed window: not an error.
+                    None => break,
+                    Some(n) => {
+                        invalid += 1;
+                        rest = &after[n..];
+                    }
+                }
+            }
+        }
+    }
+    if invalid > 0 && invalid >= valid_multibyte {
+        return TextEncoding::Gb18030;
+    }
+    if invalid == 0 && valid_multibyte > 0 && looks_like_gbk_in_disguise(head) {
+        return TextEncoding::Gb18030;
+    }
+    TextEncoding::Utf8
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x3000..=0x303F | 0xFF00..=0xFFEF)
+}
+
+/// A short GBK text can be valid UTF-8 by chance: `贫` is `C6 B6` in GBK, which is
+/// UTF-8 for `ƶ`. Such a text decodes, as UTF-8, to letters of U+0100–U+07FF only
+/// (Latin Extended, IPA, Greek, Cyrillic, Armenian, Hebrew, Arabic: hardly seen in these
+/// logs without any Chinese), and as GB18030 to Chinese only. Latin-1 (é, °, ·) and
+/// emoji keep a text UTF-8.
+fn looks_like_gbk_in_disguise(head: &[u8]) -> bool {
+    // Cut at the last line break so a character split by the window does not count.
+    let cut = match memchr::memrchr(b'\n', head) {
+        Some(i) => &head[..=i],
+        None => head,
+    };
+    let Ok(utf8) = std::str::from_utf8(cut) else {
+        return false;
+    };
+    let all_odd = utf8
+        .chars()
+        .filter(|c| !c.is_ascii())
+        .all(|c| (0x100..=0x7FF).contains(&(c as u32)));
+    if !all_odd {
+        return false;
+    }
+    match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(cut) {
+        Some(gb) => gb.chars().filter(|c| !c.is_ascii()).all(is_cjk),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gbk(s: &str) -> Vec<u8> {
+        encoding_rs::GB18030.encode(s).0.into_owned()
+    }
+
+    #[test]
+    fn detects_gbk_text() {
+        let bytes = gbk("call_id,role,content\nA1,客服,您好，请问有什么可以帮您？\n");
+        assert_eq!(detect_encoding(&bytes), TextEncoding::Gb18030);
+        assert_eq!(
+            TextEncoding::Gb18030.decode(&bytes).unwrap(),
+            "call_id,role,content\nA1,客服,您好，请问有什么可以帮您？\n"
+        );
+    }
+
+    #[test]
+    fn gbk_that_is_valid_utf8_by_chance() {
+        for s in ["謤", "贫", "text,贫\n"] {
+            let bytes = gbk(s);
+            assert!(std::str::from_utf8(&bytes).is_ok());
+            assert_eq!(detect_encoding(&bytes), TextEncoding::Gb18030, "{s}");
+        }
+        // Real UTF-8 stays UTF-8: Chinese, accents, emoji, Cyrillic with Chinese.
+        for s in ["你好", "café", "👍👍", "Привет 你好", "ok"] {
+            assert_eq!(detect_encoding(s.as_bytes()), TextEncoding::Utf8, "{s}");
+        }
+    }
+
+    #[test]
+    fn ascii_and_empty_are_utf8() {
+        assert_eq!(detect_encoding(b""), TextEncoding::Utf8);
+        assert_eq!(detect_encoding(b"hello"), TextEncoding::Utf8);
+    }
+
+    #[test]
+    fn utf8_cut_at_window_end_is_utf8() {
+        let s = "你好".as_bytes();
+        assert_eq!(detect_encoding(&s[..4]), TextEncoding::Utf8);
+    }
+
+    #[test]
+    fn binary_junk_does_not_panic() {
+        let junk: Vec<u8> = (0..=255u8).cycle().take(5000).collect();
+        let _ = detect_encoding(&junk);
+        let _ = TextEncoding::Gb18030.decode(&junk);
+        let _ = TextEncoding::Utf8.decode(&junk);
+    }
+
+    #[test]
+    fn parse_choice() {
+        assert_eq!(
+            "GBK".parse::<EncodingChoice>().unwrap(),
+            EncodingChoice::Fixed(TextEncoding::Gb18030)
+        );
+        assert_eq!(
+            "utf_8".parse::<EncodingChoice>().unwrap(),
+            EncodingChoice::Fixed(TextEncoding::Utf8)
+        );
+        assert!("latin1".parse::<EncodingChoice>().is_err());
+    }
+}

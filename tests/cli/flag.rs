@@ -1,0 +1,124 @@
+//! `xinsheng flag`: the QA worklist.
+
+use super::{example, Sandbox};
+use crate::xs;
+
+const LEVELS: [&str; 5] = ["none", "low", "medium", "high", "critical"];
+
+fn rank(level: &serde_json::Value) -> usize {
+    LEVELS
+        .iter()
+        .position(|l| level == l)
+        .unwrap_or_else(|| panic!("bad level {level}"))
+}
+
+#[test]
+fn flag_lists_risky_calls_riskiest_first_with_evidence() {
+    let sb = Sandbox::new();
+    let r = xs!(sb, "flag", &example("calls.jsonl"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let list = r.json_lines();
+    assert!(!list.is_empty());
+    let ids: Vec<&str> = list
+        .iter()
+        .map(|f| f["call_id"].as_str().unwrap())
+        .collect();
+    for must in ["C-1002", "C-1003", "C-1007", "C-1009"] {
+        assert!(ids.contains(&must), "{must} not flagged: {ids:?}");
+    }
+    assert!(!ids.contains(&"C-1001"), "the calm call is flagged");
+    for (i, f) in list.iter().enumerate() {
+        assert_eq!(f["rank"], i + 1);
+        assert!(rank(&f["level"]) >= 3, "{f}");
+        assert!(!f["reasons"].as_array().unwrap().is_empty());
+    }
+    // Riskiest first: level, then risk, descending.
+    for w in list.windows(2) {
+        let (a, b) = (&w[0], &w[1]);
+        let key = |f: &serde_json::Value| (rank(&f["level"]), f["risk"].as_f64().unwrap());
+        assert!(key(a) >= key(b), "{a} before {b}");
+    }
+    // Evidence: the 12315 call points at the customer's turn with the regulator cue.
+    let c = list.iter().find(|f| f["call_id"] == "C-1002").unwrap();
+    let ev = c["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["detail"].as_str().unwrap().starts_with("regulator"))
+        .expect("regulator reason");
+    assert_eq!(ev["evidence"]["speaker"], "customer");
+    assert!(ev["evidence"]["text"].as_str().unwrap().contains("12315"));
+    assert_eq!(
+        ev["evidence"]["source"],
+        format!("{}:13", example("calls.jsonl"))
+    );
+}
+
+#[test]
+fn flag_ties_keep_input_order() {
+    let sb = Sandbox::new();
+    let mut s = String::new();
+    for id in ["X3", "X1", "X2"] {
+        s.push_str(&format!(
+            "{{\"call_id\":\"{id}\",\"speaker\":\"客户\",\"text\":\"我要投诉你们\"}}\n"
+        ));
+    }
+    sb.file("t.jsonl", s);
+    let r = xs!(sb, "flag", "--min-level", "low", "t.jsonl");
+    let ids: Vec<String> = r
+        .json_lines()
+        .iter()
+        .map(|f| f["call_id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["X3", "X1", "X2"]);
+}
+
+#[test]
+fn flag_min_level_filters() {
+    let sb = Sandbox::new();
+    let all = xs!(sb, "flag", "--min-level", "none", &example("calls.jsonl"));
+    assert_eq!(all.json_lines().len(), 9);
+    let critical = xs!(
+        sb,
+        "flag",
+        "--min-level",
+        "critical",
+        &example("calls.jsonl")
+    );
+    for f in critical.json_lines() {
+        assert_eq!(f["level"], "critical");
+    }
+}
+
+#[test]
+fn flag_fail_on_exit_codes() {
+    let sb = Sandbox::new();
+    let r = xs!(sb, "flag", "--fail-on", "critical", &example("calls.jsonl"));
+    assert_eq!(r.code, 1);
+    sb.file(
+        "calm.jsonl",
+        "{\"call_id\":\"A\",\"speaker\":\"客户\",\"text\":\"谢谢，没问题了\"}\n",
+    );
+    let r = xs!(sb, "flag", "--fail-on", "high", "calm.jsonl");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+    // Record errors win over --fail-on: the run is incomplete.
+    sb.file(
+        "mixed.jsonl",
+        "bad\n{\"speaker\":\"客户\",\"text\":\"我要去12315投诉\"}\n",
+    );
+    let r = xs!(sb, "flag", "--fail-on", "low", "mixed.jsonl");
+    assert_eq!(r.code, 2);
+    // The worklist has no error records.
+    assert!(r.json_lines().iter().all(|v| v.get("error").is_none()));
+}
+
+#[test]
+fn flag_table_is_readable() {
+    let sb = Sandbox::new();
+    let r = xs!(sb, "flag", "--format", "table", &example("calls.jsonl"));
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.starts_with("#1 "), "{}", r.stdout);
+    assert!(r.stdout.contains("12315"));
+    assert!(r.stdout.contains("← "));
+}

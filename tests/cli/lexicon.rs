@@ -1,0 +1,99 @@
+//! `xinsheng lexicon check|stats` and custom lexicons.
+
+use super::Sandbox;
+use crate::xs;
+
+const LEXICONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../lexicons");
+
+#[test]
+fn lexicon_check_built_in_is_ok() {
+    let sb = Sandbox::new();
+    let r = xs!(sb, "lexicon", "check");
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.starts_with("ok: built-in lexicons"),
+        "{}",
+        r.stdout
+    );
+    let r = xs!(sb, "lexicon", "check", LEXICONS);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.starts_with("ok: 10 files"), "{}", r.stdout);
+}
+
+#[test]
+fn lexicon_check_reports_every_error_as_path_line_reason() {
+    let sb = Sandbox::new();
+    sb.file(
+        "lex/escalation-bad.tsv",
+        "# comment\n找你们董事长\tsupervisor\t4\n找你们老板\tsupervisor\t9\n投诉到底\tnot_a_category\t3\n",
+    );
+    sb.file("lex/sentiment-bad.tsv", "好\tabc\n");
+    sb.file("lex/mystery.tsv", "x\n");
+    let r = xs!(sb, "lexicon", "check", "lex");
+    assert_eq!(r.code, 2);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 4, "{}", r.stdout);
+    assert!(
+        lines[0].starts_with("lex/escalation-bad.tsv:3: severity"),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[1].starts_with("lex/escalation-bad.tsv:4: unknown escalation category"));
+    assert!(lines[2].starts_with("lex/mystery.tsv: cannot tell the lexicon kind"));
+    assert!(lines[3].starts_with("lex/sentiment-bad.tsv:1: valence"));
+    assert!(
+        r.stderr.contains("xinsheng: 4 lexicon errors"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn lexicon_stats_counts_per_kind_and_category() {
+    let sb = Sandbox::new();
+    let r = xs!(sb, "lexicon", "stats", "--format", "json");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    for kind in [
+        "emotion",
+        "sentiment",
+        "escalation",
+        "agent",
+        "negation",
+        "degree",
+    ] {
+        assert!(v["per_kind"][kind].as_u64().unwrap() > 0, "{kind}");
+    }
+    assert!(v["per_category"]["escalation/regulator"].as_u64().unwrap() > 0);
+    let text = xs!(sb, "lexicon", "stats");
+    assert!(text.stdout.contains("escalation"));
+    assert!(text.stdout.contains("  regulator"));
+}
+
+#[test]
+fn custom_lexicon_file_is_used_and_bad_one_exits_2() {
+    let sb = Sandbox::new();
+    sb.file("escalation-extra.tsv", "找你们董事长\tsupervisor\t4\n");
+    sb.file(
+        "c.jsonl",
+        "{\"speaker\":\"客户\",\"text\":\"我要找你们董事长\"}\n",
+    );
+    let r = xs!(sb, "score", "--lexicon", "escalation-extra.tsv", "c.jsonl");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let cues = r.json_lines()[0]["xinsheng"]["escalation"]["cues"].clone();
+    assert!(cues
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["category"] == "supervisor"));
+    sb.file("escalation-broken.tsv", "找你们董事长\tsupervisor\n");
+    let r = xs!(sb, "score", "--lexicon", "escalation-broken.tsv", "c.jsonl");
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .starts_with("xinsheng: escalation-broken.tsv:1: expected 3"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stdout, "");
+}
