@@ -637,6 +637,21 @@ const NOT_NEGATED_WORDS: &[&str] = &[
     "没什么",
 ];
 
+/// A negator unit with no meaning of its own (没有, 不是); whether it negated a term is
+/// tracked separately.
+fn is_bare_negator(u: &Unit<'_>) -> bool {
+    u.entry
+        .is_some_and(|e| e.negation && !e.is_content() && !e.neutral)
+}
+
+/// A word the lexicons do not know that starts with 不/没 and says no (没货, 没法, 不知).
+fn is_negated_word(u: &Unit<'_>) -> bool {
+    u.entry.is_none()
+        && (2..=3).contains(&u.text.chars().count())
+        && (u.text.starts_with('不') || u.text.starts_with('没'))
+        && !NOT_NEGATED_WORDS.contains(&u.text)
+}
+
 /// Potential complements of failure: 申请不了, 找不到, 打不开, 登不上.
 const INABILITY: &[&str] = &[
     "不了",
@@ -780,11 +795,7 @@ fn patterns(
         if found.is_none() && u.entry.is_none() {
             // A word the lexicons do not know that starts with a negator (没货, 没法, 不知):
             // like a bare negation, it says no.
-            let n = u.text.chars().count();
-            if (2..=3).contains(&n)
-                && (u.text.starts_with('没') || u.text.starts_with('不'))
-                && !NOT_NEGATED_WORDS.contains(&u.text)
-            {
+            if is_negated_word(u) {
                 consumed[k] = true;
                 acc.add(
                     u,
@@ -1437,10 +1448,7 @@ pub(crate) fn analyze(
     // dialogue they signal disagreement and an unresolved issue ---
     if customer_side {
         for (k, u) in units.iter().enumerate() {
-            let bare = u
-                .entry
-                .is_some_and(|e| e.negation && !e.is_content() && !e.neutral);
-            if bare && !used_negator[k] {
+            if is_bare_negator(u) && !used_negator[k] {
                 acc.add(
                     u,
                     &norm,
@@ -1457,15 +1465,7 @@ pub(crate) fn analyze(
     let mut refusals = 0u8;
     if speaker == Speaker::Agent && !agent_encouraged {
         for (k, u) in units.iter().enumerate() {
-            let says_no = u
-                .entry
-                .is_some_and(|e| e.negation && !e.is_content() && !e.neutral)
-                && !used_negator[k];
-            let unknown_no = u.entry.is_none()
-                && (2..=3).contains(&u.text.chars().count())
-                && (u.text.starts_with('不') || u.text.starts_with('没'))
-                && !NOT_NEGATED_WORDS.contains(&u.text);
-            if says_no || unknown_no {
+            if (is_bare_negator(u) && !used_negator[k]) || is_negated_word(u) {
                 refusals = refusals.saturating_add(1);
             }
         }
