@@ -106,6 +106,8 @@ struct Unit<'a> {
     clause: usize,
     sentence: usize,
     in_quote: bool,
+    /// Function-word classes of the unit's text (see `word_class`).
+    class: u16,
 }
 
 #[derive(Default, Clone)]
@@ -204,7 +206,7 @@ fn scan_back<'a>(units: &[Unit<'a>], k: usize) -> (Mods, Vec<&'a str>) {
             continue;
         }
         // A particle closes what stands before it (没有了，谢谢 does not negate 谢谢).
-        if SCOPE_PARTICLES.contains(&u.text) {
+        if u.class & PARTICLE != 0 {
             break;
         }
         seen += 1;
@@ -275,7 +277,7 @@ pub const MENTION_WEIGHT: f32 = 0.05;
 const SPEECH_VERBS: &[&str] = &[
     "说", "讲", "称", "表示", "声称", "说要", "说是", "扬言", "嚷嚷", "喊着",
 ];
-const FIRST_PERSON: &[&str] = &[
+const FIRST_PERSON_WORDS: &[&str] = &[
     "我", "我们", "咱", "咱们", "本人", "俺", "我就", "我也", "我都",
 ];
 
@@ -289,10 +291,9 @@ fn reported_subject(units: &[Unit<'_>], k: usize) -> bool {
         .take_while(|u| u.clause == clause)
         .filter(|u| !u.is_punct)
         .take(8)
-        .find(|u| !SPEECH_FILLERS.contains(&u.text))
-        .map(|u| u.text)
+        .find(|u| u.class & FILLER == 0)
     {
-        Some(subject) => !FIRST_PERSON.contains(&subject),
+        Some(subject) => subject.class & FIRST_PERSON == 0,
         None => false,
     }
 }
@@ -342,7 +343,7 @@ impl Acc<'_> {
         base: f32,
         valence: f32,
         emotion: Option<(Emotion, f32)>,
-        modifiers: Vec<String>,
+        modifiers: impl FnOnce() -> Vec<String>,
     ) {
         self.valence += valence;
         if let Some((e, w)) = emotion {
@@ -358,7 +359,7 @@ impl Acc<'_> {
                 end,
                 source: source.to_string(),
                 base,
-                modifiers,
+                modifiers: modifiers(),
                 valence,
                 emotion: emotion.map(|e| e.0),
                 emotion_weight: emotion.map_or(0.0, |e| e.1),
@@ -422,6 +423,7 @@ fn units<'a>(jieba: &Jieba, lex: &'a Lexicon, norm: &'a Normalized) -> Vec<Unit<
                     clause: 0,
                     sentence: 0,
                     in_quote: false,
+                    class: 0,
                 });
                 i = j;
             }
@@ -441,6 +443,7 @@ fn units<'a>(jieba: &Jieba, lex: &'a Lexicon, norm: &'a Normalized) -> Vec<Unit<
                             clause: 0,
                             sentence: 0,
                             in_quote: false,
+                            class: 0,
                         });
                         out.push(Unit {
                             ns: t.start + hl,
@@ -452,6 +455,7 @@ fn units<'a>(jieba: &Jieba, lex: &'a Lexicon, norm: &'a Normalized) -> Vec<Unit<
                             clause: 0,
                             sentence: 0,
                             in_quote: false,
+                            class: 0,
                         });
                         i += 1;
                         continue;
@@ -471,6 +475,7 @@ fn units<'a>(jieba: &Jieba, lex: &'a Lexicon, norm: &'a Normalized) -> Vec<Unit<
                     clause: 0,
                     sentence: 0,
                     in_quote: false,
+                    class: 0,
                 });
                 i += 1;
             }
@@ -547,10 +552,9 @@ const ELAPSED_BEFORE: &[&str] = &[
     "拖了",
     "都已经",
 ];
-const CONTACT_WORDS: &[&str] = &[
-    "打", "问", "联系", "说", "催", "电话", "来电", "反映", "找", "提交", "申请", "投诉", "咨询",
-    "沟通", "交", "重复", "跑", "报修", "上门", "来",
-];
+/// Characters of contact verbs (打, 问, 联系, 电话, 催, 反映, 投诉 …): a clause with one of
+/// them makes a counted repeat (打了五次) a repeat contact.
+const CONTACT_CHARS: &str = "打问联说催电话映找提申投诉咨沟交重跑修门来";
 /// Acknowledgements that accept an answer when they make up a whole clause.
 const ACCEPTANCE: &[&str] = &[
     "好的",
@@ -588,6 +592,18 @@ pub const CHALLENGE: f32 = -0.08;
 
 /// Question words: with them, a final 呢 makes a question.
 const INTERROGATIVES: &[&str] = &[
+    "怎么办",
+    "怎么回事",
+    "怎样",
+    "怎么样",
+    "什么时候",
+    "为何",
+    "如何",
+    "啥",
+    "哪里",
+    "哪儿",
+    "哪个",
+    "干什么",
     "怎么",
     "为什么",
     "为啥",
@@ -637,6 +653,51 @@ const NOT_NEGATED_WORDS: &[&str] = &[
     "没什么",
 ];
 
+// Function-word classes: one hash lookup per unit instead of scanning word lists.
+const PARTICLE: u16 = 1;
+const FILLER: u16 = 1 << 1;
+const FIRST_PERSON: u16 = 1 << 2;
+const SPEECH: u16 = 1 << 3;
+const NOT_NEGATED: u16 = 1 << 4;
+const ACCEPT: u16 = 1 << 5;
+const AFFIRM: u16 = 1 << 6;
+const INTERROGATIVE: u16 = 1 << 7;
+const WHY_WORD: u16 = 1 << 8;
+const ELAPSED: u16 = 1 << 9;
+const CONTACT: u16 = 1 << 10;
+
+/// The function-word classes of a word (0 for most words).
+fn word_class(word: &str) -> u16 {
+    static TABLE: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, u16>> =
+        std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut t: rustc_hash::FxHashMap<&'static str, u16> = Default::default();
+        let lists: [(&[&'static str], u16); 10] = [
+            (SCOPE_PARTICLES, PARTICLE),
+            (SPEECH_FILLERS, FILLER),
+            (FIRST_PERSON_WORDS, FIRST_PERSON),
+            (SPEECH_VERBS, SPEECH),
+            (NOT_NEGATED_WORDS, NOT_NEGATED),
+            (ACCEPTANCE, ACCEPT),
+            (AFFIRMATIONS, AFFIRM),
+            (INTERROGATIVES, INTERROGATIVE),
+            (WHY, WHY_WORD),
+            (ELAPSED_BEFORE, ELAPSED),
+        ];
+        for (list, flag) in lists {
+            for w in list {
+                *t.entry(w).or_default() |= flag;
+            }
+        }
+        t
+    });
+    let mut class = table.get(word).copied().unwrap_or(0);
+    if word.chars().any(|c| CONTACT_CHARS.contains(c)) {
+        class |= CONTACT;
+    }
+    class
+}
+
 /// A negator unit with no meaning of its own (没有, 不是); whether it negated a term is
 /// tracked separately.
 fn is_bare_negator(u: &Unit<'_>) -> bool {
@@ -649,7 +710,7 @@ fn is_negated_word(u: &Unit<'_>) -> bool {
     u.entry.is_none()
         && (2..=3).contains(&u.text.chars().count())
         && (u.text.starts_with('不') || u.text.starts_with('没'))
-        && !NOT_NEGATED_WORDS.contains(&u.text)
+        && u.class & NOT_NEGATED == 0
 }
 
 /// Potential complements of failure: 申请不了, 找不到, 打不开, 登不上.
@@ -695,10 +756,10 @@ fn patterns(
     let mut clause_info = vec![ClauseInfo::default(); clauses];
     for x in units.iter().filter(|x| !x.is_punct) {
         let ci = &mut clause_info[x.clause];
-        if !SCOPE_PARTICLES.contains(&x.text) {
+        if x.class & PARTICLE == 0 {
             ci.words += 1;
         }
-        if !ci.contact && CONTACT_WORDS.iter().any(|w| x.text.contains(w)) {
+        if x.class & CONTACT != 0 {
             ci.contact = true;
         }
     }
@@ -717,7 +778,7 @@ fn patterns(
         let mut found: Option<(CueCategory, u8, usize, f32, &str)> = None;
         // Only this word and particles in its clause.
         let alone_in_clause = clause_info[u.clause].words == 1;
-        if ACCEPTANCE.contains(&u.text) && alone_in_clause && norm.extra_repeats(u.ns, u.ne) == 0 {
+        if u.class & ACCEPT != 0 && alone_in_clause && norm.extra_repeats(u.ns, u.ne) == 0 {
             // 好的 / 嗯 / 收到 as a whole clause: the customer accepts the answer.
             consumed[k] = true;
             acc.add(
@@ -727,11 +788,11 @@ fn patterns(
                 ACCEPTANCE_VALENCE,
                 ACCEPTANCE_VALENCE,
                 None,
-                vec!["acknowledgement: accepts the answer".into()],
+                || vec!["acknowledgement: accepts the answer".into()],
             );
             continue;
         }
-        if AFFIRMATIONS.contains(&u.text) && norm.extra_repeats(u.ns, u.ne) > 0 {
+        if u.class & AFFIRM != 0 && norm.extra_repeats(u.ns, u.ne) > 0 {
             found = Some((
                 CueCategory::Impatience,
                 1,
@@ -766,7 +827,7 @@ fn patterns(
                     && DURATION_UNITS.contains(&rest)
                     && !ordinal
                     && (next_word(last).is_some_and(|w| w.starts_with('了'))
-                        || prev_word(k).is_some_and(|w| ELAPSED_BEFORE.contains(&w)))
+                        || prev_word(k).is_some_and(|w| word_class(w) & ELAPSED != 0))
                 {
                     found = Some((CueCategory::Impatience, 2, last, -0.2, "elapsed time"));
                 }
@@ -787,7 +848,7 @@ fn patterns(
                     INABILITY_VALENCE,
                     INABILITY_VALENCE,
                     Some((Emotion::Disgust, 0.15)),
-                    vec![format!("inability (…{ending})")],
+                    || vec![format!("inability (…{ending})")],
                 );
                 continue;
             }
@@ -797,15 +858,9 @@ fn patterns(
             // like a bare negation, it says no.
             if is_negated_word(u) {
                 consumed[k] = true;
-                acc.add(
-                    u,
-                    norm,
-                    "pattern",
-                    DISAGREEMENT,
-                    DISAGREEMENT,
-                    None,
-                    vec!["negated word: says no".into()],
-                );
+                acc.add(u, norm, "pattern", DISAGREEMENT, DISAGREEMENT, None, || {
+                    vec!["negated word: says no".into()]
+                });
                 continue;
             }
         }
@@ -821,7 +876,9 @@ fn patterns(
         } else {
             (Emotion::Anger, 0.1 * sev as f32)
         };
-        acc.add(u, norm, "pattern", v, v, Some(emo), vec![what.to_string()]);
+        acc.add(u, norm, "pattern", v, v, Some(emo), || {
+            vec![what.to_string()]
+        });
         cue_ctx.push(CueCtx::synthetic(u.sentence, k));
         cues.push(Cue {
             category: cat,
@@ -941,6 +998,9 @@ pub(crate) fn analyze(
 ) -> UtteranceAnalysis {
     let norm = normalize(text);
     let mut units = units(jieba, lex, &norm);
+    for u in units.iter_mut() {
+        u.class = word_class(u.text);
+    }
 
     // --- structure: clauses, sentences, quotes, contrast, markers ---
     let mut sentences: Vec<SentenceInfo> = vec![SentenceInfo::default()];
@@ -984,7 +1044,7 @@ pub(crate) fn analyze(
             if matches!(u.text, "吗" | "么" | "嘛") {
                 sentences[sentence].ends_question = true;
             }
-            if INTERROGATIVES.iter().any(|w| u.text.contains(w)) {
+            if u.class & INTERROGATIVE != 0 {
                 sentences[sentence].interrogative = true;
             }
             if u.text == "呢" && sentences[sentence].interrogative {
@@ -1015,7 +1075,7 @@ pub(crate) fn analyze(
             }
             // 说好的 (as promised) is not speech.
             let promised = units.get(k + 1).is_some_and(|n| n.text.starts_with('好'));
-            if SPEECH_VERBS.contains(&units[k].text) && !promised && reported_subject(&units, k) {
+            if units[k].class & SPEECH != 0 && !promised && reported_subject(&units, k) {
                 sentences[sentence].quote_from.get_or_insert(k);
             }
         }
@@ -1069,6 +1129,7 @@ pub(crate) fn analyze(
     }
 
     let customer_side = speaker != Speaker::Agent;
+    let tracing = acc.trace.is_some();
     let mut original = OriginalText {
         text,
         char_bytes: None,
@@ -1156,7 +1217,7 @@ pub(crate) fn analyze(
                     -0.35,
                     -0.35 * qf,
                     Some((Emotion::Anger, 0.45 * qf)),
-                    vec!["rhetorical question".into()],
+                    || vec!["rhetorical question".into()],
                 ),
                 MarkerKind::RhetoricalOpen if s.ends_question => acc.add(
                     u,
@@ -1165,7 +1226,7 @@ pub(crate) fn analyze(
                     -0.25,
                     -0.25 * qf,
                     Some((Emotion::Anger, 0.3 * qf)),
-                    vec!["rhetorical question (…吗/？)".into()],
+                    || vec!["rhetorical question (…吗/？)".into()],
                 ),
                 MarkerKind::Irony => acc.add(
                     u,
@@ -1174,7 +1235,7 @@ pub(crate) fn analyze(
                     -0.3,
                     -0.3 * qf,
                     Some((Emotion::Disgust, 0.45 * qf)),
-                    vec!["irony".into()],
+                    || vec!["irony".into()],
                 ),
                 _ => {}
             }
@@ -1202,18 +1263,20 @@ pub(crate) fn analyze(
             && mods.degrees.is_empty()
             && opens_request(&units, k);
         if polite {
-            acc.add(
-                u,
-                &norm,
-                "marker",
-                base.unwrap_or(0.0),
-                0.0,
-                None,
-                vec!["polite request opener: not sentiment".into()],
-            );
+            acc.add(u, &norm, "marker", base.unwrap_or(0.0), 0.0, None, || {
+                vec!["polite request opener: not sentiment".into()]
+            });
         }
         if let (Some(base), false) = (base, polite) {
-            let mut notes = Vec::new();
+            let mut notes: Vec<String> = Vec::new();
+            // Notes are only written when explaining.
+            macro_rules! note {
+                ($($t:tt)*) => {
+                    if tracing {
+                        notes.push(format!($($t)*));
+                    }
+                };
+            }
             let d = mods.degree();
             let mut v = base;
             let mut emo = e.emotion.map(|(l, i, _)| (l, i));
@@ -1227,7 +1290,7 @@ pub(crate) fn analyze(
             }
             if mods.neg_count() == 0 {
                 if d != 1.0 {
-                    notes.push(format!("degree ×{d:.2}"));
+                    note!("degree ×{d:.2}");
                 }
                 v *= d;
                 emo = emo.map(|(l, i)| (l, i * d));
@@ -1236,13 +1299,13 @@ pub(crate) fn analyze(
                 if mods.negated_degree() {
                     // 不太好: negation of a degree phrase is mild.
                     let f = if v > 0.0 { -0.45 } else { -0.3 };
-                    notes.push(format!("negated degree by {negs} (×{f})"));
+                    note!("negated degree by {negs} (×{f})");
                     v *= f;
                 } else {
                     let f = if v > 0.0 { -0.75 } else { -0.2 };
-                    notes.push(format!("negated by {negs} (×{f})"));
+                    note!("negated by {negs} (×{f})");
                     if d != 1.0 {
-                        notes.push(format!("degree before negation ×{d:.2}"));
+                        note!("degree before negation ×{d:.2}");
                     }
                     v *= f * d;
                 }
@@ -1251,26 +1314,26 @@ pub(crate) fn analyze(
                     _ => None,
                 });
             } else {
-                notes.push(format!("double negation {} (×0.5)", neg_texts.join("/")));
+                note!("double negation {} (×0.5)", neg_texts.join("/"));
                 v *= 0.5 * d;
                 emo = emo.map(|(l, i)| (l, 0.5 * i));
             }
             let mut f = cw * emph;
             if cw != 1.0 {
-                notes.push(format!("contrast clause ×{cw}"));
+                note!("contrast clause ×{cw}");
             }
             if emph != 1.0 {
-                notes.push(format!("emphasis ×{emph:.2}"));
+                note!("emphasis ×{emph:.2}");
             }
             if quoted {
                 f *= 0.5;
-                notes.push("quoted ×0.5".into());
+                note!("quoted ×0.5");
             }
             v *= f;
             emo = emo.map(|(l, i)| (l, i * f));
             if v > 0.0 && s.ends_question && !rhetorical && !irony {
                 // 解决了吗 / 满意吗: asked, not asserted.
-                notes.push("questioned, not asserted (×0.25)".into());
+                note!("questioned, not asserted (×0.25)");
                 v *= 0.25;
                 emo = emo.map(|(l, i)| (l, i * 0.25));
             }
@@ -1278,16 +1341,19 @@ pub(crate) fn analyze(
                 // An agent naming the customer's trouble (换谁都会着急, 丢失的包裹) is not
                 // the agent's own negativity, least of all next to empathy or ownership.
                 let f = if agent_encouraged { 0.0 } else { 0.3 };
-                notes.push(format!("agent describes the customer's trouble (×{f})"));
+                note!("agent describes the customer's trouble (×{f})");
                 v *= f;
                 emo = emo.filter(|_| f > 0.0).map(|(l, i)| (l, i * f));
             }
             if v > 0.0 && (rhetorical || irony) {
-                notes.push(if rhetorical {
-                    "rhetorical question flips (×-0.6)".into()
-                } else {
-                    "irony flips (×-0.6)".into()
-                });
+                note!(
+                    "{} flips (×-0.6)",
+                    if rhetorical {
+                        "rhetorical question"
+                    } else {
+                        "irony"
+                    }
+                );
                 v *= -0.6;
                 emo = emo.map(|(_, i)| (Emotion::Disgust, i * 0.6));
             }
@@ -1296,7 +1362,7 @@ pub(crate) fn analyze(
             } else {
                 "sentiment"
             };
-            acc.add(u, &norm, source, base, v, emo, notes);
+            acc.add(u, &norm, source, base, v, emo, move || notes);
             if v < 0.0 {
                 sentences[u.sentence].negative -= v;
             } else {
@@ -1314,13 +1380,10 @@ pub(crate) fn analyze(
                 lex_sev
             };
             let mut weight = CUE_WEIGHT[sev as usize];
-            let mut notes = Vec::new();
             if negated {
                 weight = 0.0;
-                notes.push(format!("negated by {}", neg_texts.join("/")));
             } else if quoted {
                 weight *= QUOTED_FACTOR;
-                notes.push(format!("quoted ×{QUOTED_FACTOR}"));
             }
             let (start, end) = norm.original_range(u.ns, u.ne);
             cue_ctx.push(CueCtx {
@@ -1340,7 +1403,6 @@ pub(crate) fn analyze(
                 negated,
                 quoted: quoted && !negated,
             });
-            let _ = notes;
         }
 
         // A customer saying an agent's refusal (没办法, 不知道, 只能等了): helplessness.
@@ -1357,7 +1419,7 @@ pub(crate) fn analyze(
                     HELPLESS,
                     HELPLESS,
                     Some((Emotion::Sadness, 0.1)),
-                    vec!["customer echoes a refusal: helplessness".into()],
+                    || vec!["customer echoes a refusal: helplessness".into()],
                 );
                 sentences[u.sentence].negative -= HELPLESS;
             }
@@ -1392,7 +1454,7 @@ pub(crate) fn analyze(
                     _ => (0.0, None),
                 };
                 if v != 0.0 {
-                    acc.add(u, &norm, "agent", v, v, emo, vec![]);
+                    acc.add(u, &norm, "agent", v, v, emo, || vec![]);
                 }
             }
         }
@@ -1438,7 +1500,7 @@ pub(crate) fn analyze(
             v,
             v,
             Some((label, 0.1 * sevf)),
-            vec![],
+            || vec![],
         );
         sentences[u.sentence].negative -= v;
     }
@@ -1456,7 +1518,7 @@ pub(crate) fn analyze(
                     DISAGREEMENT,
                     DISAGREEMENT,
                     None,
-                    vec!["bare negation: disagreement".into()],
+                    || vec!["bare negation: disagreement".into()],
                 );
             }
         }
@@ -1492,22 +1554,16 @@ pub(crate) fn analyze(
                     EXASPERATION,
                     EXASPERATION,
                     None,
-                    vec!["final 啊 on a complaint or question: exasperation".into()],
+                    || vec!["final 啊 on a complaint or question: exasperation".into()],
                 );
             }
         }
         // "Why" questions challenge the agent's answer (为什么要手机号码).
         for u in units.iter() {
-            if !u.is_punct && u.entry.is_none() && WHY.contains(&u.text) {
-                acc.add(
-                    u,
-                    &norm,
-                    "pattern",
-                    CHALLENGE,
-                    CHALLENGE,
-                    None,
-                    vec!["why-question: challenges the answer".into()],
-                );
+            if !u.is_punct && u.entry.is_none() && u.class & WHY_WORD != 0 {
+                acc.add(u, &norm, "pattern", CHALLENGE, CHALLENGE, None, || {
+                    vec!["why-question: challenges the answer".into()]
+                });
             }
         }
         let open = sentences.iter().filter(|s| s.ends_question).count();
