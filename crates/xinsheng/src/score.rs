@@ -1454,7 +1454,7 @@ pub(crate) fn analyze(
                     _ => (0.0, None),
                 };
                 if v != 0.0 {
-                    acc.add(u, &norm, "agent", v, v, emo, || vec![]);
+                    acc.add(u, &norm, "agent", v, v, emo, Vec::new);
                 }
             }
         }
