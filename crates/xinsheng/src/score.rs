@@ -1500,7 +1500,7 @@ pub(crate) fn analyze(
             v,
             v,
             Some((label, 0.1 * sevf)),
-            || vec![],
+            Vec::new,
         );
         sentences[u.sentence].negative -= v;
     }
