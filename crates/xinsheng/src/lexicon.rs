@@ -191,6 +191,9 @@ pub(crate) struct Lexicon {
     pub stats: LexiconStats,
     /// Longest term, in chars.
     pub max_term_chars: usize,
+    /// Every proper prefix (in chars) of every term: lets matching stop joining tokens
+    /// as soon as no term can start with the join.
+    pub prefixes: rustc_hash::FxHashSet<Box<str>>,
 }
 
 fn parse_f32(s: &str, what: &str, lo: f32, hi: f32, lo_open: bool) -> Result<f32, String> {
@@ -231,6 +234,11 @@ impl Lexicon {
         lex.inherit_cues();
         lex.stats.terms = lex.map.len();
         lex.max_term_chars = lex.map.keys().map(|k| k.chars().count()).max().unwrap_or(0);
+        for term in lex.map.keys() {
+            for (b, _) in term.char_indices().skip(1) {
+                lex.prefixes.insert(term[..b].into());
+            }
+        }
         Ok(lex)
     }
 
@@ -465,6 +473,11 @@ impl Lexicon {
                 e.escalation = Some(cue);
             }
         }
+    }
+
+    /// Some longer term starts with `s`.
+    pub fn is_proper_prefix(&self, s: &str) -> bool {
+        self.prefixes.contains(s)
     }
 
     pub fn get(&self, term: &str) -> Option<&Entry> {

@@ -46,7 +46,7 @@ fn is_plain_cjk(c: char) -> bool {
     ('\u{4E00}'..='\u{9FFF}').contains(&c)
 }
 
-fn push_char(out: &mut Vec<char>, spans: &mut Vec<(u32, u32)>, c: char, i: u32) {
+fn push_char(out: &mut String, spans: &mut Vec<(u32, u32)>, c: char, i: u32) {
     let c = if c.is_control() && c != '\n' {
         ' '
     } else if c == '\r' {
@@ -64,8 +64,9 @@ fn push_char(out: &mut Vec<char>, spans: &mut Vec<(u32, u32)>, c: char, i: u32) 
     spans.push((i, i + 1));
 }
 
-fn first_pass(text: &str) -> (Vec<char>, Vec<(u32, u32)>) {
-    let mut out = Vec::with_capacity(text.len() / 2 + 1);
+/// NFKC, case, controls and selectors, char by char, into a string and its spans.
+fn first_pass(text: &str) -> (String, Vec<(u32, u32)>) {
+    let mut out = String::with_capacity(text.len());
     let mut spans = Vec::with_capacity(text.len() / 2 + 1);
     for (i, c) in text.chars().enumerate() {
         let i = i as u32;
@@ -89,13 +90,15 @@ fn first_pass(text: &str) -> (Vec<char>, Vec<(u32, u32)>) {
 /// assert_eq!(n.original_range(4, 6), (4, 8));
 /// ```
 pub fn normalize(text: &str) -> Normalized {
-    let (chars, spans) = first_pass(text);
-    // Traditional → simplified, char for char.
-    let s: String = chars.iter().collect();
-    let s = fast2s::convert(&s);
+    let (s, spans) = first_pass(text);
+    // Traditional → simplified, char for char (ASCII needs no conversion).
+    let s = if s.is_ascii() { s } else { fast2s::convert(&s) };
     // 著 is the traditional aspect particle 着 (等著, 看著) except in a few words (著名).
     let s = if s.contains('著') { fix_zhe(&s) } else { s };
     // Collapse runs of ≥ 3 identical chars to 2, widening the second char's span.
+    if !has_long_run(&s) {
+        return Normalized { text: s, spans };
+    }
     let mut out = String::with_capacity(s.len());
     let mut out_spans: Vec<(u32, u32)> = Vec::with_capacity(spans.len());
     let mut prev: Option<char> = None;
@@ -120,6 +123,22 @@ pub fn normalize(text: &str) -> Normalized {
         text: out,
         spans: out_spans,
     }
+}
+
+/// The text has a run of three identical non-space chars.
+fn has_long_run(s: &str) -> bool {
+    let mut it = s.chars();
+    let (Some(mut a), Some(mut b)) = (it.next(), it.next()) else {
+        return false;
+    };
+    for c in it {
+        if c == a && c == b && !c.is_whitespace() {
+            return true;
+        }
+        a = b;
+        b = c;
+    }
+    false
 }
 
 /// Replace 著 by 着 unless it is 著 (zhù) of 著名, 著作, 显著 and the like.

@@ -398,15 +398,19 @@ fn units<'a>(jieba: &Jieba, lex: &'a Lexicon, norm: &'a Normalized) -> Vec<Unit<
         let first_punct = t.word.chars().all(is_punct_char);
         let mut matched = None;
         if !first_punct {
+            // Extend the join token by token while it is still a prefix of some term,
+            // keeping the longest join that is a term.
             let hi = (i + MAX_JOIN).min(toks.len());
-            for j in (i + 1..=hi).rev() {
+            for j in i + 1..=hi {
                 let last = &toks[j - 1];
                 if last.end - t.start > lex.max_term_chars {
-                    continue;
+                    break;
                 }
                 let slice = &text[t.byte_start..last.byte_end];
                 if let Some(e) = lex.get(slice) {
                     matched = Some((j, slice, e, last.end));
+                }
+                if !lex.is_proper_prefix(slice) {
                     break;
                 }
             }
@@ -486,6 +490,29 @@ fn units<'a>(jieba: &Jieba, lex: &'a Lexicon, norm: &'a Normalized) -> Vec<Unit<
 
 /// Value of a leading numeral (digits or Chinese numerals; 几/多 count as 3) and the rest.
 fn leading_number(s: &str) -> Option<(u32, &str)> {
+    let first = s.chars().next()?;
+    let numeral = matches!(
+        first,
+        '零' | '〇'
+            | '一'
+            | '二'
+            | '两'
+            | '三'
+            | '四'
+            | '五'
+            | '六'
+            | '七'
+            | '八'
+            | '九'
+            | '十'
+            | '百'
+            | '千'
+            | '几'
+            | '多'
+    );
+    if !(first.is_ascii_digit() || numeral) {
+        return None;
+    }
     let mut end = 0;
     let mut digits: u32 = 0;
     let mut value: u32 = 0;
@@ -554,7 +581,31 @@ const ELAPSED_BEFORE: &[&str] = &[
 ];
 /// Characters of contact verbs (打, 问, 联系, 电话, 催, 反映, 投诉 …): a clause with one of
 /// them makes a counted repeat (打了五次) a repeat contact.
-const CONTACT_CHARS: &str = "打问联说催电话映找提申投诉咨沟交重跑修门来";
+fn is_contact_char(c: char) -> bool {
+    matches!(
+        c,
+        '打' | '问'
+            | '联'
+            | '说'
+            | '催'
+            | '电'
+            | '话'
+            | '映'
+            | '找'
+            | '提'
+            | '申'
+            | '投'
+            | '诉'
+            | '咨'
+            | '沟'
+            | '交'
+            | '重'
+            | '跑'
+            | '修'
+            | '门'
+            | '来'
+    )
+}
 /// Acknowledgements that accept an answer when they make up a whole clause.
 const ACCEPTANCE: &[&str] = &[
     "好的",
@@ -692,7 +743,7 @@ fn word_class(word: &str) -> u16 {
         t
     });
     let mut class = table.get(word).copied().unwrap_or(0);
-    if word.chars().any(|c| CONTACT_CHARS.contains(c)) {
+    if word.chars().any(is_contact_char) {
         class |= CONTACT;
     }
     class
@@ -802,11 +853,11 @@ fn patterns(
             ));
         } else {
             // The numeral may be glued to its unit (三次) or split from it (十几 个电话).
-            let (text, last) = match next_word(k) {
+            let (text, last): (std::borrow::Cow<'_, str>, usize) = match next_word(k) {
                 Some(n) if leading_number(u.text).is_some_and(|(_, r)| r.is_empty()) => {
-                    (format!("{}{}", u.text, n), k + 1)
+                    (format!("{}{}", u.text, n).into(), k + 1)
                 }
-                _ => (u.text.to_string(), k),
+                _ => (u.text.into(), k),
             };
             let (ordinal, body) = match text.strip_prefix('第') {
                 Some(b) => (true, b),
@@ -1003,8 +1054,10 @@ pub(crate) fn analyze(
     }
 
     // --- structure: clauses, sentences, quotes, contrast, markers ---
-    let mut sentences: Vec<SentenceInfo> = vec![SentenceInfo::default()];
-    let mut clause_roles: Vec<Option<ContrastRole>> = vec![None];
+    let mut sentences: Vec<SentenceInfo> = Vec::with_capacity(4);
+    sentences.push(SentenceInfo::default());
+    let mut clause_roles: Vec<Option<ContrastRole>> = Vec::with_capacity(8);
+    clause_roles.push(None);
     let (mut clause, mut sentence) = (0usize, 0usize);
     let mut in_quote = false;
     let mut irony = false;
