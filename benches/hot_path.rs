@@ -1,7 +1,7 @@
 //! Benchmarks that guard xinsheng's hot path, with bare jieba segmentation as the baseline.
 //!
 //! ```text
-//! cargo bench -p xinsheng                      # everything, a few minutes
+//! cargo bench -p xinsheng                      # everything, about 1.5 minutes
 //! cargo bench -p xinsheng -- utterance/        # one family
 //! ```
 //!
@@ -328,10 +328,7 @@ fn print_ratios() {
     if rows.is_empty() {
         return;
     }
-    println!(
-        "\nMedian ratios of this run ({}):",
-        criterion_dir().display()
-    );
+    println!("\nMedians of this run ({}):", criterion_dir().display());
     for (group, ratio, what) in rows {
         println!("  {group:<28} {ratio:>8.2}  {what}");
     }
