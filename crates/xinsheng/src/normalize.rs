@@ -92,7 +92,11 @@ fn first_pass(text: &str) -> (String, Vec<(u32, u32)>) {
 pub fn normalize(text: &str) -> Normalized {
     let (s, spans) = first_pass(text);
     // Traditional → simplified, char for char (ASCII needs no conversion).
-    let s = if s.is_ascii() { s } else { fast2s::convert(&s) };
+    let s = if needs_t2s(&s) {
+        fast2s::convert(&s)
+    } else {
+        s
+    };
     // 著 is the traditional aspect particle 着 (等著, 看著) except in a few words (著名).
     let s = if s.contains('著') { fix_zhe(&s) } else { s };
     // Collapse runs of ≥ 3 identical chars to 2, widening the second char's span.
@@ -123,6 +127,41 @@ pub fn normalize(text: &str) -> Normalized {
         text: out,
         spans: out_spans,
     }
+}
+
+/// Some char of the text may change under traditional → simplified conversion.
+///
+/// fast2s converts only 3-byte UTF-8 chars; the set of those it can change is found once
+/// by converting each one alone, plus the few it converts differently by context.
+fn needs_t2s(s: &str) -> bool {
+    static SET: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+    if s.is_ascii() {
+        return false;
+    }
+    let set = SET.get_or_init(|| {
+        let mut bits = vec![0u64; 0x10000 / 64];
+        let mut buf = String::new();
+        for cp in 0x800u32..0x10000 {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            buf.clear();
+            buf.push(c);
+            if fast2s::convert(&buf) != buf {
+                bits[cp as usize / 64] |= 1 << (cp % 64);
+            }
+        }
+        // Converted by context (prev/next char), possibly unchanged alone.
+        for c in "兒覆夥藉瞭麽幺於乾著苧闔鍾讎畫".chars() {
+            let cp = c as usize;
+            bits[cp / 64] |= 1 << (cp % 64);
+        }
+        bits
+    });
+    s.chars().any(|c| {
+        let cp = c as usize;
+        cp < 0x10000 && set[cp / 64] & (1 << (cp % 64)) != 0
+    })
 }
 
 /// The text has a run of three identical non-space chars.
@@ -203,6 +242,23 @@ mod tests {
     fn traditional_zhe_particle() {
         assert_eq!(normalize("你們等著被告吧").text, "你们等着被告吧");
         assert_eq!(normalize("著名品牌").text, "著名品牌");
+    }
+
+    #[test]
+    fn t2s_is_skipped_only_when_nothing_can_change() {
+        assert!(!needs_t2s("我要投诉你们 abc"));
+        assert!(needs_t2s("我要投訴"));
+        // Chars that fast2s converts by context only.
+        for c in "兒覆夥藉瞭麽幺於乾著苧闔鍾讎畫".chars() {
+            assert!(needs_t2s(&c.to_string()), "{c}");
+        }
+        for t in ["計畫書", "看著辦", "乾隆", "謝謝你們", "简体不变"] {
+            assert_eq!(
+                normalize(t).text,
+                fast2s::convert(t).replace('著', "着"),
+                "{t}"
+            );
+        }
     }
 
     #[test]
