@@ -947,22 +947,19 @@ fn patterns(
 /// Sorted, distinct FNV hashes of the char bigrams of the text's words (no punctuation),
 /// at most 64 of them.
 fn sketch(text: &str) -> Vec<u32> {
-    let chars: Vec<char> = text
-        .chars()
-        .filter(|c| !is_punct_char(*c))
-        .take(65)
-        .collect();
-    let mut v: Vec<u32> = chars
-        .windows(2)
-        .map(|w| {
+    let mut v: Vec<u32> = Vec::with_capacity(16);
+    let mut prev: Option<char> = None;
+    for c in text.chars().filter(|c| !is_punct_char(*c)).take(65) {
+        if let Some(p) = prev {
             let mut h: u32 = 0x811c_9dc5;
-            for c in w {
-                h ^= *c as u32;
+            for x in [p, c] {
+                h ^= x as u32;
                 h = h.wrapping_mul(0x0100_0193);
             }
-            h
-        })
-        .collect();
+            v.push(h);
+        }
+        prev = Some(c);
+    }
     v.sort_unstable();
     v.dedup();
     v
