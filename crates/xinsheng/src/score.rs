@@ -345,6 +345,28 @@ impl Acc<'_> {
         emotion: Option<(Emotion, f32)>,
         modifiers: impl FnOnce() -> Vec<String>,
     ) {
+        let (start, end) = norm.original_range(unit.ns, unit.ne);
+        self.add_at(
+            || (unit.text.to_string(), start, end),
+            source,
+            base,
+            valence,
+            emotion,
+            modifiers,
+        );
+    }
+
+    /// Add a contribution that no single unit carries (punctuation of a sentence, the
+    /// whole utterance); `what` gives its text and original offsets, only when explaining.
+    fn add_at(
+        &mut self,
+        what: impl FnOnce() -> (String, usize, usize),
+        source: &str,
+        base: f32,
+        valence: f32,
+        emotion: Option<(Emotion, f32)>,
+        modifiers: impl FnOnce() -> Vec<String>,
+    ) {
         self.valence += valence;
         if let Some((e, w)) = emotion {
             if e != Emotion::Neutral && w > 0.0 {
@@ -352,9 +374,9 @@ impl Acc<'_> {
             }
         }
         if let Some(tr) = self.trace.as_deref_mut() {
-            let (start, end) = norm.original_range(unit.ns, unit.ne);
+            let (text, start, end) = what();
             tr.contributions.push(Contribution {
-                text: unit.text.to_string(),
+                text,
                 start,
                 end,
                 source: source.to_string(),
@@ -1619,16 +1641,14 @@ pub(crate) fn analyze(
         let open = sentences.iter().filter(|s| s.ends_question).count();
         if open > 0 {
             let v = OPEN_QUESTION * open.min(3) as f32;
-            acc.valence += v;
-            if let Some(tr) = acc.trace.as_deref_mut() {
-                tr.contributions.push(Contribution {
-                    text: "?".into(),
-                    source: "punctuation".into(),
-                    valence: v,
-                    modifiers: vec![format!("{open} open question(s): unresolved")],
-                    ..Default::default()
-                });
-            }
+            acc.add_at(
+                || ("?".into(), 0, 0),
+                "punctuation",
+                0.0,
+                v,
+                None,
+                || vec![format!("{open} open question(s): unresolved")],
+            );
         }
     }
 
@@ -1640,20 +1660,14 @@ pub(crate) fn analyze(
             .filter(|c| matches!(c, '?' | '…' | '.' | '。'))
             .count();
         if marks > 0 {
-            let v = -0.2;
-            acc.valence += v;
-            acc.emo[emo_idx(Emotion::Disgust)] += 0.25;
-            if let Some(tr) = acc.trace.as_deref_mut() {
-                tr.contributions.push(Contribution {
-                    text: text.chars().take(8).collect(),
-                    source: "punctuation".into(),
-                    valence: v,
-                    emotion: Some(Emotion::Disgust),
-                    emotion_weight: 0.25,
-                    modifiers: vec!["only ？ / …… : confusion or speechlessness".into()],
-                    ..Default::default()
-                });
-            }
+            acc.add_at(
+                || (text.chars().take(8).collect(), 0, 0),
+                "punctuation",
+                0.0,
+                -0.2,
+                Some((Emotion::Disgust, 0.25)),
+                || vec!["only ？ / …… : confusion or speechlessness".into()],
+            );
         }
     }
 
@@ -1694,23 +1708,18 @@ pub(crate) fn analyze(
         } else {
             continue;
         };
-        acc.valence += v;
-        acc.emo[emo_idx(emo.0)] += emo.1;
-        if let Some(tr) = acc.trace.as_deref_mut() {
-            tr.contributions.push(Contribution {
-                text: format!(
-                    "{}{}",
-                    "?".repeat(st.question.min(4) as usize),
-                    "!".repeat(st.exclaim.min(4) as usize)
-                ),
-                source: "punctuation".into(),
-                valence: v,
-                emotion: Some(emo.0),
-                emotion_weight: emo.1,
-                modifiers: vec![what.into()],
-                ..Default::default()
-            });
-        }
+        let marks = || {
+            let q = "?".repeat(st.question.min(4) as usize);
+            (q + &"!".repeat(st.exclaim.min(4) as usize), 0, 0)
+        };
+        acc.add_at(
+            marks,
+            "punctuation",
+            0.0,
+            v,
+            Some(emo),
+            || vec![what.into()],
+        );
     }
 
     // --- aggregate ---
