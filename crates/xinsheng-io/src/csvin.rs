@@ -272,10 +272,7 @@ impl<R: Read> CsvInput<R> {
         let text = text.to_string();
         let nonempty = |role: Role| get(role).filter(|s| !s.is_empty()).map(str::to_string);
         let speaker_label = nonempty(Role::Speaker);
-        let speaker = speaker_label
-            .as_deref()
-            .map(|l| speakers.map(l))
-            .unwrap_or(xinsheng::Speaker::Unknown);
+        let speaker = speakers.map_opt(speaker_label.as_deref());
         Ok(Record {
             source,
             call_id: nonempty(Role::Id),

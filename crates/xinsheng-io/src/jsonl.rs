@@ -219,10 +219,7 @@ pub(crate) fn parse_line(
     let turn = take(Role::Turn).and_then(|v| v.2.into_text());
     let time = take(Role::Time).and_then(|v| v.2.into_text());
     let speaker_label = take(Role::Speaker).and_then(|v| v.2.into_text());
-    let speaker = speaker_label
-        .as_deref()
-        .map(|l| speakers.map(l))
-        .unwrap_or(xinsheng::Speaker::Unknown);
+    let speaker = speakers.map_opt(speaker_label.as_deref());
     Ok(Record {
         source,
         call_id,

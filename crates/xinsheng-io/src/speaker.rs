@@ -137,6 +137,12 @@ impl SpeakerMap {
     pub fn map(&self, label: &str) -> Speaker {
         self.lookup(label).unwrap_or(Speaker::Unknown)
     }
+
+    /// The speaker of an optional label; [`Speaker::Unknown`] when there is none or it is
+    /// not known.
+    pub fn map_opt(&self, label: Option<&str>) -> Speaker {
+        label.map_or(Speaker::Unknown, |l| self.map(l))
+    }
 }
 
 impl FromStr for SpeakerMap {
