@@ -47,21 +47,10 @@ fn is_plain_cjk(c: char) -> bool {
 }
 
 fn push_char(out: &mut String, spans: &mut Vec<(u32, u32)>, c: char, i: u32) {
-    let c = if c.is_control() && c != '\n' {
-        ' '
-    } else if c == '\r' {
-        '\n'
-    } else {
-        c.to_ascii_lowercase()
-    };
-    if matches!(
-        c,
-        '\u{FE0E}' | '\u{FE0F}' | '\u{200B}' | '\u{200C}' | '\u{FEFF}'
-    ) {
-        return;
+    if let Some(c) = transform(c) {
+        out.push(c);
+        spans.push((i, i + 1));
     }
-    out.push(c);
-    spans.push((i, i + 1));
 }
 
 /// NFKC, case, controls and selectors, char by char, into a string and its spans.
@@ -81,6 +70,17 @@ fn first_pass(text: &str) -> (String, Vec<(u32, u32)>) {
     (out, spans)
 }
 
+// CHARMAP_INDEX and CHARMAP_BLOCKS: what normalization makes of each BMP char (build.rs).
+include!(concat!(env!("OUT_DIR"), "/charmap.rs"));
+
+/// Table entry: the char needs the slow path (see build.rs).
+const SLOW: u16 = 0xFFFF;
+
+#[inline]
+fn charmap(cp: u32) -> u16 {
+    CHARMAP_BLOCKS[CHARMAP_INDEX[(cp >> 8) as usize & 0xFF] as usize][(cp & 0xFF) as usize]
+}
+
 /// Normalize `text` for matching, keeping offsets back to the original.
 ///
 /// ```
@@ -90,13 +90,111 @@ fn first_pass(text: &str) -> (String, Vec<(u32, u32)>) {
 /// assert_eq!(n.original_range(4, 6), (4, 8));
 /// ```
 pub fn normalize(text: &str) -> Normalized {
+    normalize_fast(text).unwrap_or_else(|| normalize_slow(text))
+}
+
+/// Collapses runs of ≥ 3 identical chars to two while chars are pushed.
+struct Builder {
+    out: String,
+    spans: Vec<(u32, u32)>,
+    prev: char,
+    run: u32,
+}
+
+impl Builder {
+    #[inline]
+    fn push(&mut self, c: char, i: u32) {
+        if c == self.prev && !c.is_whitespace() {
+            self.run += 1;
+            if self.run >= 3 {
+                if let Some(last) = self.spans.last_mut() {
+                    last.1 = i + 1;
+                }
+                return;
+            }
+        } else {
+            self.run = 1;
+            self.prev = c;
+        }
+        self.out.push(c);
+        self.spans.push((i, i + 1));
+    }
+}
+
+/// One pass over the text with the per-char table; `None` when a char needs its
+/// neighbours (fast2s's context rules, 著) or an NFKC output the table does not cover.
+fn normalize_fast(text: &str) -> Option<Normalized> {
+    let mut b = Builder {
+        out: String::with_capacity(text.len()),
+        spans: Vec::with_capacity(text.len()),
+        // No char of a normalized text is NUL's successor: any start value that is not a
+        // char of the text works, and NUL becomes a space.
+        prev: '\0',
+        run: 0,
+    };
+    for (i, c) in text.chars().enumerate() {
+        let i = i as u32;
+        let cp = c as u32;
+        if cp < 0x80 {
+            let c = if c.is_ascii_control() && c != '\n' {
+                ' '
+            } else {
+                c.to_ascii_lowercase()
+            };
+            b.push(c, i);
+            continue;
+        }
+        let m = if cp < 0x10000 { charmap(cp) } else { SLOW };
+        match m {
+            0 => b.push(c, i),
+            SLOW => {
+                for n in std::iter::once(c).nfkc() {
+                    let Some(e) = transform(n) else { continue };
+                    let ecp = e as u32;
+                    if !(0x80..0x10000).contains(&ecp) {
+                        b.push(e, i);
+                        continue;
+                    }
+                    match charmap(ecp) {
+                        0 => b.push(e, i),
+                        SLOW => return None,
+                        r => b.push(char::from_u32(r as u32)?, i),
+                    }
+                }
+            }
+            r => b.push(char::from_u32(r as u32)?, i),
+        }
+    }
+    Some(Normalized {
+        text: b.out,
+        spans: b.spans,
+    })
+}
+
+/// What normalization does to one char before traditional → simplified (None: dropped).
+fn transform(c: char) -> Option<char> {
+    let c = if c.is_control() && c != '\n' {
+        ' '
+    } else if c == '\r' {
+        '\n'
+    } else {
+        c.to_ascii_lowercase()
+    };
+    if matches!(
+        c,
+        '\u{FE0E}' | '\u{FE0F}' | '\u{200B}' | '\u{200C}' | '\u{FEFF}'
+    ) {
+        return None;
+    }
+    Some(c)
+}
+
+/// The reference implementation, step by step; used for texts with context-dependent
+/// chars (and by the tests, to check the fast path).
+fn normalize_slow(text: &str) -> Normalized {
     let (s, spans) = first_pass(text);
     // Traditional → simplified, char for char (ASCII needs no conversion).
-    let s = if needs_t2s(&s) {
-        fast2s::convert(&s)
-    } else {
-        s
-    };
+    let s = if s.is_ascii() { s } else { fast2s::convert(&s) };
     // 著 is the traditional aspect particle 着 (等著, 看著) except in a few words (著名).
     let s = if s.contains('著') { fix_zhe(&s) } else { s };
     // Collapse runs of ≥ 3 identical chars to 2, widening the second char's span.
@@ -127,41 +225,6 @@ pub fn normalize(text: &str) -> Normalized {
         text: out,
         spans: out_spans,
     }
-}
-
-/// Some char of the text may change under traditional → simplified conversion.
-///
-/// fast2s converts only 3-byte UTF-8 chars; the set of those it can change is found once
-/// by converting each one alone, plus the few it converts differently by context.
-fn needs_t2s(s: &str) -> bool {
-    static SET: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
-    if s.is_ascii() {
-        return false;
-    }
-    let set = SET.get_or_init(|| {
-        let mut bits = vec![0u64; 0x10000 / 64];
-        let mut buf = String::new();
-        for cp in 0x800u32..0x10000 {
-            let Some(c) = char::from_u32(cp) else {
-                continue;
-            };
-            buf.clear();
-            buf.push(c);
-            if fast2s::convert(&buf) != buf {
-                bits[cp as usize / 64] |= 1 << (cp % 64);
-            }
-        }
-        // Converted by context (prev/next char), possibly unchanged alone.
-        for c in "兒覆夥藉瞭麽幺於乾著苧闔鍾讎畫".chars() {
-            let cp = c as usize;
-            bits[cp / 64] |= 1 << (cp % 64);
-        }
-        bits
-    });
-    s.chars().any(|c| {
-        let cp = c as usize;
-        cp < 0x10000 && set[cp / 64] & (1 << (cp % 64)) != 0
-    })
 }
 
 /// The text has a run of three identical non-space chars.
@@ -245,20 +308,39 @@ mod tests {
     }
 
     #[test]
-    fn t2s_is_skipped_only_when_nothing_can_change() {
-        assert!(!needs_t2s("我要投诉你们 abc"));
-        assert!(needs_t2s("我要投訴"));
-        // Chars that fast2s converts by context only.
-        for c in "兒覆夥藉瞭麽幺於乾著苧闔鍾讎畫".chars() {
-            assert!(needs_t2s(&c.to_string()), "{c}");
+    fn fast_path_equals_the_reference_on_every_char() {
+        // Every char of the BMP (and a few beyond) alone, and between neighbours that
+        // repeat it, so that the table, the NFKC expansions and the collapse all agree.
+        let extra = ['😀', '𝐀', '🈶', '\u{1F3FB}'];
+        let chars = (0u32..0x10000).filter_map(char::from_u32).chain(extra);
+        for c in chars {
+            for t in [c.to_string(), format!("a{c}{c}{c}b")] {
+                assert_eq!(normalize(&t), normalize_slow(&t), "{:?}", t);
+            }
         }
-        for t in ["計畫書", "看著辦", "乾隆", "謝謝你們", "简体不变"] {
+    }
+
+    #[test]
+    fn context_chars_take_the_reference_path() {
+        for t in [
+            "計畫書",
+            "看著辦",
+            "乾隆的乾兒子",
+            "謝謝你們",
+            "简体不变",
+            "著名品牌",
+        ] {
+            assert!(normalize_fast(t).is_none() || !t.contains(|c| "畫著乾兒".contains(c)));
+            assert_eq!(normalize(t), normalize_slow(t), "{t}");
             assert_eq!(
                 normalize(t).text,
-                fast2s::convert(t).replace('著', "着"),
+                fast2s::convert(t)
+                    .replace('著', "着")
+                    .replace("着名", "著名"),
                 "{t}"
             );
         }
+        assert!(normalize_fast("我要投訴你們！！！").is_some());
     }
 
     #[test]
