@@ -380,6 +380,7 @@ impl AnalyzerBuilder {
         }
         let mut lexicon = lexicon;
         mark_mentions(&jieba, &mut lexicon);
+        lexicon.finish(score::function_words(), score::word_class);
         Ok(Analyzer { jieba, lexicon })
     }
 }

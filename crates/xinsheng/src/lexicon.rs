@@ -191,9 +191,26 @@ pub(crate) struct Lexicon {
     pub stats: LexiconStats,
     /// Longest term, in chars.
     pub max_term_chars: usize,
-    /// Every proper prefix (in chars) of every term: lets matching stop joining tokens
-    /// as soon as no term can start with the join.
-    pub prefixes: rustc_hash::FxHashSet<Box<str>>,
+    /// One probe per term, per proper prefix of a term and per function word: built by
+    /// [`Lexicon::finish`], so that matching does one hash lookup per join step.
+    pub probes: FxHashMap<Box<str>, Probe>,
+    /// The entries the probes point to.
+    pub entries: Vec<Entry>,
+    /// A 4096-bit filter of the first chars of modifier terms (negators and degree
+    /// adverbs with no meaning of their own): a word whose first char is not in it cannot
+    /// start with a modifier.
+    pub modifier_heads: Vec<u64>,
+}
+
+/// What one lookup tells about a string.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Probe {
+    /// Index into [`Lexicon::entries`] when the string is a term.
+    pub entry: Option<u32>,
+    /// Some longer term starts with the string.
+    pub prefix: bool,
+    /// Function-word classes (the scorer's bit flags) of the string as a whole word.
+    pub class: u16,
 }
 
 fn parse_f32(s: &str, what: &str, lo: f32, hi: f32, lo_open: bool) -> Result<f32, String> {
@@ -234,11 +251,6 @@ impl Lexicon {
         lex.inherit_cues();
         lex.stats.terms = lex.map.len();
         lex.max_term_chars = lex.map.keys().map(|k| k.chars().count()).max().unwrap_or(0);
-        for term in lex.map.keys() {
-            for (b, _) in term.char_indices().skip(1) {
-                lex.prefixes.insert(term[..b].into());
-            }
-        }
         Ok(lex)
     }
 
@@ -475,13 +487,69 @@ impl Lexicon {
         }
     }
 
-    /// Some longer term starts with `s`.
-    pub fn is_proper_prefix(&self, s: &str) -> bool {
-        self.prefixes.contains(s)
+    /// Build the probe table once the entries are final: every term, every proper
+    /// prefix of a term, and every word of `words`, each with `class_of` of it.
+    pub fn finish<'w>(
+        &mut self,
+        words: impl IntoIterator<Item = &'w str>,
+        class_of: impl Fn(&str) -> u16,
+    ) {
+        let mut probes: FxHashMap<Box<str>, Probe> = FxHashMap::default();
+        let map = std::mem::take(&mut self.map);
+        let mut terms: Vec<(&Box<str>, &Entry)> = map.iter().collect();
+        // Entry indices in term order, whatever the hash order: the same lexicon gives
+        // the same table.
+        terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut entries = Vec::with_capacity(terms.len());
+        let mut heads = vec![0u64; 64];
+        for (term, entry) in terms {
+            let i = entries.len() as u32;
+            entries.push(entry.clone());
+            if (entry.negation || entry.degree.is_some()) && !entry.is_content() {
+                if let Some(c) = term.chars().next() {
+                    heads[(c as usize >> 6) & 63] |= 1 << (c as u32 & 63);
+                }
+            }
+            probes.entry(term.clone()).or_default().entry = Some(i);
+            for (b, _) in term.char_indices().skip(1) {
+                probes.entry(term[..b].into()).or_default().prefix = true;
+            }
+        }
+        for w in words {
+            probes.entry(w.into()).or_default();
+        }
+        for (k, p) in probes.iter_mut() {
+            p.class = class_of(k);
+        }
+        self.probes = probes;
+        self.entries = entries;
+        self.modifier_heads = heads;
     }
 
+    /// What the lexicon knows of `s` (None: neither a term, a term's prefix nor a
+    /// function word). Needs [`Lexicon::finish`].
+    #[inline]
+    pub fn probe(&self, s: &str) -> Option<Probe> {
+        self.probes.get(s).copied()
+    }
+
+    /// The entry a probe points to.
+    #[inline]
+    pub fn entry(&self, p: Probe) -> Option<&Entry> {
+        p.entry.map(|i| &self.entries[i as usize])
+    }
+
+    /// Some modifier term may start with `c` (false: none does).
+    #[inline]
+    pub fn may_start_modifier(&self, c: char) -> bool {
+        self.modifier_heads
+            .get((c as usize >> 6) & 63)
+            .is_some_and(|w| w & (1 << (c as u32 & 63)) != 0)
+    }
+
+    /// The entry of a term. Needs [`Lexicon::finish`].
     pub fn get(&self, term: &str) -> Option<&Entry> {
-        self.map.get(term)
+        self.probe(term).and_then(|p| self.entry(p))
     }
 }
 

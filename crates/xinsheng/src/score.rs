@@ -11,7 +11,7 @@
 use jieba_rs::Jieba;
 use serde::{Deserialize, Serialize};
 
-use crate::lexicon::{ContrastRole, Entry, Lexicon, MarkerKind};
+use crate::lexicon::{ContrastRole, Entry, Lexicon, MarkerKind, Probe};
 use crate::normalize::{normalize, Normalized};
 use crate::types::{
     AgentCategory, AgentKind, AgentMatch, Cue, CueCategory, Emotion, EmotionScores, Escalation,
@@ -128,7 +128,11 @@ struct SentenceInfo {
     last_word: Option<usize>,
 }
 
+#[inline]
 fn is_punct_char(c: char) -> bool {
+    if ('\u{4E00}'..='\u{9FFF}').contains(&c) || c.is_ascii_alphanumeric() {
+        return false;
+    }
     c.is_whitespace()
         || c.is_ascii_punctuation()
         || ('\u{3000}'..='\u{303F}').contains(&c)
@@ -413,101 +417,107 @@ impl OriginalText<'_> {
 fn units<'a>(jieba: &Jieba, lex: &'a Lexicon, norm: &'a Normalized) -> Vec<Unit<'a>> {
     let text = norm.text.as_str();
     let toks = jieba.cut(text, true);
-    let mut out: Vec<Unit<'a>> = Vec::with_capacity(toks.len());
+    let mut out: Vec<Unit<'a>> = Vec::with_capacity(toks.len() + 2);
+    let unit = |ns, ne, text, entry, class| Unit {
+        ns,
+        ne,
+        text,
+        entry,
+        brk: Break::None,
+        is_punct: false,
+        clause: 0,
+        sentence: 0,
+        in_quote: false,
+        class,
+    };
     let mut i = 0;
     while i < toks.len() {
         let t = &toks[i];
-        let first_punct = t.word.chars().all(is_punct_char);
+        let word = &text[t.byte_start..t.byte_end];
+        if word.chars().all(is_punct_char) {
+            out.push(Unit {
+                brk: break_of(word),
+                is_punct: true,
+                ..unit(t.start, t.end, word, None, 0)
+            });
+            i += 1;
+            continue;
+        }
+        // Extend the join token by token while it is still a prefix of some term,
+        // keeping the longest join that is a term: one probe per step.
+        let mut own: Option<Probe> = None;
         let mut matched = None;
-        if !first_punct {
-            // Extend the join token by token while it is still a prefix of some term,
-            // keeping the longest join that is a term.
-            let hi = (i + MAX_JOIN).min(toks.len());
-            for j in i + 1..=hi {
-                let last = &toks[j - 1];
-                if last.end - t.start > lex.max_term_chars {
-                    break;
-                }
-                let slice = &text[t.byte_start..last.byte_end];
-                if let Some(e) = lex.get(slice) {
-                    matched = Some((j, slice, e, last.end));
-                }
-                if !lex.is_proper_prefix(slice) {
-                    break;
-                }
+        let hi = (i + MAX_JOIN).min(toks.len());
+        for j in i + 1..=hi {
+            let last = &toks[j - 1];
+            if last.end - t.start > lex.max_term_chars {
+                break;
+            }
+            let slice = &text[t.byte_start..last.byte_end];
+            let Some(p) = lex.probe(slice) else { break };
+            if j == i + 1 {
+                own = Some(p);
+            }
+            if let Some(e) = lex.entry(p) {
+                matched = Some((j, slice, e, last.end, p.class));
+            }
+            if !p.prefix {
+                break;
             }
         }
         match matched {
-            Some((j, slice, e, end)) => {
-                out.push(Unit {
-                    ns: t.start,
-                    ne: end,
-                    text: slice,
-                    entry: Some(e),
-                    brk: Break::None,
-                    is_punct: false,
-                    clause: 0,
-                    sentence: 0,
-                    in_quote: false,
-                    class: 0,
-                });
+            Some((j, slice, e, end, class)) => {
+                out.push(unit(t.start, end, slice, Some(e), class));
                 i = j;
             }
             None => {
-                let word = &text[t.byte_start..t.byte_end];
-                if !first_punct {
-                    if let Some((head, tail)) = split_modifier(lex, word) {
-                        let hl = head.chars().count();
-                        let (he, te) = (lex.get(head), lex.get(tail));
-                        out.push(Unit {
-                            ns: t.start,
-                            ne: t.start + hl,
-                            text: head,
-                            entry: he,
-                            brk: Break::None,
-                            is_punct: false,
-                            clause: 0,
-                            sentence: 0,
-                            in_quote: false,
-                            class: 0,
-                        });
-                        out.push(Unit {
-                            ns: t.start + hl,
-                            ne: t.end,
-                            text: tail,
-                            entry: te,
-                            brk: Break::None,
-                            is_punct: false,
-                            clause: 0,
-                            sentence: 0,
-                            in_quote: false,
-                            class: 0,
-                        });
-                        i += 1;
-                        continue;
+                if let Some((head, tail)) = split_modifier(lex, word) {
+                    let hl = head.chars().count();
+                    for (ns, ne, w) in [(t.start, t.start + hl, head), (t.start + hl, t.end, tail)]
+                    {
+                        let p = lex.probe(w);
+                        let class = p.map_or_else(|| contact_class(w), |p| p.class);
+                        out.push(unit(ns, ne, w, p.and_then(|p| lex.entry(p)), class));
                     }
+                } else {
+                    let class = own.map_or_else(|| contact_class(word), |p| p.class);
+                    out.push(unit(t.start, t.end, word, None, class));
                 }
-                out.push(Unit {
-                    ns: t.start,
-                    ne: t.end,
-                    text: word,
-                    entry: None,
-                    brk: if first_punct {
-                        break_of(word)
-                    } else {
-                        Break::None
-                    },
-                    is_punct: first_punct,
-                    clause: 0,
-                    sentence: 0,
-                    in_quote: false,
-                    class: 0,
-                });
                 i += 1;
             }
         }
     }
     out
+}
+
+/// The word may start a counted or elapsed-time pattern (三次, 第二次, 好几天, 3天): its
+/// first char is a numeral, a digit, 第 or 好. Cheap; `leading_number` decides.
+#[inline]
+fn may_count(s: &str) -> bool {
+    s.chars().next().is_some_and(|c| {
+        c.is_ascii_digit()
+            || matches!(
+                c,
+                '第' | '好'
+                    | '零'
+                    | '〇'
+                    | '一'
+                    | '二'
+                    | '两'
+                    | '三'
+                    | '四'
+                    | '五'
+                    | '六'
+                    | '七'
+                    | '八'
+                    | '九'
+                    | '十'
+                    | '百'
+                    | '千'
+                    | '几'
+                    | '多'
+            )
+    })
 }
 
 /// Value of a leading numeral (digits or Chinese numerals; 几/多 count as 3) and the rest.
@@ -739,36 +749,49 @@ const WHY_WORD: u16 = 1 << 8;
 const ELAPSED: u16 = 1 << 9;
 const CONTACT: u16 = 1 << 10;
 
-/// The function-word classes of a word (0 for most words).
-fn word_class(word: &str) -> u16 {
-    static TABLE: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, u16>> =
-        std::sync::OnceLock::new();
-    let table = TABLE.get_or_init(|| {
-        let mut t: rustc_hash::FxHashMap<&'static str, u16> = Default::default();
-        let lists: [(&[&'static str], u16); 10] = [
-            (SCOPE_PARTICLES, PARTICLE),
-            (SPEECH_FILLERS, FILLER),
-            (FIRST_PERSON_WORDS, FIRST_PERSON),
-            (SPEECH_VERBS, SPEECH),
-            (NOT_NEGATED_WORDS, NOT_NEGATED),
-            (ACCEPTANCE, ACCEPT),
-            (AFFIRMATIONS, AFFIRM),
-            (INTERROGATIVES, INTERROGATIVE),
-            (WHY, WHY_WORD),
-            (ELAPSED_BEFORE, ELAPSED),
-        ];
-        for (list, flag) in lists {
-            for w in list {
-                *t.entry(w).or_default() |= flag;
-            }
+/// The function-word lists and their class flags.
+const CLASS_LISTS: [(&[&str], u16); 10] = [
+    (SCOPE_PARTICLES, PARTICLE),
+    (SPEECH_FILLERS, FILLER),
+    (FIRST_PERSON_WORDS, FIRST_PERSON),
+    (SPEECH_VERBS, SPEECH),
+    (NOT_NEGATED_WORDS, NOT_NEGATED),
+    (ACCEPTANCE, ACCEPT),
+    (AFFIRMATIONS, AFFIRM),
+    (INTERROGATIVES, INTERROGATIVE),
+    (WHY, WHY_WORD),
+    (ELAPSED_BEFORE, ELAPSED),
+];
+
+/// Every word of the function-word lists: the lexicon's probe table holds them, so that
+/// the lookup that matches a token also gives its classes.
+pub(crate) fn function_words() -> impl Iterator<Item = &'static str> {
+    CLASS_LISTS
+        .into_iter()
+        .flat_map(|(list, _)| list.iter().copied())
+}
+
+/// The function-word classes of a word (0 for most words). The scorer reads them from
+/// the lexicon's probes; this is what the probes are built from.
+pub(crate) fn word_class(word: &str) -> u16 {
+    let mut class = 0;
+    for (list, flag) in CLASS_LISTS {
+        if list.contains(&word) {
+            class |= flag;
         }
-        t
-    });
-    let mut class = table.get(word).copied().unwrap_or(0);
-    if word.chars().any(is_contact_char) {
-        class |= CONTACT;
     }
-    class
+    class | contact_class(word)
+}
+
+/// [`CONTACT`] when the word has a contact verb char, the only class a word outside the
+/// function-word lists can have.
+#[inline]
+fn contact_class(word: &str) -> u16 {
+    if word.chars().any(is_contact_char) {
+        CONTACT
+    } else {
+        0
+    }
 }
 
 /// A negator unit with no meaning of its own (没有, 不是); whether it negated a term is
@@ -873,7 +896,7 @@ fn patterns(
                 -0.3,
                 "repeated affirmation: impatient",
             ));
-        } else {
+        } else if may_count(u.text) {
             // The numeral may be glued to its unit (三次) or split from it (十几 个电话).
             let (text, last): (std::borrow::Cow<'_, str>, usize) = match next_word(k) {
                 Some(n) if leading_number(u.text).is_some_and(|(_, r)| r.is_empty()) => {
@@ -906,7 +929,7 @@ fn patterns(
                 }
             }
         }
-        if found.is_none() && u.entry.is_none() {
+        if found.is_none() && u.entry.is_none() && u.text.contains('不') {
             // Glued (申请不了) or split after a verb in its clause (申请 / 不了).
             let after_verb = prev_word(k).is_some();
             if let Some(ending) = INABILITY.iter().find(|e| {
@@ -1005,6 +1028,13 @@ fn opens_request(units: &[Unit<'_>], k: usize) -> bool {
 /// A word the segmenter glued from a modifier and a content term (很快, 太坑, 不准时):
 /// split it into its head (degree adverb or negator) and its tail (content term).
 fn split_modifier<'w>(lex: &Lexicon, word: &'w str) -> Option<(&'w str, &'w str)> {
+    if !word
+        .chars()
+        .next()
+        .is_some_and(|c| lex.may_start_modifier(c))
+    {
+        return None;
+    }
     let mut it = word.char_indices().skip(1);
     for _ in 0..2 {
         let (b, _) = it.next()?;
@@ -1068,9 +1098,6 @@ pub(crate) fn analyze(
 ) -> UtteranceAnalysis {
     let norm = normalize(text);
     let mut units = units(jieba, lex, &norm);
-    for u in units.iter_mut() {
-        u.class = word_class(u.text);
-    }
 
     // --- structure: clauses, sentences, quotes, contrast, markers ---
     let mut sentences: Vec<SentenceInfo> = Vec::with_capacity(4);
@@ -1209,7 +1236,10 @@ pub(crate) fn analyze(
     let mut cues: Vec<Cue> = Vec::new();
     let mut agent: Vec<AgentMatch> = Vec::new();
     let mut total_emphasis = 0u32;
-    let mut used_negator = vec![false; units.len()];
+    // Per unit, in one allocation: consumed by a pattern (好好好, 第三次, 三天了) before
+    // lexicon scoring; a negator that negated a term.
+    let mut marks = vec![false; 2 * units.len()];
+    let (consumed, used_negator) = marks.split_at_mut(units.len());
     // Per cue, in push order.
     let mut cue_ctx: Vec<CueCtx> = Vec::new();
     let agent_encouraged = speaker == Speaker::Agent
@@ -1218,8 +1248,6 @@ pub(crate) fn analyze(
                 .and_then(|e| e.agent)
                 .is_some_and(|(c, _)| c.kind() == AgentKind::Encouraged)
         });
-    // Units consumed by a pattern (好好好, 第三次, 三天了) before lexicon scoring.
-    let mut consumed = vec![false; units.len()];
     if customer_side {
         patterns(
             &units,
@@ -1228,7 +1256,7 @@ pub(crate) fn analyze(
             &mut acc,
             &mut cues,
             &mut cue_ctx,
-            &mut consumed,
+            consumed,
         );
     }
 
@@ -1533,7 +1561,7 @@ pub(crate) fn analyze(
     }
 
     // --- institution mentions (律师事务所, 12315这个号码) are threats only in context ---
-    let mut threat_in_sentence = vec![false; sentences.len()];
+    let mut threat_in_sentence = vec![false; if cues.is_empty() { 0 } else { sentences.len() }];
     for (c, y) in cues.iter().zip(&cue_ctx) {
         if !y.mention && c.category.is_formal() && c.is_active() {
             threat_in_sentence[y.sentence] = true;
@@ -1791,7 +1819,12 @@ pub(crate) fn analyze(
         }
     };
 
-    let sketch = sketch(&norm.text);
+    // Only the roll-up reads it, and only for customer turns.
+    let sketch = if customer_side {
+        sketch(&norm.text)
+    } else {
+        Vec::new()
+    };
     UtteranceAnalysis {
         refusals,
         sketch,
