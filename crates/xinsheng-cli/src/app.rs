@@ -407,9 +407,12 @@ fn commit(out: Output, g: &Global) -> Result<(), Failure> {
 }
 
 fn score(g: &Global, a: &ScoreArgs) -> Result<i32, Failure> {
-    let analyzer = analyzer(g)?;
     let opts = options(g, &a.input);
     let inputs = inputs(&a.input)?;
+    let mut reporter = reporter(g, &inputs);
+    // Reading starts first, so that building the analyzer overlaps with it.
+    let reading = pipeline::read(inputs, &opts, &reporter)?;
+    let analyzer = analyzer(g)?;
     let format = match a.format {
         Some(ScoreFormatArg::Jsonl) => ScoreFormat::Jsonl,
         Some(ScoreFormatArg::Csv) => ScoreFormat::Csv,
@@ -417,9 +420,9 @@ fn score(g: &Global, a: &ScoreArgs) -> Result<i32, Failure> {
         None if to_terminal(g) => ScoreFormat::Table,
         None => ScoreFormat::Jsonl,
     };
-    let mut reporter = reporter(g, &inputs);
     let mut out = output(g)?;
-    let summary = pipeline::score(&analyzer, inputs, &opts, format, &mut out, &mut reporter)?;
+    let summary =
+        pipeline::score_reading(&analyzer, reading, &opts, format, &mut out, &mut reporter)?;
     commit(out, g)?;
     reporter.note(&summary.line());
     Ok(if summary.has_errors() { 2 } else { 0 })
@@ -435,14 +438,15 @@ fn call_format(g: &Global, f: Option<CallFormatArg>) -> CallFormat {
 }
 
 fn calls(g: &Global, a: &CallsArgs) -> Result<i32, Failure> {
-    let analyzer = analyzer(g)?;
     let opts = options(g, &a.input);
     let inputs = inputs(&a.input)?;
-    let format = call_format(g, a.format);
     let mut reporter = reporter(g, &inputs);
+    let reading = pipeline::read(inputs, &opts, &reporter)?;
+    let analyzer = analyzer(g)?;
+    let format = call_format(g, a.format);
     let mut out = output(g)?;
     let mut grouper = Grouper::new(&analyzer, a.max_turns, CallWriter::new(&mut out, format));
-    let summary = pipeline::run(&analyzer, inputs, &opts, &mut grouper, &mut reporter)?;
+    let summary = pipeline::run_reading(&analyzer, reading, &opts, &mut grouper, &mut reporter)?;
     let n = grouper.calls();
     drop(grouper);
     commit(out, g)?;
@@ -451,15 +455,16 @@ fn calls(g: &Global, a: &CallsArgs) -> Result<i32, Failure> {
 }
 
 fn flag(g: &Global, a: &FlagArgs) -> Result<i32, Failure> {
-    let analyzer = analyzer(g)?;
     let opts = options(g, &a.input);
     let inputs = inputs(&a.input)?;
+    let mut reporter = reporter(g, &inputs);
+    let reading = pipeline::read(inputs, &opts, &reporter)?;
+    let analyzer = analyzer(g)?;
     let format = call_format(g, a.format);
     let min_level = Level::from(a.min_level);
-    let mut reporter = reporter(g, &inputs);
     let mut out = output(g)?;
     let mut grouper = Grouper::new(&analyzer, a.max_turns, FlagCollector::new(min_level));
-    let summary = pipeline::run(&analyzer, inputs, &opts, &mut grouper, &mut reporter)?;
+    let summary = pipeline::run_reading(&analyzer, reading, &opts, &mut grouper, &mut reporter)?;
     let collector = grouper.sink;
     let (calls, max_level) = (collector.calls, collector.max_level);
     let list = collector.into_sorted();

@@ -15,7 +15,7 @@ use xinsheng::{
 use xinsheng_io::write::{fit, pad, write_error_json};
 use xinsheng_io::{Record, RecordError, Source};
 
-use crate::pipeline::Sink;
+use crate::pipeline::{Render, Sink};
 
 /// Default most turns of one call summarized at once.
 pub const DEFAULT_MAX_TURNS: usize = 5000;
@@ -158,7 +158,11 @@ pub struct GroupTurn {
     analysis: UtteranceAnalysis,
 }
 
-impl<C: CallSink + Sync> Sink for Grouper<'_, C> {
+/// The render of [`Grouper`]: keeps what a call summary shows of a record.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GroupRender;
+
+impl Render for GroupRender {
     type Prepared = GroupTurn;
 
     fn prepare(&self, record: Record, analysis: UtteranceAnalysis) -> GroupTurn {
@@ -171,6 +175,15 @@ impl<C: CallSink + Sync> Sink for Grouper<'_, C> {
             },
             analysis,
         }
+    }
+}
+
+impl<C: CallSink + Send> Sink for Grouper<'_, C> {
+    type Prepared = GroupTurn;
+    type Render = GroupRender;
+
+    fn start(&mut self, _first: Option<&Record>) -> io::Result<GroupRender> {
+        Ok(GroupRender)
     }
 
     fn accept(&mut self, turn: GroupTurn) -> io::Result<()> {

@@ -24,7 +24,8 @@
 //! ```
 //!
 //! * [`pipeline`]: reader thread → bounded channel → chunks scored in parallel on a pool
-//!   of `-j` threads → in-order [`pipeline::Sink`]; memory does not grow with the input.
+//!   of `-j` threads → writer thread with the in-order [`pipeline::Sink`]; the three
+//!   stages overlap and memory does not grow with the input.
 //! * [`calls`]: grouping consecutive records of a call, call summaries and the `flag`
 //!   worklist.
 //! * [`inputs`]: files, directories (recursive, sorted) and stdin.
@@ -59,6 +60,9 @@ mod send_sync {
         assert_send_sync::<crate::output::Output>();
         assert_send_sync::<crate::Input>();
         assert_send_sync::<crate::pipeline::ScoreSink<Vec<u8>>>();
+        assert_send_sync::<crate::pipeline::ScoreRender>();
+        assert_send_sync::<crate::pipeline::Reading>();
+        assert_send_sync::<crate::calls::GroupRender>();
         assert_send_sync::<crate::calls::Grouper<'static, crate::calls::FlagCollector>>();
         assert_send_sync::<crate::calls::CallWriter<Vec<u8>>>();
         assert_send_sync::<crate::calls::Call>();

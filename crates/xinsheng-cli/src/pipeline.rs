@@ -1,15 +1,20 @@
 //! The batch pipeline: bounded memory, parallel scoring, output in input order.
 //!
 //! ```text
-//! reader thread ──(chunks of ≤ 2048 records / ≤ 8 MiB, channel of 2)──▶ main thread
-//!   files/stdin → decode → parse                 score the chunk with par_iter on a
-//!                                                 pool of -j threads, then hand the
-//!                                                 results to the Sink in input order
+//! reader thread ──(chunks of ≤ 2048 records / ≤ 8 MiB, channel of 2)──▶ calling thread
+//!   files/stdin → decode → parse                 scores each chunk with par_iter on a
+//!                                                 pool of -j threads (analysis + the
+//!                                                 sink's Render, e.g. JSON), then
+//!   ──(scored chunks, channel of 1)──▶ writer thread: the Sink, in input order
 //! ```
 //!
-//! At most four chunks exist at a time (one being read, two in the channel, one being
-//! scored), so memory does not grow with the input. Results are collected in input order
-//! whatever the thread count: `-j1` and `-j8` write the same bytes.
+//! The three stages overlap: while the pool scores chunk n, the writer writes chunk n-1
+//! and the reader parses chunk n+1. Reading starts with [`read`], before the analyzer
+//! is built, so that building it (about 0.1 s) overlaps with the first reads. At most
+//! six chunks exist at a time (one being read, two in the first channel, one being
+//! scored, one in the second channel, one being written), so memory does not grow with
+//! the input. Results are collected in input order whatever the thread count: `-j1` and
+//! `-j8` write the same bytes.
 
 use std::io::{self, Read, Write};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -109,21 +114,20 @@ impl Summary {
     }
 }
 
-/// Receives the pipeline's results, in input order.
+/// Receives the pipeline's results, in input order, on the writer thread.
 ///
-/// [`Sink::prepare`] runs on the scoring threads, in parallel, for every scored record
-/// (render its output line, cut its text …) and owns the record, so that the in-order
-/// part ([`Sink::accept`], on one thread) has little left to do.
-pub trait Sink: Sync {
-    /// What [`Sink::prepare`] makes of a scored record.
+/// [`Sink::start`] hands out a [`Render`], which runs on the scoring threads, in
+/// parallel, for every scored record (render its output line, cut its text …) and owns
+/// the record, so that the in-order part ([`Sink::accept`]) has little left to do.
+pub trait Sink: Send {
+    /// What the [`Render`] makes of a scored record.
     type Prepared: Send;
-    /// Called once before anything else with the run's first item: its record, or `None`
-    /// when it is an error.
-    fn start(&mut self, _first: Option<&Record>) -> io::Result<()> {
-        Ok(())
-    }
-    /// Work on a scored record, on a scoring thread.
-    fn prepare(&self, record: Record, analysis: UtteranceAnalysis) -> Self::Prepared;
+    /// The parallel part of the sink.
+    type Render: Render<Prepared = Self::Prepared>;
+    /// Called once before anything else with the run's first item (its record, or
+    /// `None` when it is an error); returns the render for the scoring threads. Not
+    /// called when the run has no item at all.
+    fn start(&mut self, first: Option<&Record>) -> io::Result<Self::Render>;
     /// A prepared record, in input order.
     fn accept(&mut self, prepared: Self::Prepared) -> io::Result<()>;
     /// A record or input that could not be read.
@@ -136,9 +140,18 @@ pub trait Sink: Sync {
     fn finish(&mut self) -> io::Result<()>;
 }
 
+/// Work on a scored record, on a scoring thread (see [`Sink`]).
+pub trait Render: Sync {
+    /// What it makes of a scored record.
+    type Prepared: Send;
+    /// Render one scored record.
+    fn prepare(&self, record: Record, analysis: UtteranceAnalysis) -> Self::Prepared;
+}
+
 /// The sink of `xinsheng score`: every record rendered (in parallel) in a
 /// [`RecordFormat`] and written in order.
 pub struct ScoreSink<W> {
+    kind: ScoreFormat,
     format: Box<dyn RecordFormat>,
     w: W,
     buf: Vec<u8>,
@@ -148,6 +161,7 @@ impl<W: Write> ScoreSink<W> {
     /// A sink writing `format` to `w`.
     pub fn new(format: ScoreFormat, w: W) -> Self {
         ScoreSink {
+            kind: format,
             format: record_format(format),
             w,
             buf: Vec::new(),
@@ -155,19 +169,34 @@ impl<W: Write> ScoreSink<W> {
     }
 }
 
-impl<W: Write + Sync> Sink for ScoreSink<W> {
-    type Prepared = Vec<u8>;
+/// The render of [`ScoreSink`]: a record's output line.
+pub struct ScoreRender {
+    format: Box<dyn RecordFormat>,
+}
 
-    fn start(&mut self, first: Option<&Record>) -> io::Result<()> {
-        self.buf.clear();
-        self.format.start(first, &mut self.buf);
-        self.w.write_all(&self.buf)
-    }
+impl Render for ScoreRender {
+    type Prepared = Vec<u8>;
 
     fn prepare(&self, record: Record, analysis: UtteranceAnalysis) -> Vec<u8> {
         let mut out = Vec::with_capacity(record.text.len() * 2 + 768);
         self.format.scored(&record, &analysis, &mut out);
         out
+    }
+}
+
+impl<W: Write + Send> Sink for ScoreSink<W> {
+    type Prepared = Vec<u8>;
+    type Render = ScoreRender;
+
+    fn start(&mut self, first: Option<&Record>) -> io::Result<ScoreRender> {
+        self.buf.clear();
+        self.format.start(first, &mut self.buf);
+        // The render gets a format of its own that has seen the same first item (the
+        // CSV header it projects records on).
+        let mut format = record_format(self.kind);
+        format.start(first, &mut Vec::new());
+        self.w.write_all(&self.buf)?;
+        Ok(ScoreRender { format })
     }
 
     fn accept(&mut self, prepared: Vec<u8>) -> io::Result<()> {
@@ -274,7 +303,35 @@ fn reader_thread(
     }
 }
 
-/// Run `inputs` through the analyzer into `sink`.
+/// Inputs being read: the reader thread is running, a bounded number of chunks ahead.
+/// Made by [`read`], consumed by [`run_reading`].
+pub struct Reading {
+    // In a mutex only to make the handle `Sync`; it is taken out whole by `run_reading`.
+    rx: std::sync::Mutex<Receiver<Vec<Entry>>>,
+    start: Instant,
+}
+
+/// Start reading `inputs` on a thread of its own (it stays at most a few chunks ahead
+/// until [`run_reading`] consumes them), so that other set-up, such as building the
+/// analyzer, overlaps with reading.
+pub fn read(inputs: Vec<Input>, opts: &Options, reporter: &Reporter) -> io::Result<Reading> {
+    let start = Instant::now();
+    let (tx, rx): (SyncSender<Vec<Entry>>, Receiver<Vec<Entry>>) = sync_channel(2);
+    let read = opts.read.clone();
+    let (chunk_records, chunk_bytes) = (opts.chunk_records.max(1), opts.chunk_bytes.max(1));
+    let bytes = reporter.bytes_counter();
+    // Not scoped: on an early return (broken pipe, lexicon errors) the reader thread ends
+    // at its next send, or with the process.
+    std::thread::Builder::new()
+        .name("xinsheng-read".into())
+        .spawn(move || reader_thread(inputs, read, chunk_records, chunk_bytes, bytes, tx))?;
+    Ok(Reading {
+        rx: std::sync::Mutex::new(rx),
+        start,
+    })
+}
+
+/// Run `inputs` through the analyzer into `sink`: [`read`], then [`run_reading`].
 ///
 /// Per-record errors go to the sink (and to `reporter`); an `Err` is an output error
 /// (e.g. a broken pipe) or a thread pool that cannot be built.
@@ -285,84 +342,131 @@ pub fn run<S: Sink>(
     sink: &mut S,
     reporter: &mut Reporter,
 ) -> io::Result<Summary> {
-    let start = Instant::now();
+    let reading = read(inputs, opts, reporter)?;
+    run_reading(analyzer, reading, opts, sink, reporter)
+}
+
+/// The in-order bookkeeping of the writer thread.
+fn deliver<S: Sink>(
+    done: Vec<Done<S::Prepared>>,
+    sink: &mut S,
+    summary: &mut Summary,
+    reporter: &mut Reporter,
+) -> io::Result<()> {
+    for d in done {
+        match d {
+            Done::Scored(unknown, p) => {
+                summary.read += 1;
+                summary.scored += 1;
+                summary.unknown_speakers += u64::from(unknown);
+                sink.accept(p)?;
+            }
+            Done::Error(e) => {
+                summary.read += 1;
+                summary.errors += 1;
+                reporter.record_error(&e);
+                sink.error(&e)?;
+            }
+            Done::InputError(e) => {
+                summary.inputs += 1;
+                summary.input_errors += 1;
+                reporter.record_error(&e);
+                sink.error(&e)?;
+                sink.end_of_input()?;
+            }
+            Done::EndOfInput { name, stats } => {
+                summary.inputs += 1;
+                summary.skipped += stats.skipped;
+                if stats.records + stats.errors == 0 {
+                    reporter.warn(&format_args!("{name}: no records"));
+                }
+                sink.end_of_input()?;
+            }
+        }
+    }
+    reporter.tick(summary.read);
+    Ok(())
+}
+
+/// Score what `reading` reads into `sink` (see [`run`]).
+pub fn run_reading<S: Sink>(
+    analyzer: &Analyzer,
+    reading: Reading,
+    opts: &Options,
+    sink: &mut S,
+    reporter: &mut Reporter,
+) -> io::Result<Summary> {
+    let Reading { rx, start } = reading;
+    let rx = rx.into_inner().unwrap_or_else(|p| p.into_inner());
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads.max(1))
         .thread_name(|i| format!("xinsheng-score-{i}"))
         .build()
         .map_err(io::Error::other)?;
-    let (tx, rx): (SyncSender<Vec<Entry>>, Receiver<Vec<Entry>>) = sync_channel(2);
-    let read = opts.read.clone();
-    let (chunk_records, chunk_bytes) = (opts.chunk_records.max(1), opts.chunk_bytes.max(1));
-    let bytes = reporter.bytes_counter();
-    // Not scoped: on an early return (broken pipe) the reader thread ends at its next
-    // send, or with the process.
-    std::thread::Builder::new()
-        .name("xinsheng-read".into())
-        .spawn(move || reader_thread(inputs, read, chunk_records, chunk_bytes, bytes, tx))?;
-
     let mut summary = Summary::default();
-    let mut started = false;
-    for batch in rx {
-        if !started {
-            let first = batch.iter().find_map(|e| match e {
-                Entry::Item(Item::Record(r)) => Some(Some(r)),
-                Entry::Item(Item::Error(_)) | Entry::InputError(_) => Some(None),
-                Entry::EndOfInput { .. } => None,
-            });
-            if let Some(first) = first {
-                sink.start(first)?;
-                started = true;
-            }
-        }
-        let shared: &S = sink;
-        let done: Vec<Done<S::Prepared>> = pool.install(|| {
-            batch
-                .into_par_iter()
-                .map(|e| match e {
-                    Entry::Item(Item::Record(r)) => {
-                        let unknown = r.speaker == Speaker::Unknown;
-                        let a = analyzer.analyze(&r.text, r.speaker);
-                        Done::Scored(unknown, shared.prepare(r, a))
-                    }
-                    Entry::Item(Item::Error(e)) => Done::Error(e),
-                    Entry::InputError(e) => Done::InputError(e),
-                    Entry::EndOfInput { name, stats } => Done::EndOfInput { name, stats },
-                })
-                .collect()
+
+    // Until the first item: batches of end-of-input marks only (empty inputs).
+    let mut first_batch = None;
+    for batch in rx.iter() {
+        let first = batch.iter().find_map(|e| match e {
+            Entry::Item(Item::Record(r)) => Some(Some(r)),
+            Entry::Item(Item::Error(_)) | Entry::InputError(_) => Some(None),
+            Entry::EndOfInput { .. } => None,
         });
-        for d in done {
-            match d {
-                Done::Scored(unknown, p) => {
-                    summary.read += 1;
-                    summary.scored += 1;
-                    summary.unknown_speakers += u64::from(unknown);
-                    sink.accept(p)?;
-                }
-                Done::Error(e) => {
-                    summary.read += 1;
-                    summary.errors += 1;
-                    reporter.record_error(&e);
-                    sink.error(&e)?;
-                }
-                Done::InputError(e) => {
-                    summary.inputs += 1;
-                    summary.input_errors += 1;
-                    reporter.record_error(&e);
-                    sink.error(&e)?;
-                    sink.end_of_input()?;
-                }
-                Done::EndOfInput { name, stats } => {
-                    summary.inputs += 1;
-                    summary.skipped += stats.skipped;
-                    if stats.records + stats.errors == 0 {
-                        reporter.warn(&format_args!("{name}: no records"));
-                    }
-                    sink.end_of_input()?;
-                }
+        match first {
+            Some(first) => {
+                let render = sink.start(first)?;
+                first_batch = Some((batch, render));
+                break;
+            }
+            None => {
+                let done = batch.into_iter().map(unscored).collect();
+                deliver::<S>(done, sink, &mut summary, reporter)?;
             }
         }
-        reporter.tick(summary.read);
+    }
+
+    if let Some((batch, render)) = first_batch {
+        let render = &render;
+        let score_batch = |batch: Vec<Entry>| -> Vec<Done<S::Prepared>> {
+            pool.install(|| {
+                batch
+                    .into_par_iter()
+                    .map(|e| match e {
+                        Entry::Item(Item::Record(r)) => {
+                            let unknown = r.speaker == Speaker::Unknown;
+                            let a = analyzer.analyze(&r.text, r.speaker);
+                            Done::Scored(unknown, render.prepare(r, a))
+                        }
+                        other => unscored(other),
+                    })
+                    .collect()
+            })
+        };
+        let (wtx, wrx) = sync_channel::<Vec<Done<S::Prepared>>>(1);
+        let (summary_ref, sink_ref, reporter_ref) = (&mut summary, &mut *sink, &mut *reporter);
+        let written = std::thread::scope(|scope| -> io::Result<()> {
+            let writer = std::thread::Builder::new()
+                .name("xinsheng-write".into())
+                .spawn_scoped(scope, move || -> io::Result<()> {
+                    for done in wrx {
+                        deliver::<S>(done, sink_ref, summary_ref, reporter_ref)?;
+                    }
+                    Ok(())
+                })?;
+            // Scoring on this thread (blocked in the pool); a failed send means the
+            // writer stopped on an error, which its join returns.
+            for batch in std::iter::once(batch).chain(rx.iter()) {
+                if wtx.send(score_batch(batch)).is_err() {
+                    break;
+                }
+            }
+            drop(wtx);
+            writer
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p))
+        });
+        written?;
     }
     sink.finish()?;
     reporter.clear_progress();
@@ -370,9 +474,23 @@ pub fn run<S: Sink>(
     Ok(summary)
 }
 
+/// An entry that is not a record to score.
+fn unscored<P>(e: Entry) -> Done<P> {
+    match e {
+        Entry::Item(Item::Error(e)) => Done::Error(e),
+        Entry::InputError(e) => Done::InputError(e),
+        Entry::EndOfInput { name, stats } => Done::EndOfInput { name, stats },
+        // Never before the first item (which starts the sink), nor here.
+        Entry::Item(Item::Record(r)) => Done::Error(RecordError::new(
+            r.source,
+            "internal error: a record reached the writer unscored".to_string(),
+        )),
+    }
+}
+
 /// `xinsheng score`: every record scored, written in `format` to `out` (wrap files and
 /// stdout in a [`std::io::BufWriter`]).
-pub fn score<W: Write + Sync>(
+pub fn score<W: Write + Send>(
     analyzer: &Analyzer,
     inputs: Vec<Input>,
     opts: &Options,
@@ -380,8 +498,21 @@ pub fn score<W: Write + Sync>(
     out: W,
     reporter: &mut Reporter,
 ) -> io::Result<Summary> {
+    let reading = read(inputs, opts, reporter)?;
+    score_reading(analyzer, reading, opts, format, out, reporter)
+}
+
+/// [`score`] what a [`read`] started before the analyzer was built.
+pub fn score_reading<W: Write + Send>(
+    analyzer: &Analyzer,
+    reading: Reading,
+    opts: &Options,
+    format: ScoreFormat,
+    out: W,
+    reporter: &mut Reporter,
+) -> io::Result<Summary> {
     let mut sink = ScoreSink::new(format, out);
-    run(analyzer, inputs, opts, &mut sink, reporter)
+    run_reading(analyzer, reading, opts, &mut sink, reporter)
 }
 
 #[cfg(test)]
@@ -406,6 +537,49 @@ mod tests {
         )
         .unwrap();
         (String::from_utf8(out).unwrap(), summary)
+    }
+
+    /// A writer that fails after `left` bytes, like a closed pipe.
+    struct Failing {
+        left: usize,
+    }
+
+    impl Write for Failing {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.left < buf.len() {
+                return Err(io::Error::new(io::ErrorKind::BrokenPipe, "closed"));
+            }
+            self.left -= buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_failing_writer_stops_the_run_with_its_error() {
+        let analyzer = Analyzer::new();
+        let jsonl: String = (0..5000)
+            .map(|i| format!("{{\"text\":\"第{i}次催了还没发货\"}}\n"))
+            .collect();
+        for threads in [1, 2] {
+            let opts = Options {
+                threads,
+                chunk_records: 64,
+                ..Options::default()
+            };
+            let err = score(
+                &analyzer,
+                vec![Input::bytes("big.jsonl", jsonl.clone())],
+                &opts,
+                ScoreFormat::Jsonl,
+                Failing { left: 10_000 },
+                &mut Reporter::default(),
+            )
+            .unwrap_err();
+            assert_eq!(err.kind(), io::ErrorKind::BrokenPipe);
+        }
     }
 
     #[test]
