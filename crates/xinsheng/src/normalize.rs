@@ -90,19 +90,30 @@ fn charmap(cp: u32) -> u16 {
 /// assert_eq!(n.original_range(4, 6), (4, 8));
 /// ```
 pub fn normalize(text: &str) -> Normalized {
-    normalize_fast(text).unwrap_or_else(|| normalize_slow(text))
+    let mut n = Normalized::default();
+    normalize_into(text, &mut n);
+    n
+}
+
+/// [`normalize`] into `out`, reusing its buffers (what was in it is replaced).
+pub(crate) fn normalize_into(text: &str, out: &mut Normalized) {
+    out.text.clear();
+    out.spans.clear();
+    if !normalize_fast(text, out) {
+        *out = normalize_slow(text);
+    }
 }
 
 /// Collapses runs of ≥ 3 identical chars to two while chars are pushed.
-struct Builder {
-    out: String,
-    spans: Vec<(u32, u32)>,
+struct Builder<'o> {
+    out: &'o mut String,
+    spans: &'o mut Vec<(u32, u32)>,
     prev: char,
     run: u32,
 }
 
-impl Builder {
-    #[inline]
+impl Builder<'_> {
+    #[inline(always)]
     fn push(&mut self, c: char, i: u32) {
         if c == self.prev && !c.is_whitespace() {
             self.run += 1;
@@ -121,12 +132,15 @@ impl Builder {
     }
 }
 
-/// One pass over the text with the per-char table; `None` when a char needs its
-/// neighbours (fast2s's context rules, 著) or an NFKC output the table does not cover.
-fn normalize_fast(text: &str) -> Option<Normalized> {
+/// One pass over the text with the per-char table, appended to `out` (empty); false
+/// when a char needs its neighbours (fast2s's context rules, 著) or an NFKC output the
+/// table does not cover, and `out` holds part of the text.
+fn normalize_fast(text: &str, out: &mut Normalized) -> bool {
+    out.text.reserve(text.len());
+    out.spans.reserve(text.len());
     let mut b = Builder {
-        out: String::with_capacity(text.len()),
-        spans: Vec::with_capacity(text.len()),
+        out: &mut out.text,
+        spans: &mut out.spans,
         // No char of a normalized text is NUL's successor: any start value that is not a
         // char of the text works, and NUL becomes a space.
         prev: '\0',
@@ -155,20 +169,22 @@ fn normalize_fast(text: &str) -> Option<Normalized> {
                         b.push(e, i);
                         continue;
                     }
-                    match charmap(ecp) {
+                    match charmap(ecp).into() {
                         0 => b.push(e, i),
-                        SLOW => return None,
-                        r => b.push(char::from_u32(r as u32)?, i),
+                        r => match char::from_u32(r).filter(|_| r != SLOW.into()) {
+                            Some(r) => b.push(r, i),
+                            None => return false,
+                        },
                     }
                 }
             }
-            r => b.push(char::from_u32(r as u32)?, i),
+            r => match char::from_u32(r.into()) {
+                Some(r) => b.push(r, i),
+                None => return false,
+            },
         }
     }
-    Some(Normalized {
-        text: b.out,
-        spans: b.spans,
-    })
+    true
 }
 
 /// What normalization does to one char before traditional → simplified (None: dropped).
@@ -330,7 +346,8 @@ mod tests {
             "简体不变",
             "著名品牌",
         ] {
-            assert!(normalize_fast(t).is_none() || !t.contains(|c| "畫著乾兒".contains(c)));
+            let fast = normalize_fast(t, &mut Normalized::default());
+            assert!(!fast || !t.contains(|c| "畫著乾兒".contains(c)));
             assert_eq!(normalize(t), normalize_slow(t), "{t}");
             assert_eq!(
                 normalize(t).text,
@@ -340,7 +357,19 @@ mod tests {
                 "{t}"
             );
         }
-        assert!(normalize_fast("我要投訴你們！！！").is_some());
+        assert!(normalize_fast(
+            "我要投訴你們！！！",
+            &mut Normalized::default()
+        ));
+    }
+
+    #[test]
+    fn normalize_into_replaces_what_was_there() {
+        let mut n = normalize("一段很长的旧文本！！！！");
+        for t in ["我要投訴", "計畫書", "", "好好好好好"] {
+            normalize_into(t, &mut n);
+            assert_eq!(n, normalize_slow(t), "{t}");
+        }
     }
 
     #[test]

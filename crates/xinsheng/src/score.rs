@@ -12,7 +12,7 @@ use jieba_rs::Jieba;
 use serde::{Deserialize, Serialize};
 
 use crate::lexicon::{ContrastRole, Entry, Lexicon, MarkerKind, Probe};
-use crate::normalize::{normalize, Normalized};
+use crate::normalize::{normalize_into, Normalized};
 use crate::types::{
     AgentCategory, AgentKind, AgentMatch, Cue, CueCategory, Emotion, EmotionScores, Escalation,
     Level, Polarity, Speaker, UtteranceAnalysis,
@@ -414,10 +414,16 @@ impl OriginalText<'_> {
 }
 
 /// Split the normalized text into matched units.
-fn units<'a>(jieba: &Jieba, lex: &'a Lexicon, norm: &'a Normalized) -> Vec<Unit<'a>> {
+fn units<'a>(
+    jieba: &Jieba,
+    lex: &'a Lexicon,
+    norm: &'a Normalized,
+    mut out: Vec<Unit<'a>>,
+) -> Vec<Unit<'a>> {
     let text = norm.text.as_str();
     let toks = jieba.cut(text, true);
-    let mut out: Vec<Unit<'a>> = Vec::with_capacity(toks.len() + 2);
+    out.clear();
+    out.reserve(toks.len() + 2);
     let unit = |ns, ne, text, entry, class| Unit {
         ns,
         ne,
@@ -829,9 +835,18 @@ const INABILITY: &[&str] = &[
 pub const INABILITY_VALENCE: f32 = -0.2;
 const AFFIRMATIONS: &[&str] = &["好好", "行行", "是是", "对对", "嗯嗯", "知道知道"];
 
+/// Per clause, for `patterns`: words other than particles, and whether a contact verb
+/// (打, 问, 联系 …) is among them.
+#[derive(Clone, Copy, Default)]
+struct ClauseInfo {
+    words: usize,
+    contact: bool,
+}
+
 /// Patterns no lexicon lists: impatient repeated affirmation (好好好好), counted repeat
 /// contact (第三次, 打了五次), elapsed time (都三天了). They add customer cues and
 /// valence, and consume their units.
+#[allow(clippy::too_many_arguments)]
 fn patterns(
     units: &[Unit<'_>],
     norm: &Normalized,
@@ -840,16 +855,11 @@ fn patterns(
     cues: &mut Vec<Cue>,
     cue_ctx: &mut Vec<CueCtx>,
     consumed: &mut [bool],
+    clause_info: &mut Vec<ClauseInfo>,
 ) {
-    // Per clause, computed once: words other than particles, and whether a contact verb
-    // (打, 问, 联系 …) is among them.
-    #[derive(Clone, Copy, Default)]
-    struct ClauseInfo {
-        words: usize,
-        contact: bool,
-    }
     let clauses = units.last().map_or(0, |u| u.clause + 1);
-    let mut clause_info = vec![ClauseInfo::default(); clauses];
+    clause_info.clear();
+    clause_info.resize(clauses, ClauseInfo::default());
     for x in units.iter().filter(|x| !x.is_punct) {
         let ci = &mut clause_info[x.clause];
         if x.class & PARTICLE == 0 {
@@ -992,21 +1002,35 @@ fn patterns(
 /// Sorted, distinct FNV hashes of the char bigrams of the text's words (no punctuation),
 /// at most 64 of them.
 fn sketch(text: &str) -> Vec<u32> {
-    let mut v: Vec<u32> = Vec::with_capacity(16);
+    let mut hashes = [0u32; 64];
+    let mut n = 0;
     let mut prev: Option<char> = None;
-    for c in text.chars().filter(|c| !is_punct_char(*c)).take(65) {
+    for c in text.chars() {
+        if is_punct_char(c) {
+            continue;
+        }
         if let Some(p) = prev {
             let mut h: u32 = 0x811c_9dc5;
-            for x in [p, c] {
-                h ^= x as u32;
-                h = h.wrapping_mul(0x0100_0193);
+            h ^= p as u32;
+            h = h.wrapping_mul(0x0100_0193);
+            h ^= c as u32;
+            h = h.wrapping_mul(0x0100_0193);
+            hashes[n] = h;
+            n += 1;
+            if n == hashes.len() {
+                break;
             }
-            v.push(h);
         }
         prev = Some(c);
     }
-    v.sort_unstable();
-    v.dedup();
+    let hashes = &mut hashes[..n];
+    hashes.sort_unstable();
+    let mut v = Vec::with_capacity(n);
+    for &h in hashes.iter() {
+        if v.last() != Some(&h) {
+            v.push(h);
+        }
+    }
     v
 }
 
@@ -1088,6 +1112,54 @@ fn describe(e: &Entry) -> Vec<String> {
     v
 }
 
+/// Per-thread buffers that `analyze` reuses from one utterance to the next instead of
+/// allocating them each time (about six allocations per utterance).
+#[derive(Default)]
+struct Scratch {
+    norm: Normalized,
+    /// Always empty between calls: only its allocation is kept.
+    units: Vec<Unit<'static>>,
+    sentences: Vec<SentenceInfo>,
+    clause_roles: Vec<Option<ContrastRole>>,
+    marks: Vec<bool>,
+    clause_info: Vec<ClauseInfo>,
+}
+
+impl Scratch {
+    /// Drop buffers a very long utterance left large, so that a thread does not keep
+    /// megabytes for the rest of the run.
+    fn trim(&mut self) {
+        const KEEP: usize = 1 << 14;
+        if self.norm.text.capacity() > 4 * KEEP || self.norm.spans.capacity() > KEEP {
+            self.norm = Normalized::default();
+        }
+        if self.units.capacity() > KEEP {
+            self.units = Vec::new();
+        }
+        if self.sentences.capacity() > KEEP || self.clause_roles.capacity() > KEEP {
+            self.sentences = Vec::new();
+            self.clause_roles = Vec::new();
+        }
+        if self.marks.capacity() > 2 * KEEP || self.clause_info.capacity() > KEEP {
+            self.marks = Vec::new();
+            self.clause_info = Vec::new();
+        }
+    }
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+/// An empty vector of units of any lifetime in the allocation of `v` (emptied first):
+/// collecting a by-value iterator into a vector of a same-sized type reuses its buffer.
+fn recycle<'a, 'b>(mut v: Vec<Unit<'a>>) -> Vec<Unit<'b>> {
+    v.clear();
+    v.into_iter()
+        .map(|_| unreachable!("the vector was cleared"))
+        .collect()
+}
+
 /// Analyze one utterance; fill `trace` when given.
 pub(crate) fn analyze(
     jieba: &Jieba,
@@ -1096,13 +1168,41 @@ pub(crate) fn analyze(
     speaker: Speaker,
     trace: Option<&mut Explanation>,
 ) -> UtteranceAnalysis {
-    let norm = normalize(text);
-    let mut units = units(jieba, lex, &norm);
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut scratch) => {
+            let a = analyze_with(jieba, lex, text, speaker, trace, &mut scratch);
+            scratch.trim();
+            a
+        }
+        // Not reentrant in practice; a fresh scratch keeps it correct if it ever is.
+        Err(_) => analyze_with(jieba, lex, text, speaker, trace, &mut Scratch::default()),
+    })
+}
+
+fn analyze_with(
+    jieba: &Jieba,
+    lex: &Lexicon,
+    text: &str,
+    speaker: Speaker,
+    trace: Option<&mut Explanation>,
+    scratch: &mut Scratch,
+) -> UtteranceAnalysis {
+    let Scratch {
+        norm,
+        units: units_buf,
+        sentences,
+        clause_roles,
+        marks,
+        clause_info,
+    } = scratch;
+    normalize_into(text, norm);
+    let norm = &*norm;
+    let mut units = units(jieba, lex, norm, recycle(std::mem::take(units_buf)));
 
     // --- structure: clauses, sentences, quotes, contrast, markers ---
-    let mut sentences: Vec<SentenceInfo> = Vec::with_capacity(4);
+    sentences.clear();
     sentences.push(SentenceInfo::default());
-    let mut clause_roles: Vec<Option<ContrastRole>> = Vec::with_capacity(8);
+    clause_roles.clear();
     clause_roles.push(None);
     let (mut clause, mut sentence) = (0usize, 0usize);
     let mut in_quote = false;
@@ -1238,7 +1338,8 @@ pub(crate) fn analyze(
     let mut total_emphasis = 0u32;
     // Per unit, in one allocation: consumed by a pattern (好好好, 第三次, 三天了) before
     // lexicon scoring; a negator that negated a term.
-    let mut marks = vec![false; 2 * units.len()];
+    marks.clear();
+    marks.resize(2 * units.len(), false);
     let (consumed, used_negator) = marks.split_at_mut(units.len());
     // Per cue, in push order.
     let mut cue_ctx: Vec<CueCtx> = Vec::new();
@@ -1251,12 +1352,13 @@ pub(crate) fn analyze(
     if customer_side {
         patterns(
             &units,
-            &norm,
+            norm,
             &mut original,
             &mut acc,
             &mut cues,
             &mut cue_ctx,
             consumed,
+            clause_info,
         );
     }
 
@@ -1312,7 +1414,7 @@ pub(crate) fn analyze(
             match m {
                 MarkerKind::Rhetorical => acc.add(
                     u,
-                    &norm,
+                    norm,
                     "marker",
                     -0.35,
                     -0.35 * qf,
@@ -1321,7 +1423,7 @@ pub(crate) fn analyze(
                 ),
                 MarkerKind::RhetoricalOpen if s.ends_question => acc.add(
                     u,
-                    &norm,
+                    norm,
                     "marker",
                     -0.25,
                     -0.25 * qf,
@@ -1330,7 +1432,7 @@ pub(crate) fn analyze(
                 ),
                 MarkerKind::Irony => acc.add(
                     u,
-                    &norm,
+                    norm,
                     "marker",
                     -0.3,
                     -0.3 * qf,
@@ -1363,7 +1465,7 @@ pub(crate) fn analyze(
             && mods.degrees.is_empty()
             && opens_request(&units, k);
         if polite {
-            acc.add(u, &norm, "marker", base.unwrap_or(0.0), 0.0, None, || {
+            acc.add(u, norm, "marker", base.unwrap_or(0.0), 0.0, None, || {
                 vec!["polite request opener: not sentiment".into()]
             });
         }
@@ -1462,7 +1564,7 @@ pub(crate) fn analyze(
             } else {
                 "sentiment"
             };
-            acc.add(u, &norm, source, base, v, emo, move || notes);
+            acc.add(u, norm, source, base, v, emo, move || notes);
             if v < 0.0 {
                 sentences[u.sentence].negative -= v;
             } else {
@@ -1514,7 +1616,7 @@ pub(crate) fn analyze(
             {
                 acc.add(
                     u,
-                    &norm,
+                    norm,
                     "agent",
                     HELPLESS,
                     HELPLESS,
@@ -1554,7 +1656,7 @@ pub(crate) fn analyze(
                     _ => (0.0, None),
                 };
                 if v != 0.0 {
-                    acc.add(u, &norm, "agent", v, v, emo, Vec::new);
+                    acc.add(u, norm, "agent", v, v, emo, Vec::new);
                 }
             }
         }
@@ -1595,7 +1697,7 @@ pub(crate) fn analyze(
         let u = &units[x.unit];
         acc.add(
             u,
-            &norm,
+            norm,
             "escalation",
             v,
             v,
@@ -1613,7 +1715,7 @@ pub(crate) fn analyze(
             if is_bare_negator(u) && !used_negator[k] {
                 acc.add(
                     u,
-                    &norm,
+                    norm,
                     "negation",
                     DISAGREEMENT,
                     DISAGREEMENT,
@@ -1647,21 +1749,15 @@ pub(crate) fn analyze(
             if matches!(u.text, "啊" | "呀" | "嘛")
                 && (st.negative > 0.0 || st.ends_question || st.interrogative)
             {
-                acc.add(
-                    u,
-                    &norm,
-                    "pattern",
-                    EXASPERATION,
-                    EXASPERATION,
-                    None,
-                    || vec!["final 啊 on a complaint or question: exasperation".into()],
-                );
+                acc.add(u, norm, "pattern", EXASPERATION, EXASPERATION, None, || {
+                    vec!["final 啊 on a complaint or question: exasperation".into()]
+                });
             }
         }
         // "Why" questions challenge the agent's answer (为什么要手机号码).
         for u in units.iter() {
             if !u.is_punct && u.entry.is_none() && u.class & WHY_WORD != 0 {
-                acc.add(u, &norm, "pattern", CHALLENGE, CHALLENGE, None, || {
+                acc.add(u, norm, "pattern", CHALLENGE, CHALLENGE, None, || {
                     vec!["why-question: challenges the answer".into()]
                 });
             }
@@ -1819,6 +1915,8 @@ pub(crate) fn analyze(
         }
     };
 
+    // Keep the units' allocation for the next utterance.
+    *units_buf = recycle(units);
     // Only the roll-up reads it, and only for customer turns.
     let sketch = if customer_side {
         sketch(&norm.text)
