@@ -362,8 +362,24 @@ impl AnalyzerBuilder {
     /// Build the analyzer.
     pub fn build(self) -> Result<Analyzer, Error> {
         let sources = self.sources()?;
-        let lexicon = Lexicon::from_sources(&sources)?;
-        let mut jieba = Jieba::new();
+        // jieba's own dictionary (most of the build time) loads on a second thread
+        // while the lexicons are parsed; on one thread if a thread cannot be made.
+        let (lexicon, mut jieba) = std::thread::scope(|scope| {
+            match std::thread::Builder::new()
+                .name("xinsheng-jieba".into())
+                .spawn_scoped(scope, Jieba::new)
+            {
+                Ok(handle) => {
+                    let lexicon = Lexicon::from_sources(&sources);
+                    let jieba = handle
+                        .join()
+                        .unwrap_or_else(|p| std::panic::resume_unwind(p));
+                    (lexicon, jieba)
+                }
+                Err(_) => (Lexicon::from_sources(&sources), Jieba::new()),
+            }
+        });
+        let lexicon = lexicon?;
         // Longer terms first so that suggest_freq sees their parts' final frequencies.
         let mut terms: Vec<&str> = lexicon
             .map
