@@ -301,13 +301,16 @@ fn print_ratios() {
         }
     }
     let g = "stages/customer-typical";
-    if let (Some(j), Some(l), Some(nz)) = (
+    if let (Some(j), Some(l), Some(nz), Some(a)) = (
         median(g, "jieba_cut"),
         median(g, "jieba_cut_lexicon_dict"),
         median(g, "normalize"),
+        median(g, "analyze"),
     ) {
         rows.push((g.to_string(), nz / j, "normalize / bare cut"));
         rows.push((g.to_string(), l / j, "cut with lexicon terms / bare cut"));
+        rows.push((g.to_string(), a / j, "analyze / bare cut"));
+        rows.push((g.to_string(), a / l, "analyze / cut with lexicon terms"));
     }
     let g = "conversation/12-turns";
     if let (Some(a), Some(j)) = (median(g, "analyze_conversation"), median(g, "jieba_cut")) {

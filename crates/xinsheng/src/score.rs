@@ -496,34 +496,53 @@ fn units<'a>(
     out
 }
 
+/// A set of chars of the main CJK block (U+4E00..=U+9FFF) as a bitmap: one load and a
+/// shift per test, where a long `matches!` compiled to a chain of mispredicted branches.
+struct CjkSet([u64; 328]);
+
+impl CjkSet {
+    const fn new(chars: &str) -> CjkSet {
+        let mut bits = [0u64; 328];
+        let b = chars.as_bytes();
+        let mut i = 0;
+        // Decode the (all three-byte) chars by hand: `chars()` is not const.
+        while i + 2 < b.len() {
+            let c = ((b[i] as u32 & 0x0F) << 12)
+                | ((b[i + 1] as u32 & 0x3F) << 6)
+                | (b[i + 2] as u32 & 0x3F);
+            assert!(
+                b[i] & 0xF0 == 0xE0 && c >= 0x4E00 && c <= 0x9FFF,
+                "main-block CJK chars only"
+            );
+            let k = (c - 0x4E00) as usize;
+            bits[k / 64] |= 1 << (k % 64);
+            i += 3;
+        }
+        assert!(i == b.len(), "main-block CJK chars only");
+        CjkSet(bits)
+    }
+
+    #[inline]
+    fn contains(&self, c: char) -> bool {
+        let Some(k) = (c as u32).checked_sub(0x4E00) else {
+            return false;
+        };
+        self.0
+            .get(k as usize / 64)
+            .is_some_and(|w| w >> (k % 64) & 1 != 0)
+    }
+}
+
+/// First chars of a counted or elapsed-time pattern besides digits and 〇.
+static COUNT_STARTS: CjkSet = CjkSet::new("第好零一二两三四五六七八九十百千几多");
+
 /// The word may start a counted or elapsed-time pattern (三次, 第二次, 好几天, 3天): its
 /// first char is a numeral, a digit, 第 or 好. Cheap; `leading_number` decides.
 #[inline]
 fn may_count(s: &str) -> bool {
-    s.chars().next().is_some_and(|c| {
-        c.is_ascii_digit()
-            || matches!(
-                c,
-                '第' | '好'
-                    | '零'
-                    | '〇'
-                    | '一'
-                    | '二'
-                    | '两'
-                    | '三'
-                    | '四'
-                    | '五'
-                    | '六'
-                    | '七'
-                    | '八'
-                    | '九'
-                    | '十'
-                    | '百'
-                    | '千'
-                    | '几'
-                    | '多'
-            )
-    })
+    s.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit() || c == '〇' || COUNT_STARTS.contains(c))
 }
 
 /// Value of a leading numeral (digits or Chinese numerals; 几/多 count as 3) and the rest.
@@ -619,30 +638,11 @@ const ELAPSED_BEFORE: &[&str] = &[
 ];
 /// Characters of contact verbs (打, 问, 联系, 电话, 催, 反映, 投诉 …): a clause with one of
 /// them makes a counted repeat (打了五次) a repeat contact.
+static CONTACT_CHARS: CjkSet = CjkSet::new("打问联说催电话映找提申投诉咨沟交重跑修门来");
+
+#[inline]
 fn is_contact_char(c: char) -> bool {
-    matches!(
-        c,
-        '打' | '问'
-            | '联'
-            | '说'
-            | '催'
-            | '电'
-            | '话'
-            | '映'
-            | '找'
-            | '提'
-            | '申'
-            | '投'
-            | '诉'
-            | '咨'
-            | '沟'
-            | '交'
-            | '重'
-            | '跑'
-            | '修'
-            | '门'
-            | '来'
-    )
+    CONTACT_CHARS.contains(c)
 }
 /// Acknowledgements that accept an answer when they make up a whole clause.
 const ACCEPTANCE: &[&str] = &[
@@ -1934,5 +1934,27 @@ fn analyze_with(
         intensity,
         escalation,
         agent,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cjk_sets_hold_exactly_their_chars() {
+        let list = "打问联说催电话映找提申投诉咨沟交重跑修门来";
+        for c in list.chars() {
+            assert!(is_contact_char(c), "{c}");
+        }
+        for c in ['的', '了', 'a', '1', '〇', '\u{4DFF}', '\u{A000}', '😀'] {
+            assert!(!is_contact_char(c), "{c}");
+        }
+        for w in ["第三次", "好几天", "3天", "〇点", "两次", "十几个"] {
+            assert!(may_count(w), "{w}");
+        }
+        for w in ["", "次", "天了", "订单", "a3"] {
+            assert!(!may_count(w), "{w}");
+        }
     }
 }
