@@ -122,3 +122,48 @@ fn flag_table_is_readable() {
     assert!(r.stdout.contains("12315"));
     assert!(r.stdout.contains("← "));
 }
+
+#[test]
+fn flag_top_keeps_the_riskiest_in_order() {
+    let sb = Sandbox::new();
+    let all = xs!(sb, "flag", "--min-level", "none", &example("calls.jsonl"));
+    let all = all.json_lines();
+    assert!(all.len() > 3);
+    for n in [0, 1, 3, all.len(), all.len() + 5] {
+        let r = xs!(
+            sb,
+            "flag",
+            "--min-level",
+            "none",
+            "--top",
+            &n.to_string(),
+            &example("calls.jsonl")
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let top = r.json_lines();
+        assert_eq!(top.len(), n.min(all.len()), "--top {n}");
+        assert_eq!(top[..], all[..top.len()], "--top {n}");
+        if n < all.len() {
+            assert!(
+                r.stderr.contains(&format!("(the top {n} listed)")),
+                "{}",
+                r.stderr
+            );
+        }
+    }
+    // Ties keep input order under the bound too.
+    let mut s = String::new();
+    for id in ["X3", "X1", "X2", "X4"] {
+        s.push_str(&format!(
+            "{{\"call_id\":\"{id}\",\"speaker\":\"客户\",\"text\":\"我要投诉你们\"}}\n"
+        ));
+    }
+    sb.file("t.jsonl", s);
+    let r = xs!(sb, "flag", "--min-level", "low", "--top", "2", "t.jsonl");
+    let ids: Vec<String> = r
+        .json_lines()
+        .iter()
+        .map(|f| f["call_id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["X3", "X1"]);
+}

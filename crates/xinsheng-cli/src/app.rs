@@ -249,6 +249,9 @@ pub struct FlagArgs {
     /// A longer call is summarized in parts of this many turns
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_TURNS)]
     pub max_turns: usize,
+    /// List only the N riskiest calls (memory then stays bounded however many are flagged)
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
 }
 
 /// `xinsheng explain`.
@@ -463,17 +466,29 @@ fn flag(g: &Global, a: &FlagArgs) -> Result<i32, Failure> {
     let format = call_format(g, a.format);
     let min_level = Level::from(a.min_level);
     let mut out = output(g)?;
-    let mut grouper = Grouper::new(&analyzer, a.max_turns, FlagCollector::new(min_level));
+    let mut collector = FlagCollector::new(min_level);
+    if let Some(n) = a.top {
+        collector = collector.with_top(n);
+    }
+    let mut grouper = Grouper::new(&analyzer, a.max_turns, collector);
     let summary = pipeline::run_reading(&analyzer, reading, &opts, &mut grouper, &mut reporter)?;
     let collector = grouper.sink;
-    let (calls, max_level) = (collector.calls, collector.max_level);
+    let (calls, flagged, max_level) = (
+        collector.calls,
+        collector.flagged_calls,
+        collector.max_level,
+    );
     let list = collector.into_sorted();
     write_flagged(&mut out, &list, format)?;
     commit(out, g)?;
+    let shown = if (list.len() as u64) < flagged {
+        format!(" (the top {} listed)", list.len())
+    } else {
+        String::new()
+    };
     reporter.note(&format_args!(
-        "{}; {} of {calls} calls at or above {min_level}",
+        "{}; {flagged} of {calls} calls at or above {min_level}{shown}",
         summary.line(),
-        list.len()
     ));
     Ok(if summary.has_errors() {
         2

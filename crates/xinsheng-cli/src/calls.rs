@@ -5,6 +5,7 @@
 //! inputs. A call longer than `max_turns` is summarized in parts of `max_turns` turns
 //! (`"part": 1`, `2` …), so a pathological call cannot use unbounded memory.
 
+use std::collections::BinaryHeap;
 use std::io::{self, Write};
 
 use serde::Serialize;
@@ -482,12 +483,49 @@ impl From<Call> for Flagged {
 #[derive(Debug)]
 pub struct FlagCollector {
     min_level: Level,
-    /// The flagged calls, in input order until [`FlagCollector::into_sorted`].
-    pub flagged: Vec<Flagged>,
+    /// Most calls kept (`flag --top N`); `None`: all flagged calls.
+    top: Option<usize>,
+    /// The flagged calls kept so far; with a `top` bound, a heap whose greatest element
+    /// is the least risky one kept.
+    flagged: BinaryHeap<ByRisk>,
     /// Calls seen.
     pub calls: u64,
+    /// Calls at or above the level, kept or not.
+    pub flagged_calls: u64,
     /// Highest level seen over all calls.
     pub max_level: Level,
+}
+
+/// A flagged call ordered for the worklist: the greater, the lower it ranks (lower level,
+/// then lower risk, then later in the input).
+#[derive(Debug)]
+struct ByRisk(Flagged);
+
+impl ByRisk {
+    fn key_cmp(&self, other: &ByRisk) -> std::cmp::Ordering {
+        let (a, b) = (&self.0, &other.0);
+        b.level
+            .cmp(&a.level)
+            .then_with(|| b.risk.total_cmp(&a.risk))
+            .then_with(|| a.seq.cmp(&b.seq))
+    }
+}
+
+impl PartialEq for ByRisk {
+    fn eq(&self, other: &Self) -> bool {
+        self.key_cmp(other) == std::cmp::Ordering::Equal
+    }
+}
+impl Eq for ByRisk {}
+impl PartialOrd for ByRisk {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for ByRisk {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key_cmp(other)
+    }
 }
 
 impl FlagCollector {
@@ -495,21 +533,29 @@ impl FlagCollector {
     pub fn new(min_level: Level) -> Self {
         FlagCollector {
             min_level,
-            flagged: Vec::new(),
+            top: None,
+            flagged: BinaryHeap::new(),
             calls: 0,
+            flagged_calls: 0,
             max_level: Level::None,
         }
     }
 
+    /// Keep only the `n` riskiest of them (memory then stays bounded however many calls
+    /// are flagged).
+    pub fn with_top(mut self, n: usize) -> Self {
+        self.top = Some(n);
+        self
+    }
+
     /// The worklist: highest level first, then highest risk, then input order; ranked.
     pub fn into_sorted(self) -> Vec<Flagged> {
-        let mut v = self.flagged;
-        v.sort_by(|a, b| {
-            b.level
-                .cmp(&a.level)
-                .then_with(|| b.risk.total_cmp(&a.risk))
-                .then_with(|| a.seq.cmp(&b.seq))
-        });
+        let mut v: Vec<Flagged> = self
+            .flagged
+            .into_sorted_vec()
+            .into_iter()
+            .map(|r| r.0)
+            .collect();
         for (i, f) in v.iter_mut().enumerate() {
             f.rank = i + 1;
         }
@@ -523,7 +569,19 @@ impl CallSink for FlagCollector {
         let level = call.analysis.escalation.level;
         self.max_level = self.max_level.max(level);
         if level >= self.min_level {
-            self.flagged.push(Flagged::from(call));
+            self.flagged_calls += 1;
+            let f = ByRisk(Flagged::from(call));
+            match self.top {
+                Some(n) if self.flagged.len() >= n => {
+                    // Replace the least risky kept call if this one ranks above it.
+                    if let Some(mut worst) = self.flagged.peek_mut() {
+                        if f < *worst {
+                            *worst = f;
+                        }
+                    }
+                }
+                _ => self.flagged.push(f),
+            }
         }
         Ok(())
     }
