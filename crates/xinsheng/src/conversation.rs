@@ -302,16 +302,26 @@ pub(crate) fn roll_up(turns: Vec<UtteranceAnalysis>) -> ConversationAnalysis {
             weight: 0.35 * (1.0 - (-cue_mass / 1.5).exp()),
         });
     }
-    // A customer asking the same thing again: the answer did not land.
+    // A customer asking the same thing again: the answer did not land. The sketches come
+    // in text order; as sets they are sorted and deduplicated here.
+    let sketches: Vec<Vec<u32>> = customer_valence
+        .iter()
+        .map(|t| {
+            let mut s = turns[t.turn].sketch.clone();
+            s.sort_unstable();
+            s.dedup();
+            s
+        })
+        .collect();
     let mut repeated: Vec<usize> = Vec::new();
     for (j, b) in customer_valence.iter().enumerate() {
-        let tb = &turns[b.turn].sketch;
+        let tb = &sketches[j];
         if tb.len() < 3 {
             continue;
         }
-        if customer_valence[..j]
+        if sketches[..j]
             .iter()
-            .any(|a| similarity(&turns[a.turn].sketch, tb) >= REPEAT_SIMILARITY)
+            .any(|ta| similarity(ta, tb) >= REPEAT_SIMILARITY)
         {
             repeated.push(b.turn);
         }

@@ -999,8 +999,9 @@ fn patterns(
     }
 }
 
-/// Sorted, distinct FNV hashes of the char bigrams of the text's words (no punctuation),
-/// at most 64 of them.
+/// FNV hashes of the char bigrams of the text's words (no punctuation), in text order, at
+/// most 64 of them. The roll-up sorts and dedups them when it compares turns, so that
+/// `score` (which never rolls up) does not pay for it.
 fn sketch(text: &str) -> Vec<u32> {
     let mut hashes = [0u32; 64];
     let mut n = 0;
@@ -1023,15 +1024,7 @@ fn sketch(text: &str) -> Vec<u32> {
         }
         prev = Some(c);
     }
-    let hashes = &mut hashes[..n];
-    hashes.sort_unstable();
-    let mut v = Vec::with_capacity(n);
-    for &h in hashes.iter() {
-        if v.last() != Some(&h) {
-            v.push(h);
-        }
-    }
-    v
+    hashes[..n].to_vec()
 }
 
 /// Unit `k` opens a request: more words follow it in its clause, and they are not just a

@@ -447,8 +447,9 @@ pub struct UtteranceAnalysis {
     pub escalation: Escalation,
     /// Agent phrases (only for agent turns).
     pub agent: Vec<AgentMatch>,
-    /// Sorted hashes of the normalized text's char bigrams (at most 64): lets the roll-up
-    /// see a customer asking the same thing again. Not serialized.
+    /// Hashes of the normalized text's char bigrams in text order (at most 64; customer
+    /// turns only): lets the roll-up see a customer asking the same thing again. Not
+    /// serialized.
     #[serde(skip)]
     pub(crate) sketch: Vec<u32>,
     /// How often an agent turn says no (不支持, 没办法). Not serialized.
