@@ -401,15 +401,33 @@ struct OriginalText<'a> {
 }
 
 impl OriginalText<'_> {
+    /// Texts up to this many bytes are walked per slice instead of indexed once.
+    const WALK: usize = 256;
+
     fn slice(&mut self, start: usize, end: usize) -> String {
         let text = self.text;
+        let end = end.max(start);
+        if text.len() <= Self::WALK && self.char_bytes.is_none() {
+            // Short text (nearly all utterances): one walk, no index to allocate.
+            let (mut from, mut to) = (text.len(), text.len());
+            for (i, (b, _)) in text.char_indices().enumerate() {
+                if i == start {
+                    from = b;
+                }
+                if i == end {
+                    to = b;
+                    break;
+                }
+            }
+            return text[from..to].to_string();
+        }
         let idx = self.char_bytes.get_or_insert_with(|| {
             let mut v: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
             v.push(text.len());
             v
         });
         let b = |i: usize| idx.get(i).copied().unwrap_or(text.len());
-        text[b(start)..b(end.max(start))].to_string()
+        text[b(start)..b(end)].to_string()
     }
 }
 
@@ -1933,6 +1951,33 @@ fn analyze_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn original_slices_by_walk_and_by_index_agree() {
+        let short = "我要投訴你們！！！ok";
+        let long = short.repeat(20);
+        for text in [short, long.as_str()] {
+            let n = text.chars().count();
+            let chars: Vec<char> = text.chars().collect();
+            let mut o = OriginalText {
+                text,
+                char_bytes: None,
+            };
+            for (s, e) in [
+                (0, 0),
+                (0, 2),
+                (2, 4),
+                (5, n),
+                (n - 1, n),
+                (n, n),
+                (3, 1),
+                (n, n + 3),
+            ] {
+                let want: String = chars[s.min(n)..e.max(s).min(n)].iter().collect();
+                assert_eq!(o.slice(s, e), want, "{s}..{e} of {} chars", n);
+            }
+        }
+    }
 
     #[test]
     fn cjk_sets_hold_exactly_their_chars() {
