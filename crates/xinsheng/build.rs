@@ -18,29 +18,12 @@ use std::path::PathBuf;
 
 use unicode_normalization::UnicodeNormalization;
 
-/// fast2s converts these by context (its exclusion and special-case tables), and 著 is
-/// the analyzer's own context rule (等著 vs 著名).
-const CONTEXT: &str = "兒覆夥藉瞭麽幺於乾著苧闔鍾讎畫";
+#[path = "src/normalize/rules.rs"]
+mod rules;
+
+use rules::{transform as push_char, CONTEXT_CHARS as CONTEXT};
 
 const SLOW: u16 = 0xFFFF;
-
-/// What `normalize::push_char` does to one char (None: dropped).
-fn push_char(c: char) -> Option<char> {
-    let c = if c.is_control() && c != '\n' {
-        ' '
-    } else if c == '\r' {
-        '\n'
-    } else {
-        c.to_ascii_lowercase()
-    };
-    if matches!(
-        c,
-        '\u{FE0E}' | '\u{FE0F}' | '\u{200B}' | '\u{200C}' | '\u{FEFF}'
-    ) {
-        return None;
-    }
-    Some(c)
-}
 
 fn entry(c: char) -> u16 {
     if CONTEXT.contains(c) {
@@ -65,6 +48,7 @@ fn entry(c: char) -> u16 {
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=src/normalize/rules.rs");
     let mut table = vec![0u16; 0x10000];
     for cp in 0x80u32..0x10000 {
         table[cp as usize] = match char::from_u32(cp) {

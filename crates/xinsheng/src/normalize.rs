@@ -8,6 +8,9 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+mod rules;
+use rules::transform;
+
 /// Normalized text with, for every normalized char, the range of original chars it
 /// stands for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -187,24 +190,6 @@ fn normalize_fast(text: &str, out: &mut Normalized) -> bool {
     true
 }
 
-/// What normalization does to one char before traditional → simplified (None: dropped).
-fn transform(c: char) -> Option<char> {
-    let c = if c.is_control() && c != '\n' {
-        ' '
-    } else if c == '\r' {
-        '\n'
-    } else {
-        c.to_ascii_lowercase()
-    };
-    if matches!(
-        c,
-        '\u{FE0E}' | '\u{FE0F}' | '\u{200B}' | '\u{200C}' | '\u{FEFF}'
-    ) {
-        return None;
-    }
-    Some(c)
-}
-
 /// The reference implementation, step by step; used for texts with context-dependent
 /// chars (and by the tests, to check the fast path).
 fn normalize_slow(text: &str) -> Normalized {
@@ -361,6 +346,11 @@ mod tests {
             "我要投訴你們！！！",
             &mut Normalized::default()
         ));
+        for c in rules::CONTEXT_CHARS.chars() {
+            let t = format!("看{c}了");
+            assert!(!normalize_fast(&t, &mut Normalized::default()), "{t}");
+            assert_eq!(normalize(&t), normalize_slow(&t), "{t}");
+        }
     }
 
     #[test]
