@@ -15,7 +15,8 @@
 //!    alternating over chunks of 8,192 utterances so that other work on a shared machine
 //!    slows both alike (R runs, default 5).
 //! 3. R rounds of: bare cut in-process, then the release binary
-//!    `target/release/xinsheng score -j1 IN -o OUT`, then `-j2`, each timed and its peak
+//!    `target/release/xinsheng score -j1 IN -o OUT`, then `-j2` (and, on a machine with
+//!    more cores, R runs with all of them), each timed and its peak
 //!    resident memory polled from `/proc/<pid>/status` (VmHWM) until it exits — Linux
 //!    only; elsewhere RSS is reported as n/a. Ratios are taken within a round, and their
 //!    medians reported. The binary is brought up to date first with
@@ -536,6 +537,15 @@ fn main() {
         j2s.push(r2);
     }
     drop(normalized);
+    // All cores, when there are more than the two the targets speak of.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let jns: Vec<CliRun> = if cores > 2 {
+        (0..runs)
+            .map(|_| run_cli(&bin, cores, &input, &output, n))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let summarize = |rs: &[CliRun]| {
         let cpus: Vec<f64> = rs.iter().filter_map(|r| r.cpu).collect();
         CliRun {
@@ -598,6 +608,17 @@ fn main() {
         j2_run.peak_kib,
         j2_run.cpu,
     );
+    if !jns.is_empty() {
+        let jn_run = summarize(&jns);
+        row(
+            &format!("xinsheng score -j{cores} (all cores)"),
+            jn_run.wall.as_secs_f64(),
+            n,
+            in_mb,
+            jn_run.peak_kib,
+            jn_run.cpu,
+        );
+    }
 
     // --- peak RSS at a larger input ---
     let mut peaks = vec![(in_bytes, j1_run.peak_kib, j2_run.peak_kib)];
