@@ -189,8 +189,9 @@ pub struct LexiconStats {
 pub(crate) struct Lexicon {
     pub map: FxHashMap<Box<str>, Entry>,
     pub stats: LexiconStats,
-    /// Longest term, in chars.
-    pub max_term_chars: usize,
+    /// Longest probe key (term or function word), in chars: a longer join can match
+    /// nothing. Set by [`Lexicon::finish`].
+    pub max_probe_chars: usize,
     /// One probe per term, per proper prefix of a term and per function word: built by
     /// [`Lexicon::finish`], so that matching does one hash lookup per join step.
     pub probes: FxHashMap<Box<str>, Probe>,
@@ -250,7 +251,6 @@ impl Lexicon {
         }
         lex.inherit_cues();
         lex.stats.terms = lex.map.len();
-        lex.max_term_chars = lex.map.keys().map(|k| k.chars().count()).max().unwrap_or(0);
         Ok(lex)
     }
 
@@ -518,6 +518,7 @@ impl Lexicon {
         for w in words {
             probes.entry(w.into()).or_default();
         }
+        self.max_probe_chars = probes.keys().map(|k| k.chars().count()).max().unwrap_or(0);
         for (k, p) in probes.iter_mut() {
             p.class = class_of(k);
         }

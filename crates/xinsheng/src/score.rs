@@ -474,7 +474,7 @@ fn units<'a>(
         let hi = (i + MAX_JOIN).min(toks.len());
         for j in i + 1..=hi {
             let last = &toks[j - 1];
-            if last.end - t.start > lex.max_term_chars {
+            if last.end - t.start > lex.max_probe_chars {
                 break;
             }
             let slice = &text[t.byte_start..last.byte_end];

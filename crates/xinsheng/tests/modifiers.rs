@@ -330,3 +330,28 @@ fn batch_is_order_preserving_and_deterministic() {
     let par = pool.install(|| an().analyze_batch(&texts, Speaker::Customer));
     assert_eq!(seq, par);
 }
+
+/// Regression: function words are recognized whatever the lexicons hold. With a lexicon
+/// of short terms only, a token longer than every term (为什么) must still be looked up
+/// for its function-word classes.
+#[test]
+fn function_words_with_a_tiny_lexicon() {
+    let tiny = Analyzer::builder()
+        .without_embedded()
+        .lexicon_str(
+            xinsheng::LexiconKind::Escalation,
+            "tiny.tsv",
+            "投诉\tcomplaint\t3\n",
+        )
+        .build()
+        .unwrap();
+    let e = tiny.explain("为什么还没到", Speaker::Customer);
+    assert!(
+        e.contributions
+            .iter()
+            .any(|c| c.modifiers.iter().any(|m| m.starts_with("why-question"))),
+        "{:?}",
+        e.contributions
+    );
+    assert!(e.analysis.unwrap().valence < 0.0);
+}
