@@ -153,12 +153,10 @@ fn normalize_fast(text: &str, out: &mut Normalized) -> bool {
         let i = i as u32;
         let cp = c as u32;
         if cp < 0x80 {
-            let c = if c.is_ascii_control() && c != '\n' {
-                ' '
-            } else {
-                c.to_ascii_lowercase()
-            };
-            b.push(c, i);
+            // ASCII needs neither NFKC nor the table; no ASCII char is dropped.
+            if let Some(c) = transform(c) {
+                b.push(c, i);
+            }
             continue;
         }
         let m = if cp < 0x10000 { charmap(cp) } else { SLOW };

@@ -4,6 +4,7 @@
 /// What normalization does to one char before traditional → simplified (None: dropped):
 /// controls become a space (a newline stays), ASCII is lower-cased, variation selectors
 /// and zero-width chars are dropped.
+#[inline]
 pub(crate) fn transform(c: char) -> Option<char> {
     let c = if c.is_control() && c != '\n' {
         ' '
