@@ -156,6 +156,12 @@ pub(crate) struct Entry {
 }
 
 impl Entry {
+    /// A negator or degree adverb with no meaning of its own (不, 很, 不太): what a
+    /// glued word (很快, 不准时) may start with.
+    pub fn is_bare_modifier(&self) -> bool {
+        (self.negation || self.degree.is_some()) && !self.is_content()
+    }
+
     /// The term carries meaning of its own (not just a modifier).
     pub fn is_content(&self) -> bool {
         self.emotion.is_some()
@@ -187,6 +193,7 @@ pub struct LexiconStats {
 /// The merged term table.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Lexicon {
+    /// The terms as parsed; [`Lexicon::finish`] moves them into `entries` and `probes`.
     pub map: FxHashMap<Box<str>, Entry>,
     pub stats: LexiconStats,
     /// Longest probe key (term or function word), in chars: a longer join can match
@@ -495,25 +502,24 @@ impl Lexicon {
         class_of: impl Fn(&str) -> u16,
     ) {
         let mut probes: FxHashMap<Box<str>, Probe> = FxHashMap::default();
-        let map = std::mem::take(&mut self.map);
-        let mut terms: Vec<(&Box<str>, &Entry)> = map.iter().collect();
+        // The entries move out of the map: matching reads them through the probes only.
+        let mut terms: Vec<(Box<str>, Entry)> = std::mem::take(&mut self.map).into_iter().collect();
         // Entry indices in term order, whatever the hash order: the same lexicon gives
         // the same table.
-        terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut entries = Vec::with_capacity(terms.len());
         let mut heads = vec![0u64; 64];
         for (term, entry) in terms {
-            let i = entries.len() as u32;
-            entries.push(entry.clone());
-            if (entry.negation || entry.degree.is_some()) && !entry.is_content() {
+            if entry.is_bare_modifier() {
                 if let Some(c) = term.chars().next() {
                     heads[(c as usize >> 6) & 63] |= 1 << (c as u32 & 63);
                 }
             }
-            probes.entry(term.clone()).or_default().entry = Some(i);
             for (b, _) in term.char_indices().skip(1) {
                 probes.entry(term[..b].into()).or_default().prefix = true;
             }
+            probes.entry(term).or_default().entry = Some(entries.len() as u32);
+            entries.push(entry);
         }
         for w in words {
             probes.entry(w.into()).or_default();
@@ -546,11 +552,6 @@ impl Lexicon {
         self.modifier_heads
             .get((c as usize >> 6) & 63)
             .is_some_and(|w| w & (1 << (c as u32 & 63)) != 0)
-    }
-
-    /// The entry of a term. Needs [`Lexicon::finish`].
-    pub fn get(&self, term: &str) -> Option<&Entry> {
-        self.probe(term).and_then(|p| self.entry(p))
     }
 }
 

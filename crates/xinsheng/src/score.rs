@@ -495,14 +495,10 @@ fn units<'a>(
                 i = j;
             }
             None => {
-                if let Some((head, tail)) = split_modifier(lex, word) {
+                if let Some([(head, hp), (tail, tp)]) = split_modifier(lex, word) {
                     let hl = head.chars().count();
-                    for (ns, ne, w) in [(t.start, t.start + hl, head), (t.start + hl, t.end, tail)]
-                    {
-                        let p = lex.probe(w);
-                        let class = p.map_or_else(|| contact_class(w), |p| p.class);
-                        out.push(unit(ns, ne, w, p.and_then(|p| lex.entry(p)), class));
-                    }
+                    out.push(unit(t.start, t.start + hl, head, lex.entry(hp), hp.class));
+                    out.push(unit(t.start + hl, t.end, tail, lex.entry(tp), tp.class));
                 } else {
                     let class = own.map_or_else(|| contact_class(word), |p| p.class);
                     out.push(unit(t.start, t.end, word, None, class));
@@ -1061,8 +1057,9 @@ fn opens_request(units: &[Unit<'_>], k: usize) -> bool {
 }
 
 /// A word the segmenter glued from a modifier and a content term (很快, 太坑, 不准时):
-/// split it into its head (degree adverb or negator) and its tail (content term).
-fn split_modifier<'w>(lex: &Lexicon, word: &'w str) -> Option<(&'w str, &'w str)> {
+/// split it into its head (degree adverb or negator) and its tail (content term), each
+/// with its probe.
+fn split_modifier<'w>(lex: &Lexicon, word: &'w str) -> Option<[(&'w str, Probe); 2]> {
     if !word
         .chars()
         .next()
@@ -1074,11 +1071,17 @@ fn split_modifier<'w>(lex: &Lexicon, word: &'w str) -> Option<(&'w str, &'w str)
     for _ in 0..2 {
         let (b, _) = it.next()?;
         let (head, tail) = word.split_at(b);
-        let is_mod = lex
-            .get(head)
-            .is_some_and(|e| (e.negation || e.degree.is_some()) && !e.is_content());
-        if is_mod && lex.get(tail).is_some_and(|e| e.is_content() && !e.neutral) {
-            return Some((head, tail));
+        let Some(hp) = lex
+            .probe(head)
+            .filter(|p| lex.entry(*p).is_some_and(Entry::is_bare_modifier))
+        else {
+            continue;
+        };
+        if let Some(tp) = lex
+            .probe(tail)
+            .filter(|p| lex.entry(*p).is_some_and(|e| e.is_content() && !e.neutral))
+        {
+            return Some([(head, hp), (tail, tp)]);
         }
     }
     None
