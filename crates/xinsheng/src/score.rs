@@ -792,7 +792,7 @@ pub(crate) fn function_words() -> impl Iterator<Item = &'static str> {
 }
 
 /// The function-word classes of a word (0 for most words). The scorer reads them from
-/// the lexicon's probes; this is what the probes are built from.
+/// the units (their probes); this is what the probes are built from.
 pub(crate) fn word_class(word: &str) -> u16 {
     let mut class = 0;
     for (list, flag) in CLASS_LISTS {
@@ -884,11 +884,10 @@ fn patterns(
         }
     }
     let next_word = |k: usize| units.get(k + 1).filter(|u| !u.is_punct).map(|u| u.text);
-    let prev_word = |k: usize| {
+    let prev_unit = |k: usize| {
         k.checked_sub(1)
             .and_then(|p| units.get(p))
             .filter(|u| !u.is_punct && u.clause == units[k].clause)
-            .map(|u| u.text)
     };
     for k in 0..units.len() {
         let u = &units[k];
@@ -947,7 +946,7 @@ fn patterns(
                     && DURATION_UNITS.contains(&rest)
                     && !ordinal
                     && (next_word(last).is_some_and(|w| w.starts_with('了'))
-                        || prev_word(k).is_some_and(|w| word_class(w) & ELAPSED != 0))
+                        || prev_unit(k).is_some_and(|w| w.class & ELAPSED != 0))
                 {
                     found = Some((CueCategory::Impatience, 2, last, -0.2, "elapsed time"));
                 }
@@ -955,7 +954,7 @@ fn patterns(
         }
         if found.is_none() && u.entry.is_none() && u.text.contains('不') {
             // Glued (申请不了) or split after a verb in its clause (申请 / 不了).
-            let after_verb = prev_word(k).is_some();
+            let after_verb = prev_unit(k).is_some();
             if let Some(ending) = INABILITY.iter().find(|e| {
                 u.text.ends_with(*e) && (u.text.chars().count() > e.chars().count() || after_verb)
             }) {
