@@ -233,8 +233,12 @@ fn scan_back<'a>(units: &[Unit<'a>], k: usize) -> (Mods, Vec<&'a str>) {
                 continue;
             }
             if let Some(w) = e.degree {
-                mods.degrees.push((m, w));
-                continue;
+                // A word that is both (好 in 好麻烦, 出奇) modifies only the term right
+                // after it; further back it is content of its own.
+                if !e.is_content() || acts_as_degree(units, m) {
+                    mods.degrees.push((m, w));
+                    continue;
+                }
             }
             if e.is_content() {
                 break;
@@ -242,6 +246,30 @@ fn scan_back<'a>(units: &[Unit<'a>], k: usize) -> (Mods, Vec<&'a str>) {
         }
     }
     (mods, neg_texts)
+}
+
+/// Unit `k` is both a degree adverb and a sentiment word (好, 出奇) and here works as
+/// the adverb: the next unit, in the same clause, is a term with emotion or sentiment
+/// (好麻烦 "so troublesome", 好开心). Then it only modifies that term and has no valence
+/// of its own; elsewhere (好，谢谢 / 挺好) it is the sentiment word. A polite request
+/// opener after it (好 麻烦您看下) is not modified: 好 is the customer's "OK".
+fn acts_as_degree(units: &[Unit<'_>], k: usize) -> bool {
+    let u = &units[k];
+    let Some(e) = u.entry else { return false };
+    if e.degree.is_none() || !e.is_content() || u.brk != Break::None {
+        return false;
+    }
+    let Some(next) = units.get(k + 1) else {
+        return false;
+    };
+    if next.is_punct || next.clause != u.clause {
+        return false;
+    }
+    next.entry.is_some_and(|n| {
+        !n.neutral
+            && (n.sentiment.is_some() || n.emotion.is_some())
+            && !(n.marker == Some(MarkerKind::Polite) && opens_request(units, k + 1))
+    })
 }
 
 /// Negators that deny the speaker's own intent (不用退款): they neutralize even refund
@@ -1455,7 +1483,7 @@ fn analyze_with(
                 _ => {}
             }
         }
-        if !e.is_content() {
+        if !e.is_content() || acts_as_degree(&units, k) {
             continue;
         }
         let (mods, neg_texts) = scan_back(&units, k);

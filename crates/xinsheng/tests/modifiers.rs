@@ -355,3 +355,18 @@ fn function_words_with_a_tiny_lexicon() {
     );
     assert!(e.analysis.unwrap().valence < 0.0);
 }
+
+#[test]
+fn hao_before_a_term_is_a_degree_adverb() {
+    // 好麻烦 "so troublesome": 好 strengthens 麻烦 instead of adding its own +0.5.
+    let so = c("你们真的好麻烦");
+    assert_eq!(so.polarity, Polarity::Negative, "{so:?}");
+    assert!(c("好麻烦").valence < c("麻烦").valence);
+    // 好开心 is happier than 开心, and 好 alone is still the sentiment word.
+    assert!(c("好开心").valence > c("开心").valence);
+    assert_eq!(c("服务很好").polarity, Polarity::Positive);
+    assert!(c("挺好").valence > 0.0);
+    // 好 as the customer's "OK" before a polite request opener is not an adverb.
+    assert_ne!(c("好麻烦您帮我看下").polarity, Polarity::Negative);
+    assert_ne!(c("好，麻烦你帮我查一下").polarity, Polarity::Negative);
+}
