@@ -27,14 +27,6 @@ pub const LONG_EXCHANGE: usize = 4;
 /// Customer valence at or above which a turn counts as clearly positive.
 pub const POSITIVE_TURN: f32 = 0.2;
 
-fn mean(v: &[f32]) -> f32 {
-    if v.is_empty() {
-        0.0
-    } else {
-        v.iter().sum::<f32>() / v.len() as f32
-    }
-}
-
 /// Classify the shape of a mood series (one value per customer turn).
 ///
 /// Middle turns of a service call are often plain information (订单号, 地址) and score
@@ -123,7 +115,6 @@ pub(crate) fn roll_up(turns: Vec<UtteranceAnalysis>) -> ConversationAnalysis {
             valence: t.valence,
         })
         .collect();
-    let vals: Vec<f32> = customer_valence.iter().map(|t| t.valence).collect();
     // Mood for the trajectory: valence saturates, so a turn that escalates (a threat after
     // a complaint) must still read worse: mood = valence − RISK_IN_MOOD × risk.
     let moods: Vec<f32> = customer_valence
@@ -255,43 +246,38 @@ pub(crate) fn roll_up(turns: Vec<UtteranceAnalysis>) -> ConversationAnalysis {
             weight: weight * CALL_CUE_FACTOR,
         });
     }
-    let negative: Vec<&TurnValence> = customer_valence
-        .iter()
-        .filter(|t| t.valence <= NEGATIVE_TURN)
-        .collect();
-    if !negative.is_empty() {
-        let k = negative.len() as f32;
-        let depth = mean(&negative.iter().map(|t| -t.valence).collect::<Vec<_>>());
-        let share = k / customer_valence.len().max(1) as f32;
-        let w = (0.12 * k + 0.25 * share) * (0.5 + depth);
-        reasons.push(Reason {
-            kind: ReasonKind::PersistentNegativity,
-            turn: negative.first().map(|t| t.turn),
-            detail: format!(
-                "{} of {} customer turns negative",
-                negative.len(),
-                customer_valence.len()
-            ),
-            weight: w.min(0.5),
-        });
-    }
     // Negativity mass: how much negative content the customer produced over the call,
-    // and how many cues; long complaints and many small jabs add up.
+    // cues included (the mood of each turn); long complaints and many small jabs add up.
     // Later turns weigh more (the end of a call shapes how it is remembered), and
-    // satisfied turns offset negative ones: mass = Σ (i+1)/n · (−vᵢ), kept ≥ 0.
-    let n = vals.len() as f32;
-    let mass: f32 = vals
+    // satisfied turns offset negative ones: mass = Σ (i+1)/n · (−moodᵢ), kept ≥ 0.
+    // One reason, pointing at the first clearly negative turn: counting negative turns
+    // as a reason of its own would count the same evidence twice.
+    let n = moods.len() as f32;
+    let mass: f32 = moods
         .iter()
         .enumerate()
-        .map(|(i, v)| (i as f32 + 1.0) / n * -v)
+        .map(|(i, m)| (i as f32 + 1.0) / n * -m)
         .sum::<f32>()
         .max(0.0);
     if mass > 0.0 {
+        let negative: Vec<&TurnValence> = customer_valence
+            .iter()
+            .filter(|t| t.valence <= NEGATIVE_TURN)
+            .collect();
+        let detail = if negative.is_empty() {
+            format!("recency-weighted negative mass {mass:.2} over the call")
+        } else {
+            format!(
+                "{} of {} customer turns negative, negative mass {mass:.2}",
+                negative.len(),
+                customer_valence.len()
+            )
+        };
         reasons.push(Reason {
             kind: ReasonKind::PersistentNegativity,
-            turn: None,
-            detail: format!("recency-weighted negative mass {mass:.2} over the call"),
-            weight: 0.7 * (1.0 - (-mass / 1.0).exp()),
+            turn: negative.first().map(|t| t.turn),
+            detail,
+            weight: 0.7 * (1.0 - (-mass).exp()),
         });
     }
     if cue_mass > 0.0 {

@@ -510,7 +510,8 @@ label_enum! {
         ExplicitThreat => "explicit_threat",
         /// Other customer escalation cues (refund, churn, abuse, dissatisfaction …).
         Cue => "cue",
-        /// Several clearly negative customer turns.
+        /// Negative customer mood over the call (valence and escalation risk of each
+        /// turn, later turns weighing more), pointing at the first clearly negative turn.
         PersistentNegativity => "persistent_negativity",
         /// Repeated contact or impatience over several turns.
         RepeatContact => "repeat_contact",

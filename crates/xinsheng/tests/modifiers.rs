@@ -370,3 +370,34 @@ fn hao_before_a_term_is_a_degree_adverb() {
     assert_ne!(c("好麻烦您帮我看下").polarity, Polarity::Negative);
     assert_ne!(c("好，麻烦你帮我查一下").polarity, Polarity::Negative);
 }
+
+#[test]
+fn negative_mood_is_one_reason_pointing_at_the_first_negative_turn() {
+    use xinsheng::{ReasonKind, Turn};
+    let turns = [
+        Turn::new(Speaker::Customer, "你好，我想查一下订单"),
+        Turn::new(Speaker::Agent, "您好，请提供订单号"),
+        Turn::new(Speaker::Customer, "到现在还没发货，太差劲了"),
+        Turn::new(Speaker::Agent, "请您耐心等待"),
+        Turn::new(Speaker::Customer, "再不处理我就投诉你们"),
+    ];
+    let call = an().analyze_conversation(&turns);
+    let mood: Vec<_> = call
+        .escalation
+        .reasons
+        .iter()
+        .filter(|r| r.kind == ReasonKind::PersistentNegativity)
+        .collect();
+    assert_eq!(mood.len(), 1, "{:?}", call.escalation.reasons);
+    assert_eq!(mood[0].turn, Some(2), "{:?}", mood[0]);
+    // A threat at the end adds to the mood mass: the same call without it weighs less.
+    let calm = an().analyze_conversation(&turns[..4]);
+    let w = |c: &xinsheng::ConversationAnalysis| {
+        c.escalation
+            .reasons
+            .iter()
+            .find(|r| r.kind == ReasonKind::PersistentNegativity)
+            .map_or(0.0, |r| r.weight)
+    };
+    assert!(w(&call) > w(&calm), "{} vs {}", w(&call), w(&calm));
+}
