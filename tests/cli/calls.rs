@@ -152,3 +152,42 @@ fn calls_table_format() {
     assert_eq!(lines.len(), 10);
     assert!(lines[2].starts_with("C-1002"));
 }
+
+#[test]
+fn calls_csv_one_row_per_call_and_per_error_in_input_order() {
+    let sb = Sandbox::new();
+    sb.file(
+        "e.jsonl",
+        "{\"call_id\":\"A\",\"speaker\":\"客户\",\"text\":\"你好\"}\nnope\n{\"call_id\":\"A\",\"speaker\":\"客户\",\"text\":\"再不处理我就打12315投诉你们\"}\n{\"call_id\":\"B\",\"speaker\":\"客户\",\"text\":\"谢谢，问题解决了\"}\n",
+    );
+    let r = xs!(sb, "calls", "--format", "csv", "e.jsonl");
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let mut rdr = csv::Reader::from_reader(r.stdout.as_bytes());
+    let header: Vec<String> = rdr.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header, xinsheng_cli::calls::CALL_CSV_COLUMNS);
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    // The bad line comes first: call A ends after it.
+    assert_eq!(&rows[0][col("source")], "e.jsonl:2");
+    assert!(
+        rows[0][col("error")].contains("invalid JSON"),
+        "{:?}",
+        rows[0]
+    );
+    assert_eq!(&rows[0][col("call_id")], "");
+    assert_eq!(&rows[1][col("call_id")], "A");
+    assert_eq!(&rows[1][col("turns")], "2");
+    assert_eq!(&rows[1][col("escalated")], "true");
+    assert!(
+        rows[1][col("reasons")].contains("regulator: 打12315 (turn 1)"),
+        "{:?}",
+        rows[1]
+    );
+    assert_eq!(&rows[2][col("call_id")], "B");
+    assert_eq!(&rows[2][col("level")], "none");
+    // Empty input: the header alone.
+    sb.file("empty.jsonl", "");
+    let r = xs!(sb, "calls", "--format", "csv", "empty.jsonl");
+    assert_eq!(r.stdout.lines().count(), 1, "{}", r.stdout);
+}

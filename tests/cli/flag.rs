@@ -167,3 +167,39 @@ fn flag_top_keeps_the_riskiest_in_order() {
         .collect();
     assert_eq!(ids, ["X3", "X1"]);
 }
+
+#[test]
+fn flag_csv_lists_the_worklist_with_the_first_evidence_turn() {
+    let sb = Sandbox::new();
+    let calls = example("calls.jsonl");
+    let r = xs!(sb, "flag", "--format", "csv", &calls);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let jsonl = xs!(sb, "flag", &calls).json_lines();
+    let mut rdr = csv::Reader::from_reader(r.stdout.as_bytes());
+    let header: Vec<String> = rdr.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header, xinsheng_cli::calls::FLAG_CSV_COLUMNS);
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    // The same worklist as JSONL, in the same order.
+    assert_eq!(rows.len(), jsonl.len());
+    for (row, j) in rows.iter().zip(&jsonl) {
+        assert_eq!(&row[col("rank")], j["rank"].to_string());
+        assert_eq!(&row[col("call_id")], j["call_id"].as_str().unwrap());
+        assert_eq!(&row[col("level")], j["level"].as_str().unwrap());
+        let first = j["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find_map(|r| r.get("evidence"))
+            .expect("a flagged call has evidence");
+        assert_eq!(&row[col("evidence_turn")], first["turn"].to_string());
+        assert_eq!(&row[col("evidence_text")], first["text"].as_str().unwrap());
+        assert_eq!(
+            row[col("reasons")].split(" | ").count(),
+            j["reasons"].as_array().unwrap().len()
+        );
+    }
+    assert_eq!(&rows[0][col("call_id")], "C-1002");
+    assert!(rows[0][col("evidence_text")].contains("12315"));
+    assert_eq!(&rows[0][col("evidence_source")], format!("{calls}:13"));
+}

@@ -145,6 +145,8 @@ pub enum ScoreFormatArg {
 pub enum CallFormatArg {
     /// One JSON object per line
     Jsonl,
+    /// One row per call, with a header row (for spreadsheets)
+    Csv,
     /// Readable text
     Table,
 }
@@ -434,6 +436,7 @@ fn score(g: &Global, a: &ScoreArgs) -> Result<i32, Failure> {
 fn call_format(g: &Global, f: Option<CallFormatArg>) -> CallFormat {
     match f {
         Some(CallFormatArg::Jsonl) => CallFormat::Jsonl,
+        Some(CallFormatArg::Csv) => CallFormat::Csv,
         Some(CallFormatArg::Table) => CallFormat::Table,
         None if to_terminal(g) => CallFormat::Table,
         None => CallFormat::Jsonl,

@@ -13,7 +13,7 @@ use xinsheng::{
     AgentQa, Analyzer, CallEscalation, ConversationAnalysis, Level, Peak, ReasonKind, Speaker,
     Trajectory, TurnValence, UtteranceAnalysis,
 };
-use xinsheng_io::write::{fit, pad, write_error_json};
+use xinsheng_io::write::{csv_field, fit, pad, write_error_json};
 use xinsheng_io::{Record, RecordError, Source};
 
 use crate::pipeline::{Render, Sink};
@@ -288,9 +288,90 @@ pub enum CallFormat {
     Jsonl,
     /// Readable text for a terminal.
     Table,
+    /// CSV with a header row: one row per call (or per error), for spreadsheets.
+    Csv,
 }
 
-/// Writes call summaries (`xinsheng calls`); error records are written in JSONL too.
+/// Columns of `calls --format csv`; an error row fills only `source` and `error`.
+pub const CALL_CSV_COLUMNS: [&str; 18] = [
+    "call_id",
+    "part",
+    "source",
+    "turns",
+    "customer_turns",
+    "agent_turns",
+    "level",
+    "risk",
+    "escalated",
+    "first_turn",
+    "trajectory",
+    "peak_emotion",
+    "peak_turn",
+    "empathy_rate",
+    "missed_empathy",
+    "prohibited",
+    "reasons",
+    "error",
+];
+
+/// Columns of `flag --format csv`: the call, then the first reason that points at a
+/// turn (what a reviewer checks first), then every reason.
+pub const FLAG_CSV_COLUMNS: [&str; 15] = [
+    "rank",
+    "call_id",
+    "part",
+    "source",
+    "level",
+    "risk",
+    "escalated",
+    "first_turn",
+    "trajectory",
+    "turns",
+    "evidence_turn",
+    "evidence_source",
+    "evidence_speaker",
+    "evidence_text",
+    "reasons",
+];
+
+fn csv_row(w: &mut impl Write, cells: &[&str]) -> io::Result<()> {
+    let mut out = Vec::with_capacity(128);
+    for (i, c) in cells.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        csv_field(&mut out, c);
+    }
+    out.push(b'\n');
+    w.write_all(&out)
+}
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// All reasons in one cell: `kind detail (turn N) +weight`, strongest first, ` | `
+/// between them.
+fn reasons_cell<'r>(
+    reasons: impl Iterator<Item = (ReasonKind, &'r str, Option<usize>, f32)>,
+) -> String {
+    let mut s = String::new();
+    for (kind, detail, turn, weight) in reasons {
+        if !s.is_empty() {
+            s.push_str(" | ");
+        }
+        s.push_str(kind.as_str());
+        s.push(' ');
+        s.push_str(detail);
+        if let Some(t) = turn {
+            s.push_str(&format!(" (turn {t})"));
+        }
+        s.push_str(&format!(" +{weight:.2}"));
+    }
+    s
+}
+
+/// Writes call summaries (`xinsheng calls`); error records too, in JSONL and CSV.
 pub struct CallWriter<W: Write> {
     w: W,
     format: CallFormat,
@@ -329,6 +410,38 @@ impl<W: Write> CallSink for CallWriter<W> {
             CallFormat::Jsonl => {
                 serde_json::to_writer(&mut self.w, &s)?;
                 self.w.write_all(b"\n")
+            }
+            CallFormat::Csv => {
+                self.csv_header()?;
+                let e = &s.escalation;
+                let reasons = reasons_cell(
+                    e.reasons
+                        .iter()
+                        .map(|r| (r.kind, r.detail.as_str(), r.turn, r.weight)),
+                );
+                csv_row(
+                    &mut self.w,
+                    &[
+                        &s.call_id,
+                        &opt(s.part),
+                        &s.source,
+                        &s.turns.to_string(),
+                        &s.customer_turns.to_string(),
+                        &s.agent_turns.to_string(),
+                        e.level.as_str(),
+                        &format!("{:.4}", e.risk),
+                        if e.escalated { "true" } else { "false" },
+                        &opt(e.first_turn),
+                        s.trajectory.as_str(),
+                        &opt(s.peak.as_ref().map(|p| p.emotion)),
+                        &opt(s.peak.as_ref().map(|p| p.turn)),
+                        &opt(s.agent_qa.empathy_rate.map(|r| format!("{r:.2}"))),
+                        &s.agent_qa.missed_empathy_turns.len().to_string(),
+                        &s.agent_qa.prohibited.len().to_string(),
+                        &reasons,
+                        "",
+                    ],
+                )
             }
             CallFormat::Table => {
                 if !self.header {
@@ -374,12 +487,35 @@ impl<W: Write> CallSink for CallWriter<W> {
     fn error(&mut self, error: &RecordError) -> io::Result<()> {
         match self.format {
             CallFormat::Jsonl => write_error_json(&mut self.w, error),
+            CallFormat::Csv => {
+                self.csv_header()?;
+                let mut cells = [""; CALL_CSV_COLUMNS.len()];
+                let source = error.source.to_string();
+                let message = error.to_string();
+                cells[2] = &source;
+                cells[CALL_CSV_COLUMNS.len() - 1] = &message;
+                csv_row(&mut self.w, &cells)
+            }
             CallFormat::Table => Ok(()),
         }
     }
 
     fn finish(&mut self) -> io::Result<()> {
+        if self.format == CallFormat::Csv {
+            // Even with no call at all the file has its header.
+            self.csv_header()?;
+        }
         self.w.flush()
+    }
+}
+
+impl<W: Write> CallWriter<W> {
+    fn csv_header(&mut self) -> io::Result<()> {
+        if !self.header {
+            self.header = true;
+            csv_row(&mut self.w, &CALL_CSV_COLUMNS)?;
+        }
+        Ok(())
     }
 }
 
@@ -604,8 +740,42 @@ pub fn write_flagged<W: Write>(
     flagged: &[Flagged],
     format: CallFormat,
 ) -> io::Result<()> {
+    if format == CallFormat::Csv {
+        csv_row(w, &FLAG_CSV_COLUMNS)?;
+    }
     for f in flagged {
         match format {
+            CallFormat::Csv => {
+                let ev = f.reasons.iter().find_map(|r| r.evidence.as_ref());
+                let reasons = reasons_cell(f.reasons.iter().map(|r| {
+                    (
+                        r.kind,
+                        r.detail.as_str(),
+                        r.evidence.as_ref().map(|e| e.turn),
+                        r.weight,
+                    )
+                }));
+                csv_row(
+                    w,
+                    &[
+                        &f.rank.to_string(),
+                        &f.call_id,
+                        &opt(f.part),
+                        &f.source,
+                        f.level.as_str(),
+                        &format!("{:.4}", f.risk),
+                        if f.escalated { "true" } else { "false" },
+                        &opt(f.first_turn),
+                        f.trajectory.as_str(),
+                        &f.turns.to_string(),
+                        &opt(ev.map(|e| e.turn)),
+                        ev.map_or("", |e| e.source.as_str()),
+                        ev.map_or("", |e| e.speaker.as_str()),
+                        ev.map_or("", |e| e.text.as_str()),
+                        &reasons,
+                    ],
+                )?;
+            }
             CallFormat::Jsonl => {
                 serde_json::to_writer(&mut *w, f)?;
                 w.write_all(b"\n")?;

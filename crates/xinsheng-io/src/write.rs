@@ -346,7 +346,7 @@ fn canonical_header() -> CsvHeader {
 }
 
 /// Write one CSV field, quoted when it must be (RFC 4180).
-fn csv_field(out: &mut Vec<u8>, s: &str) {
+pub fn csv_field(out: &mut Vec<u8>, s: &str) {
     if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
         out.push(b'"');
         for part in s.split('"').enumerate() {
