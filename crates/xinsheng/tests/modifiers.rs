@@ -188,6 +188,15 @@ fn every_cue_category_is_found() {
         ),
         ("叫你们领导来", CueCategory::Supervisor, Level::High),
         ("我要投诉你们", CueCategory::Complaint, Level::High),
+        // A platform dispute is a formal complaint too.
+        ("那你给我申请纠纷吧", CueCategory::Complaint, Level::High),
+        ("你给我墨迹半天了", CueCategory::Impatience, Level::Low),
+        ("我以后少来这买东西", CueCategory::Churn, Level::Medium),
+        (
+            "没经过我同意就扣钱",
+            CueCategory::Dissatisfaction,
+            Level::Low,
+        ),
         ("我去12315举报你们", CueCategory::Regulator, Level::Critical),
         ("我会找律师起诉你们", CueCategory::Legal, Level::Critical),
         ("我要找媒体曝光你们", CueCategory::Media, Level::Critical),
