@@ -203,3 +203,90 @@ fn flag_csv_lists_the_worklist_with_the_first_evidence_turn() {
     assert!(rows[0][col("evidence_text")].contains("12315"));
     assert_eq!(&rows[0][col("evidence_source")], format!("{calls}:13"));
 }
+
+/// Every `href="#x"` of the page has an element `id="x"`.
+fn assert_links_resolve(html: &str) {
+    let ids: std::collections::HashSet<&str> = html
+        .split("id=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
+    for href in html.split("href=\"#").skip(1) {
+        let target = &href[..href.find('"').unwrap()];
+        assert!(ids.contains(target), "dangling link #{target}");
+    }
+}
+
+#[test]
+fn flag_html_report_has_every_flagged_call_with_marked_evidence() {
+    let sb = Sandbox::new();
+    let calls = example("calls.jsonl");
+    let r = xs!(sb, "flag", "--format", "html", "-o", "report.html", &calls);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = std::fs::read_to_string(sb.path("report.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"), "{}", &html[..80]);
+    assert!(html.trim_end().ends_with("</html>"));
+    // The same calls as the JSONL worklist, in rank order, one section each.
+    let list = xs!(sb, "flag", &calls).json_lines();
+    let mut at = 0;
+    for f in &list {
+        let head = format!(
+            "<section id=\"call-{}\">\n<h2>#{} {} ",
+            f["rank"],
+            f["rank"],
+            f["call_id"].as_str().unwrap()
+        );
+        let pos = html[at..].find(&head).unwrap_or_else(|| panic!("{head}"));
+        at += pos + head.len();
+    }
+    assert_eq!(html.matches("<section ").count(), list.len());
+    assert_links_resolve(&html);
+    // The 12315 turn is marked where the cue is, and its row is evidence.
+    assert!(
+        html.contains("<mark class=\"cue hi\" title=\"regulator, severity 5\">打12315</mark>"),
+        "{html}"
+    );
+    assert!(html.contains("<tr id=\"call-1-turn-6\" class=\"customer evidence\">"));
+    // The agent's prohibited phrase is marked too.
+    assert!(html.contains("<mark class=\"ban\" title=\"prohibited refusal"));
+}
+
+#[test]
+fn flag_html_escapes_text_shows_whole_turns_and_is_deterministic() {
+    let sb = Sandbox::new();
+    let long = format!("{}我要投诉你们", "前面说了很多话，".repeat(30));
+    let mut s = String::new();
+    for (i, (sp, text)) in [
+        ("客户", "<script>alert(1)</script>我要投诉你们 & 你们经理"),
+        ("客服", "您好，这个不归我管"),
+        ("客户", long.as_str()),
+    ]
+    .iter()
+    .enumerate()
+    {
+        s.push_str(
+            &serde_json::json!({"call_id": "X", "turn": i, "speaker": sp, "text": text})
+                .to_string(),
+        );
+        s.push('\n');
+    }
+    sb.file("x.jsonl", &s);
+    let one = xs!(sb, "-j1", "flag", "--format", "html", "x.jsonl");
+    let two = xs!(sb, "-j2", "flag", "--format", "html", "x.jsonl");
+    assert_eq!(one.code, 0, "{}", one.stderr);
+    assert_eq!(one.stdout, two.stdout, "thread count changed the page");
+    let html = &one.stdout;
+    assert!(!html.contains("<script>"), "unescaped text");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(html.contains(" &amp; "));
+    // A turn longer than the evidence snippet is shown whole, its late cue marked.
+    assert!(long.chars().count() > xinsheng_cli::calls::EVIDENCE_CHARS);
+    let row = html
+        .split("<tr id=\"call-1-turn-2\"")
+        .nth(1)
+        .expect("third turn");
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains(&"前面说了很多话，".repeat(30)), "{row}");
+    assert!(row.contains(">我要投诉</mark>"), "{row}");
+    assert_links_resolve(html);
+}

@@ -151,6 +151,20 @@ pub enum CallFormatArg {
     Table,
 }
 
+/// Output formats of `flag`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FlagFormatArg {
+    /// One JSON object per line
+    Jsonl,
+    /// One row per call, with a header row (for spreadsheets)
+    Csv,
+    /// Readable text
+    Table,
+    /// One self-contained HTML page: the worklist, then each call's reasons and whole
+    /// transcript with the matched words marked (use -o report.html)
+    Html,
+}
+
 /// Output formats of `explain` and `lexicon`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum TextFormatArg {
@@ -241,7 +255,7 @@ pub struct FlagArgs {
     pub input: InputArgs,
     /// Output format [default: table on a terminal, else jsonl]
     #[arg(long, value_enum)]
-    pub format: Option<CallFormatArg>,
+    pub format: Option<FlagFormatArg>,
     /// List conversations at or above this level
     #[arg(long, value_enum, value_name = "LEVEL", default_value = "high")]
     pub min_level: LevelArg,
@@ -466,7 +480,16 @@ fn flag(g: &Global, a: &FlagArgs) -> Result<i32, Failure> {
     let mut reporter = reporter(g, &inputs);
     let reading = pipeline::read(inputs, &opts, &reporter)?;
     let analyzer = analyzer(g)?;
-    let format = call_format(g, a.format);
+    let html = a.format == Some(FlagFormatArg::Html);
+    let format = call_format(
+        g,
+        a.format.and_then(|f| match f {
+            FlagFormatArg::Jsonl => Some(CallFormatArg::Jsonl),
+            FlagFormatArg::Csv => Some(CallFormatArg::Csv),
+            FlagFormatArg::Table => Some(CallFormatArg::Table),
+            FlagFormatArg::Html => None,
+        }),
+    );
     let min_level = Level::from(a.min_level);
     let mut out = output(g)?;
     let mut collector = FlagCollector::new(min_level);
@@ -474,6 +497,10 @@ fn flag(g: &Global, a: &FlagArgs) -> Result<i32, Failure> {
         collector = collector.with_top(n);
     }
     let mut grouper = Grouper::new(&analyzer, a.max_turns, collector);
+    if html {
+        grouper = grouper.with_full_text();
+        grouper.sink = grouper.sink.with_transcripts();
+    }
     let summary = pipeline::run_reading(&analyzer, reading, &opts, &mut grouper, &mut reporter)?;
     let collector = grouper.sink;
     let (calls, flagged, max_level) = (
@@ -482,17 +509,21 @@ fn flag(g: &Global, a: &FlagArgs) -> Result<i32, Failure> {
         collector.max_level,
     );
     let list = collector.into_sorted();
-    write_flagged(&mut out, &list, format)?;
-    commit(out, g)?;
     let shown = if (list.len() as u64) < flagged {
         format!(" (the top {} listed)", list.len())
     } else {
         String::new()
     };
-    reporter.note(&format_args!(
-        "{}; {flagged} of {calls} calls at or above {min_level}{shown}",
-        summary.line(),
-    ));
+    let tail = format!("{flagged} of {calls} calls at or above {min_level}{shown}");
+    if html {
+        // The page says what was read but not how long it took: same input, same bytes.
+        let note = format!("{}; {tail}", summary.counts());
+        crate::html::write_report(&mut out, &list, &note)?;
+    } else {
+        write_flagged(&mut out, &list, format)?;
+    }
+    commit(out, g)?;
+    reporter.note(&format_args!("{}; {tail}", summary.line()));
     Ok(if summary.has_errors() {
         2
     } else if a.fail_on.is_some_and(|l| max_level >= Level::from(l)) {

@@ -16,6 +16,7 @@ use xinsheng::{
 use xinsheng_io::write::{csv_field, fit, pad, write_error_json};
 use xinsheng_io::{Record, RecordError, Source};
 
+use crate::html::TranscriptTurn;
 use crate::pipeline::{Render, Sink};
 
 /// Default most turns of one call summarized at once.
@@ -89,6 +90,7 @@ pub struct Grouper<'a, C> {
     current: Option<Building>,
     seq: u64,
     calls: u64,
+    full_text: bool,
     /// Where finished calls go.
     pub sink: C,
 }
@@ -102,8 +104,16 @@ impl<'a, C: CallSink> Grouper<'a, C> {
             current: None,
             seq: 0,
             calls: 0,
+            full_text: false,
             sink,
         }
+    }
+
+    /// Keep every turn's whole text instead of its first [`EVIDENCE_CHARS`] characters
+    /// (the HTML report shows whole calls).
+    pub fn with_full_text(mut self) -> Self {
+        self.full_text = true;
+        self
     }
 
     /// Calls (or parts) finished so far.
@@ -161,7 +171,10 @@ pub struct GroupTurn {
 
 /// The render of [`Grouper`]: keeps what a call summary shows of a record.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct GroupRender;
+pub struct GroupRender {
+    /// Keep the whole text, not a snippet.
+    full_text: bool,
+}
 
 impl Render for GroupRender {
     type Prepared = GroupTurn;
@@ -172,7 +185,11 @@ impl Render for GroupRender {
             meta: TurnMeta {
                 source: record.source,
                 speaker: record.speaker,
-                text: snippet(record.text),
+                text: if self.full_text {
+                    record.text
+                } else {
+                    snippet(record.text)
+                },
             },
             analysis,
         }
@@ -184,7 +201,9 @@ impl<C: CallSink + Send> Sink for Grouper<'_, C> {
     type Render = GroupRender;
 
     fn start(&mut self, _first: Option<&Record>) -> io::Result<GroupRender> {
-        Ok(GroupRender)
+        Ok(GroupRender {
+            full_text: self.full_text,
+        })
     }
 
     fn accept(&mut self, turn: GroupTurn) -> io::Result<()> {
@@ -575,6 +594,10 @@ pub struct Flagged {
     /// Position of the call in the run.
     #[serde(skip)]
     pub seq: u64,
+    /// The whole call with its marks, for the HTML report; empty unless the collector
+    /// was asked for transcripts ([`FlagCollector::with_transcripts`]).
+    #[serde(skip)]
+    pub transcript: Vec<TranscriptTurn>,
 }
 
 impl From<Call> for Flagged {
@@ -611,6 +634,7 @@ impl From<Call> for Flagged {
             turns: call.turns.len(),
             reasons,
             seq: call.seq,
+            transcript: Vec::new(),
         }
     }
 }
@@ -621,6 +645,8 @@ pub struct FlagCollector {
     min_level: Level,
     /// Most calls kept (`flag --top N`); `None`: all flagged calls.
     top: Option<usize>,
+    /// Keep each flagged call's transcript (for the HTML report).
+    transcripts: bool,
     /// The flagged calls kept so far; with a `top` bound, a heap whose greatest element
     /// is the least risky one kept.
     flagged: BinaryHeap<ByRisk>,
@@ -670,6 +696,7 @@ impl FlagCollector {
         FlagCollector {
             min_level,
             top: None,
+            transcripts: false,
             flagged: BinaryHeap::new(),
             calls: 0,
             flagged_calls: 0,
@@ -681,6 +708,14 @@ impl FlagCollector {
     /// are flagged).
     pub fn with_top(mut self, n: usize) -> Self {
         self.top = Some(n);
+        self
+    }
+
+    /// Keep each flagged call's whole transcript with its marks, for the HTML report
+    /// (the grouper must keep whole texts: [`Grouper::with_full_text`]). Memory then
+    /// grows with the flagged calls' text; `with_top` bounds it.
+    pub fn with_transcripts(mut self) -> Self {
+        self.transcripts = true;
         self
     }
 
@@ -706,7 +741,14 @@ impl CallSink for FlagCollector {
         self.max_level = self.max_level.max(level);
         if level >= self.min_level {
             self.flagged_calls += 1;
-            let f = ByRisk(Flagged::from(call));
+            let transcript = if self.transcripts {
+                crate::html::transcript(&call)
+            } else {
+                Vec::new()
+            };
+            let mut f = Flagged::from(call);
+            f.transcript = transcript;
+            let f = ByRisk(f);
             match self.top {
                 Some(n) if self.flagged.len() >= n => {
                     // Replace the least risky kept call if this one ranks above it.

@@ -38,6 +38,7 @@
 pub mod app;
 pub mod calls;
 pub mod explain;
+pub mod html;
 pub mod inputs;
 pub mod output;
 pub mod pipeline;
@@ -67,6 +68,8 @@ mod send_sync {
         assert_send_sync::<crate::calls::CallWriter<Vec<u8>>>();
         assert_send_sync::<crate::calls::Call>();
         assert_send_sync::<crate::calls::GroupTurn>();
+        assert_send_sync::<crate::html::TranscriptTurn>();
+        assert_send_sync::<crate::html::Mark>();
         assert_send_sync::<crate::app::Cli>();
     }
 }

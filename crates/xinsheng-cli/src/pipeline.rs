@@ -81,8 +81,19 @@ impl Summary {
         self.errors > 0 || self.input_errors > 0
     }
 
-    /// `62 records read from 3 inputs: 60 scored, 2 errors, 5 skipped, …`.
+    /// `62 records read from 3 inputs: 60 scored, 2 errors, 5 skipped, … in 0.52s (…)`.
     pub fn line(&self) -> String {
+        let mut s = self.counts();
+        let secs = self.elapsed.as_secs_f64();
+        s.push_str(&format!(" in {secs:.2}s"));
+        if secs > 0.0 && self.read > 0 {
+            s.push_str(&format!(" ({:.0} records/s)", self.read as f64 / secs));
+        }
+        s
+    }
+
+    /// The counts of [`Summary::line`] without the time: the same for the same input.
+    pub fn counts(&self) -> String {
         let plural =
             |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         let mut s = format!(
@@ -104,11 +115,6 @@ impl Summary {
                 ", {} with unknown speaker",
                 plural(self.unknown_speakers, "record", "records")
             ));
-        }
-        let secs = self.elapsed.as_secs_f64();
-        s.push_str(&format!(" in {secs:.2}s"));
-        if secs > 0.0 && self.read > 0 {
-            s.push_str(&format!(" ({:.0} records/s)", self.read as f64 / secs));
         }
         s
     }

@@ -1,0 +1,400 @@
+//! `flag --format html`: the QA worklist as one self-contained HTML page.
+//!
+//! An index of the flagged calls (riskiest first) links to one section per call: its
+//! reasons, each linked to the turn that shows it, and the whole transcript with every
+//! matched cue and agent phrase marked in the text (hover for category and severity;
+//! negated or quoted cues are struck through). No script, no external file: the page
+//! opens offline and can be mailed or archived. The same input gives the same bytes.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use xinsheng::{AgentKind, Level, Speaker};
+
+use crate::calls::{Call, Flagged};
+
+/// One turn of a flagged call, as the report shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TranscriptTurn {
+    /// `file:line` of the turn.
+    pub source: String,
+    /// Who spoke.
+    pub speaker: Speaker,
+    /// The whole text of the turn.
+    pub text: String,
+    /// The turn's valence.
+    pub valence: f32,
+    /// The turn's escalation level.
+    pub level: Level,
+    /// Matched cues and agent phrases, as char ranges of `text`.
+    pub marks: Vec<Mark>,
+}
+
+/// What a marked span of a turn is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkKind {
+    /// A customer escalation cue of this severity (1–5).
+    Cue(u8),
+    /// A cue that was negated or quoted: recognized, but not counted.
+    InactiveCue,
+    /// A prohibited agent phrase.
+    Prohibited,
+    /// An encouraged agent phrase (empathy, apology, ownership …).
+    Encouraged,
+}
+
+impl MarkKind {
+    /// Which of two kinds covering the same char is shown.
+    fn rank(self) -> u8 {
+        match self {
+            MarkKind::Prohibited => 10,
+            MarkKind::Cue(s) => 4 + s.min(5),
+            MarkKind::Encouraged => 2,
+            MarkKind::InactiveCue => 1,
+        }
+    }
+
+    fn class(self) -> &'static str {
+        match self {
+            MarkKind::Cue(s) if s >= 4 => "cue hi",
+            MarkKind::Cue(3) => "cue mid",
+            MarkKind::Cue(_) => "cue lo",
+            MarkKind::InactiveCue => "cue off",
+            MarkKind::Prohibited => "ban",
+            MarkKind::Encouraged => "good",
+        }
+    }
+}
+
+/// A marked char range of a turn's text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mark {
+    /// First char (0-based, in chars).
+    pub start: usize,
+    /// One past the last char.
+    pub end: usize,
+    /// What it is.
+    pub kind: MarkKind,
+    /// Shown on hover, e.g. `regulator, severity 5`.
+    pub label: String,
+}
+
+/// The transcript of a call with its marks (the call's turns must hold whole texts:
+/// see [`crate::calls::Grouper::with_full_text`]).
+pub fn transcript(call: &Call) -> Vec<TranscriptTurn> {
+    call.turns
+        .iter()
+        .zip(&call.analysis.turns)
+        .map(|(m, a)| {
+            let mut marks = Vec::new();
+            for c in &a.escalation.cues {
+                let (kind, how) = if c.is_active() {
+                    (MarkKind::Cue(c.severity), "")
+                } else if c.negated {
+                    (MarkKind::InactiveCue, ", negated: not counted")
+                } else {
+                    (MarkKind::InactiveCue, ", quoted: not counted")
+                };
+                marks.push(Mark {
+                    start: c.start,
+                    end: c.end,
+                    kind,
+                    label: format!("{}, severity {}{how}", c.category, c.severity),
+                });
+            }
+            for g in a.agent.iter().filter(|g| !g.negated) {
+                let kind = match g.kind {
+                    AgentKind::Prohibited => MarkKind::Prohibited,
+                    AgentKind::Encouraged => MarkKind::Encouraged,
+                };
+                marks.push(Mark {
+                    start: g.start,
+                    end: g.end,
+                    kind,
+                    label: format!("{} {}, severity {}", g.kind, g.category, g.severity),
+                });
+            }
+            TranscriptTurn {
+                source: m.source.to_string(),
+                speaker: m.speaker,
+                text: m.text.clone(),
+                valence: a.valence,
+                level: a.escalation.level,
+                marks,
+            }
+        })
+        .collect()
+}
+
+/// Escape text for HTML content and attribute values.
+fn esc(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+fn escaped(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    esc(&mut out, s);
+    out
+}
+
+/// The turn's text with its marks as `<mark>` runs. Overlapping marks are split into
+/// runs of chars covered by the same marks; a run shows its strongest mark's colour and
+/// every covering mark's label.
+fn marked_text(out: &mut String, t: &TranscriptTurn) {
+    let chars: Vec<char> = t.text.chars().collect();
+    let n = chars.len();
+    let marks: Vec<&Mark> = t
+        .marks
+        .iter()
+        .filter(|m| m.start < m.end && m.end <= n)
+        .collect();
+    if marks.is_empty() {
+        esc(out, &t.text);
+        return;
+    }
+    let covering = |i: usize| -> Vec<usize> {
+        (0..marks.len())
+            .filter(|&k| marks[k].start <= i && i < marks[k].end)
+            .collect()
+    };
+    let mut i = 0;
+    while i < n {
+        let set = covering(i);
+        let mut j = i + 1;
+        while j < n && covering(j) == set {
+            j += 1;
+        }
+        let run: String = chars[i..j].iter().collect();
+        match set.iter().max_by_key(|&&k| marks[k].kind.rank()) {
+            None => esc(out, &run),
+            Some(&top) => {
+                let labels: Vec<&str> = set.iter().map(|&k| marks[k].label.as_str()).collect();
+                let _ = write!(
+                    out,
+                    "<mark class=\"{}\" title=\"{}\">",
+                    marks[top].kind.class(),
+                    escaped(&labels.join("; "))
+                );
+                esc(out, &run);
+                out.push_str("</mark>");
+            }
+        }
+        i = j;
+    }
+}
+
+fn call_name(f: &Flagged) -> String {
+    match f.part {
+        Some(p) => format!("{} (part {p})", f.call_id),
+        None => f.call_id.clone(),
+    }
+}
+
+const STYLE: &str = "\
+body{font-family:system-ui,-apple-system,'PingFang SC','Microsoft YaHei',sans-serif;margin:2em auto;max-width:72em;padding:0 1em;color:#222}
+h1{font-size:1.4em}h2{font-size:1.15em;margin-top:2em;border-top:1px solid #ccc;padding-top:1em}
+table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #e4e4e4;padding:.3em .5em;text-align:left;vertical-align:top}
+th{background:#f4f4f4}td.num{text-align:right;white-space:nowrap}
+.lvl{font-weight:bold;padding:.1em .4em;border-radius:.3em;color:#fff;white-space:nowrap}
+.critical{background:#b00020}.high{background:#d9480f}.medium{background:#e8a200}.low{background:#6b8e23}.none{background:#888}
+tr.agent td.text{color:#334}tr.evidence{background:#fff4e5}
+mark{border-radius:.2em;padding:0 .1em}mark.hi{background:#ffb3b3}mark.mid{background:#ffd8a8}mark.lo{background:#fff3bf}
+mark.off{background:none;text-decoration:line-through dotted}mark.ban{background:#d0bfff}mark.good{background:#c3fae8}
+.muted{color:#777}a{color:#1c5fb8}
+";
+
+/// Write the worklist as one HTML page; `note` is shown under the title (the run's
+/// summary line, say).
+pub fn write_report<W: Write>(w: &mut W, flagged: &[Flagged], note: &str) -> io::Result<()> {
+    let mut out = String::with_capacity(16 * 1024);
+    out.push_str("<!DOCTYPE html>\n<html lang=\"zh\">\n<head>\n<meta charset=\"utf-8\">\n");
+    let _ = writeln!(
+        out,
+        "<title>xinsheng flag: {} call(s)</title>\n<style>\n{STYLE}</style>\n</head>\n<body>",
+        flagged.len()
+    );
+    let _ = writeln!(out, "<h1>心声 xinsheng · calls to review</h1>");
+    if !note.is_empty() {
+        let _ = writeln!(out, "<p class=\"muted\">{}</p>", escaped(note));
+    }
+    if flagged.is_empty() {
+        out.push_str("<p>No call reached the level.</p>\n");
+    } else {
+        out.push_str(
+            "<table>\n<tr><th>#</th><th>call</th><th>level</th><th>risk</th><th>turns</th>\
+             <th>trajectory</th><th>first reason</th></tr>\n",
+        );
+        for f in flagged {
+            let top = f
+                .reasons
+                .first()
+                .map(|r| r.detail.as_str())
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "<tr><td class=\"num\">{}</td><td><a href=\"#call-{}\">{}</a></td>\
+                 <td><span class=\"lvl {}\">{}</span>{}</td><td class=\"num\">{:.2}</td>\
+                 <td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
+                f.rank,
+                f.rank,
+                escaped(&call_name(f)),
+                f.level.as_str(),
+                f.level.as_str(),
+                if f.escalated { " escalated" } else { "" },
+                f.risk,
+                f.turns,
+                f.trajectory,
+                escaped(top),
+            );
+        }
+        out.push_str("</table>\n");
+    }
+    w.write_all(out.as_bytes())?;
+    for f in flagged {
+        out.clear();
+        section(&mut out, f);
+        w.write_all(out.as_bytes())?;
+    }
+    w.write_all(b"</body>\n</html>\n")?;
+    w.flush()
+}
+
+fn section(out: &mut String, f: &Flagged) {
+    let r = f.rank;
+    let _ = writeln!(
+        out,
+        "<section id=\"call-{r}\">\n<h2>#{r} {} <span class=\"lvl {}\">{}</span> risk {:.2}{} \
+         <span class=\"muted\">{} turns, {}, {}</span></h2>",
+        escaped(&call_name(f)),
+        f.level.as_str(),
+        f.level.as_str(),
+        f.risk,
+        if f.escalated { ", escalated" } else { "" },
+        f.turns,
+        f.trajectory,
+        escaped(&f.source),
+    );
+    out.push_str("<ol>\n");
+    for reason in &f.reasons {
+        let turn = reason.evidence.as_ref().map(|e| e.turn);
+        let _ = write!(
+            out,
+            "<li><b>{}</b> {} <span class=\"muted\">+{:.2}</span>",
+            reason.kind,
+            escaped(&reason.detail),
+            reason.weight
+        );
+        if let Some(t) = turn {
+            let _ = write!(out, " · <a href=\"#call-{r}-turn-{t}\">turn {t}</a>");
+        }
+        out.push_str("</li>\n");
+    }
+    out.push_str("</ol>\n");
+    let evidence: Vec<usize> = f
+        .reasons
+        .iter()
+        .filter_map(|x| x.evidence.as_ref().map(|e| e.turn))
+        .collect();
+    out.push_str(
+        "<table>\n<tr><th>turn</th><th>speaker</th><th>text</th><th>valence</th>\
+         <th>level</th><th>source</th></tr>\n",
+    );
+    for (i, t) in f.transcript.iter().enumerate() {
+        let mut class = String::from(if t.speaker == Speaker::Agent {
+            "agent"
+        } else {
+            "customer"
+        });
+        if evidence.contains(&i) {
+            class.push_str(" evidence");
+        }
+        let _ = write!(
+            out,
+            "<tr id=\"call-{r}-turn-{i}\" class=\"{class}\"><td class=\"num\">{i}</td><td>{}</td>\
+             <td class=\"text\">",
+            t.speaker
+        );
+        marked_text(out, t);
+        let _ = writeln!(
+            out,
+            "</td><td class=\"num\">{:+.2}</td><td>{}</td><td class=\"muted\">{}</td></tr>",
+            t.valence,
+            t.level.as_str(),
+            escaped(&t.source)
+        );
+    }
+    out.push_str("</table>\n</section>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn turn(text: &str, marks: Vec<Mark>) -> TranscriptTurn {
+        TranscriptTurn {
+            source: "x:1".into(),
+            speaker: Speaker::Customer,
+            text: text.into(),
+            valence: 0.0,
+            level: Level::None,
+            marks,
+        }
+    }
+
+    fn mark(start: usize, end: usize, kind: MarkKind, label: &str) -> Mark {
+        Mark {
+            start,
+            end,
+            kind,
+            label: label.into(),
+        }
+    }
+
+    #[test]
+    fn text_is_escaped_and_marks_wrap_chars() {
+        let mut out = String::new();
+        let t = turn(
+            "<b>我要投诉</b>",
+            vec![mark(3, 7, MarkKind::Cue(4), "complaint, severity 4")],
+        );
+        marked_text(&mut out, &t);
+        assert_eq!(
+            out,
+            "&lt;b&gt;<mark class=\"cue hi\" title=\"complaint, severity 4\">我要投诉</mark>&lt;/b&gt;"
+        );
+    }
+
+    #[test]
+    fn overlapping_marks_split_into_runs() {
+        let mut out = String::new();
+        let t = turn(
+            "马上退款吧",
+            vec![
+                mark(0, 4, MarkKind::Cue(3), "refund 3"),
+                mark(2, 4, MarkKind::Cue(2), "refund 2"),
+            ],
+        );
+        marked_text(&mut out, &t);
+        assert_eq!(
+            out,
+            "<mark class=\"cue mid\" title=\"refund 3\">马上</mark>\
+             <mark class=\"cue mid\" title=\"refund 3; refund 2\">退款</mark>吧"
+        );
+        // A mark past the end of the text (a cut text) is left out, not a panic.
+        let mut out = String::new();
+        marked_text(
+            &mut out,
+            &turn("短", vec![mark(0, 9, MarkKind::Prohibited, "x")]),
+        );
+        assert_eq!(out, "短");
+    }
+}
