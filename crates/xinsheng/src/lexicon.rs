@@ -162,6 +162,11 @@ impl Entry {
         (self.negation || self.degree.is_some()) && !self.is_content()
     }
 
+    /// The term has an emotion or a sentiment entry.
+    pub fn has_valence(&self) -> bool {
+        self.emotion.is_some() || self.sentiment.is_some()
+    }
+
     /// The term carries meaning of its own (not just a modifier).
     pub fn is_content(&self) -> bool {
         self.emotion.is_some()

@@ -233,9 +233,10 @@ fn scan_back<'a>(units: &[Unit<'a>], k: usize) -> (Mods, Vec<&'a str>) {
                 continue;
             }
             if let Some(w) = e.degree {
-                // A word that is both (好 in 好麻烦, 出奇) modifies only the term right
-                // after it; further back it is content of its own.
-                if !e.is_content() || acts_as_degree(units, m) {
+                // A word that is both an adverb and a sentiment word (好 in 好麻烦, 出奇)
+                // modifies only the term right after it; further back it is content of
+                // its own. Other degree words (确实, 绝对: agent phrases too) always are.
+                if !e.has_valence() || acts_as_degree(units, m) {
                     mods.degrees.push((m, w));
                     continue;
                 }
@@ -256,7 +257,14 @@ fn scan_back<'a>(units: &[Unit<'a>], k: usize) -> (Mods, Vec<&'a str>) {
 fn acts_as_degree(units: &[Unit<'_>], k: usize) -> bool {
     let u = &units[k];
     let Some(e) = u.entry else { return false };
-    if e.degree.is_none() || !e.is_content() || u.brk != Break::None {
+    // Only a pure sentiment word yields to the adverb: a cue or agent phrase keeps its
+    // own meaning.
+    if e.degree.is_none()
+        || !e.has_valence()
+        || e.escalation.is_some()
+        || e.agent.is_some()
+        || u.brk != Break::None
+    {
         return false;
     }
     let Some(next) = units.get(k + 1) else {
@@ -267,7 +275,7 @@ fn acts_as_degree(units: &[Unit<'_>], k: usize) -> bool {
     }
     next.entry.is_some_and(|n| {
         !n.neutral
-            && (n.sentiment.is_some() || n.emotion.is_some())
+            && n.has_valence()
             && !(n.marker == Some(MarkerKind::Polite) && opens_request(units, k + 1))
     })
 }
@@ -1483,7 +1491,8 @@ fn analyze_with(
                 _ => {}
             }
         }
-        if !e.is_content() || acts_as_degree(&units, k) {
+        // 好 of 好麻烦 only strengthens the term after it (unless a pattern took that).
+        if !e.is_content() || (acts_as_degree(&units, k) && !consumed[k + 1]) {
             continue;
         }
         let (mods, neg_texts) = scan_back(&units, k);

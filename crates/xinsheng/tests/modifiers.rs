@@ -378,6 +378,10 @@ fn hao_before_a_term_is_a_degree_adverb() {
     // 好 as the customer's "OK" before a polite request opener is not an adverb.
     assert_ne!(c("好麻烦您帮我看下").polarity, Polarity::Negative);
     assert_ne!(c("好，麻烦你帮我查一下").polarity, Polarity::Negative);
+    // Degree words that are agent phrases, not sentiment words (确实, 绝对), still
+    // strengthen a term further on.
+    assert!(c("确实很满意").valence > c("很满意").valence);
+    assert!(c("绝对很差").valence < c("很差").valence);
 }
 
 #[test]
