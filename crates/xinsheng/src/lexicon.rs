@@ -481,13 +481,8 @@ impl Lexicon {
                     }
                 }
             }
-            let negated = !negators.is_empty()
-                && match cue.0 {
-                    CueCategory::Refund => negators
-                        .iter()
-                        .any(|n| crate::score::INTENT_NEGATORS.contains(n)),
-                    _ => true,
-                };
+            // A negator inside the term denies the cue as one before a cue in a text does.
+            let negated = !negators.is_empty() && crate::score::negators_deny(cue.0, &negators);
             if !negated {
                 inherited.push((term.clone(), cue));
             }

@@ -280,8 +280,6 @@ fn acts_as_degree(units: &[Unit<'_>], k: usize) -> bool {
     })
 }
 
-/// Negators that deny the speaker's own intent (不用退款): they neutralize even refund
-/// cues, where a bare 不/没 usually reports the other side's refusal (不给退款, 没退款).
 /// Where a cue came from, for the passes after matching.
 #[derive(Clone, Copy)]
 struct CueCtx {
@@ -344,7 +342,9 @@ const SPEECH_FILLERS: &[&str] = &[
     "早", "刚", "刚才", "曾", "当时", "之前", "上次", "明明", "气得", "急得", "不是", "没", "也是",
 ];
 
-pub(crate) const INTENT_NEGATORS: &[&str] = &[
+/// Negators that deny the speaker's own intent (不用退款): they neutralize even refund
+/// cues, where a bare 不/没 usually reports the other side's refusal (不给退款, 没退款).
+const INTENT_NEGATORS: &[&str] = &[
     "不用",
     "不需要",
     "不要",
@@ -357,12 +357,18 @@ pub(crate) const INTENT_NEGATORS: &[&str] = &[
     "没想",
 ];
 
+/// An odd number of negators before a cue negates it, as [`negators_deny`] says.
 fn cue_negated(cat: CueCategory, neg_texts: &[&str]) -> bool {
-    if neg_texts.len() % 2 == 0 {
-        return false;
-    }
+    neg_texts.len() % 2 == 1 && negators_deny(cat, neg_texts)
+}
+
+/// Whether negators (known to negate) deny a cue of this category: any of them does,
+/// except that a refund cue is denied only by one that denies the speaker's intent
+/// (不用退款, not 不给退款). Also decides whether a lexicon term inherits the cue it
+/// contains (`Lexicon::inherit_cues`).
+pub(crate) fn negators_deny(cat: CueCategory, negators: &[&str]) -> bool {
     match cat {
-        CueCategory::Refund => neg_texts.iter().any(|t| INTENT_NEGATORS.contains(t)),
+        CueCategory::Refund => negators.iter().any(|t| INTENT_NEGATORS.contains(t)),
         _ => true,
     }
 }
