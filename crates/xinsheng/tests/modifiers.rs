@@ -142,6 +142,11 @@ fn emoji_and_slang() {
     assert_eq!(c("yyds").polarity, Polarity::Positive);
     // 呵呵 as irony: praise around it does not read positive.
     assert!(c("呵呵，你们的服务真好").valence < 0.0);
+    // Sarcastic thanks and "so this is service" are not praise …
+    assert!(c("真是太感谢了，我谢谢您了").valence < 0.0);
+    assert_eq!(c("这就是你们的服务态度").polarity, Polarity::Negative);
+    // … but a plain question with 这就是 is not sarcasm.
+    assert_ne!(c("这就是我要找的商品吗？").polarity, Polarity::Negative);
 }
 
 #[test]
