@@ -197,6 +197,8 @@ fn every_cue_category_is_found() {
         ("那你给我申请纠纷吧", CueCategory::Complaint, Level::High),
         ("你给我墨迹半天了", CueCategory::Impatience, Level::Low),
         ("我以后少来这买东西", CueCategory::Churn, Level::Medium),
+        ("受不了了，我已经转投电信了", CueCategory::Churn, Level::Medium),
+        ("你们这是在逃避责任", CueCategory::Dissatisfaction, Level::Low),
         (
             "没经过我同意就扣钱",
             CueCategory::Dissatisfaction,
