@@ -213,6 +213,10 @@ pub(crate) struct Lexicon {
     /// adverbs with no meaning of their own): a word whose first char is not in it cannot
     /// start with a modifier.
     pub modifier_heads: Vec<u64>,
+    /// First chars of the terms that start with neither a letter, a digit nor a CJK
+    /// char (emoticons such as ^_^ and >_<): the matcher tries a join from a
+    /// punctuation token only when it starts with one of them.
+    pub punct_heads: Vec<char>,
 }
 
 /// What one lookup tells about a string.
@@ -509,7 +513,14 @@ impl Lexicon {
         terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut entries = Vec::with_capacity(terms.len());
         let mut heads = vec![0u64; 64];
+        let mut punct_heads: Vec<char> = Vec::new();
         for (term, entry) in terms {
+            if let Some(c) = term.chars().next() {
+                let cjk = ('\u{3400}'..='\u{9FFF}').contains(&c);
+                if !c.is_alphanumeric() && !cjk && !punct_heads.contains(&c) {
+                    punct_heads.push(c);
+                }
+            }
             if entry.is_bare_modifier() {
                 if let Some(c) = term.chars().next() {
                     heads[(c as usize >> 6) & 63] |= 1 << (c as u32 & 63);
@@ -531,6 +542,7 @@ impl Lexicon {
         self.probes = probes;
         self.entries = entries;
         self.modifier_heads = heads;
+        self.punct_heads = punct_heads;
     }
 
     /// What the lexicon knows of `s` (None: neither a term, a term's prefix nor a

@@ -478,6 +478,7 @@ fn units<'a>(
     jieba: &Jieba,
     lex: &'a Lexicon,
     norm: &'a Normalized,
+    original: &str,
     mut out: Vec<Unit<'a>>,
 ) -> Vec<Unit<'a>> {
     let text = norm.text.as_str();
@@ -496,21 +497,11 @@ fn units<'a>(
         in_quote: false,
         class,
     };
-    let mut i = 0;
-    while i < toks.len() {
+    // Extend the join from token `i` token by token while it is still a prefix of some
+    // term, keeping the longest join that is a term: one probe per step. Gives the
+    // probe of token `i` alone and the match (end token, text, entry, end char, class).
+    let join = |i: usize| {
         let t = &toks[i];
-        let word = &text[t.byte_start..t.byte_end];
-        if word.chars().all(is_punct_char) {
-            out.push(Unit {
-                brk: break_of(word),
-                is_punct: true,
-                ..unit(t.start, t.end, word, None, 0)
-            });
-            i += 1;
-            continue;
-        }
-        // Extend the join token by token while it is still a prefix of some term,
-        // keeping the longest join that is a term: one probe per step.
         let mut own: Option<Probe> = None;
         let mut matched = None;
         let hi = (i + MAX_JOIN).min(toks.len());
@@ -525,14 +516,58 @@ fn units<'a>(
                 own = Some(p);
             }
             if let Some(e) = lex.entry(p) {
-                matched = Some((j, slice, e, last.end, p.class));
+                matched = Some((j, slice, e, last.end, p.class, last.byte_end));
             }
             if !p.prefix {
                 break;
             }
         }
+        (own, matched)
+    };
+    let mut i = 0;
+    while i < toks.len() {
+        let t = &toks[i];
+        let word = &text[t.byte_start..t.byte_end];
+        if word.chars().all(is_punct_char) {
+            // An emoticon made of punctuation (^_^, :), >_<, (╯□╰)) is a term. An ASCII
+            // one is typed as such: from full-width or CJK punctuation it is prose
+            // (：（一）is no :( ); and a letter that ends one must not run on into a word
+            // (地址:d栋). Kaomoji with other symbols (╯□╰, ㄒ) are never prose.
+            let emoticon = word
+                .chars()
+                .next()
+                .is_some_and(|c| lex.punct_heads.contains(&c))
+                .then(|| join(i).1)
+                .flatten()
+                .filter(|m| {
+                    let last = m.1.chars().next_back();
+                    let next = text[m.5..].chars().next();
+                    let runs_on = last.is_some_and(|c| c.is_ascii_alphanumeric())
+                        && next.is_some_and(|c| c.is_alphanumeric());
+                    let (from, to) = norm.original_range(t.start, m.3);
+                    let prose = m.1.is_ascii()
+                        && original.chars().skip(from).take(to - from).any(|c| {
+                            ('\u{3000}'..='\u{303F}').contains(&c)
+                                || ('\u{FF01}'..='\u{FF5E}').contains(&c)
+                        });
+                    !runs_on && !prose
+                });
+            if let Some((j, slice, e, end, class, _)) = emoticon {
+                out.push(unit(t.start, end, slice, Some(e), class));
+                i = j;
+                continue;
+            }
+            out.push(Unit {
+                brk: break_of(word),
+                is_punct: true,
+                ..unit(t.start, t.end, word, None, 0)
+            });
+            i += 1;
+            continue;
+        }
+        let (own, matched) = join(i);
         match matched {
-            Some((j, slice, e, end, class)) => {
+            Some((j, slice, e, end, class, _)) => {
                 out.push(unit(t.start, end, slice, Some(e), class));
                 i = j;
             }
@@ -1252,7 +1287,7 @@ fn analyze_with(
     } = scratch;
     normalize_into(text, norm);
     let norm = &*norm;
-    let mut units = units(jieba, lex, norm, recycle(std::mem::take(units_buf)));
+    let mut units = units(jieba, lex, norm, text, recycle(std::mem::take(units_buf)));
 
     // --- structure: clauses, sentences, quotes, contrast, markers ---
     sentences.clear();

@@ -197,8 +197,16 @@ fn every_cue_category_is_found() {
         ("那你给我申请纠纷吧", CueCategory::Complaint, Level::High),
         ("你给我墨迹半天了", CueCategory::Impatience, Level::Low),
         ("我以后少来这买东西", CueCategory::Churn, Level::Medium),
-        ("受不了了，我已经转投电信了", CueCategory::Churn, Level::Medium),
-        ("你们这是在逃避责任", CueCategory::Dissatisfaction, Level::Low),
+        (
+            "受不了了，我已经转投电信了",
+            CueCategory::Churn,
+            Level::Medium,
+        ),
+        (
+            "你们这是在逃避责任",
+            CueCategory::Dissatisfaction,
+            Level::Low,
+        ),
         (
             "没经过我同意就扣钱",
             CueCategory::Dissatisfaction,
@@ -420,4 +428,24 @@ fn negative_mood_is_one_reason_pointing_at_the_first_negative_turn() {
             .map_or(0.0, |r| r.weight)
     };
     assert!(w(&call) > w(&calm), "{} vs {}", w(&call), w(&calm));
+}
+
+#[test]
+fn emoticons_made_of_punctuation_are_matched() {
+    let emotion_of = |t: &str| c(t).emotion;
+    assert_eq!(emotion_of("好的^_^"), Emotion::Joy);
+    assert_eq!(emotion_of("好吧:("), Emotion::Sadness);
+    assert_eq!(emotion_of("又要等o(╯□╰)o"), Emotion::Disgust);
+    // Kaomoji typed with full-width brackets are still kaomoji …
+    assert_eq!(emotion_of("（╯□╰）"), Emotion::Disgust);
+    // … but full-width prose punctuation is no ASCII emoticon, and a letter does not run
+    // on into a word.
+    assert_eq!(
+        emotion_of("标准分两种：（一）普通参保人员"),
+        Emotion::Neutral
+    );
+    assert_eq!(emotion_of("地址:d栋"), Emotion::Neutral);
+    // !! stays emphasis, not a term.
+    let a = an().explain("太好了！！！", Speaker::Customer);
+    assert!(a.tokens.iter().any(|t| t.text == "!"), "{:?}", a.tokens);
 }
