@@ -97,3 +97,41 @@ fn custom_lexicon_file_is_used_and_bad_one_exits_2() {
     );
     assert_eq!(r.stdout, "");
 }
+
+#[test]
+fn lexicon_check_reports_terms_that_can_never_match() {
+    let sb = Sandbox::new();
+    sb.file(
+        "lex/agent-english.tsv",
+        "# more words than a match joins\n\
+         sorry for the trouble\tencouraged\tapology\t2\n\
+         we are so very sorry for all of the trouble\tencouraged\tapology\t2\n",
+    );
+    sb.file(
+        "lex/emotion-negative-kaomoji.tsv",
+        "(╯‵□′)╯︵┻━┻\tanger\t0.8\n",
+    );
+    let r = xs!(sb, "lexicon", "check", "lex");
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "{}", r.stdout);
+    assert!(
+        lines[0].starts_with(
+            "lex/agent-english.tsv:3: `we are so very sorry for all of the trouble` can never match"
+        ),
+        "{}",
+        lines[0]
+    );
+    // The table flip, symbols and all, does match.
+    let r = xs!(
+        sb,
+        "--lexicon",
+        "lex/emotion-negative-kaomoji.tsv",
+        "explain",
+        "--format",
+        "json",
+        "又要重做(╯‵□′)╯︵┻━┻"
+    );
+    let ex: serde_json::Value = serde_json::from_str(&r.stdout).expect("explain JSON");
+    assert_eq!(ex["analysis"]["emotion"], "anger", "{}", r.stdout);
+}

@@ -586,6 +586,50 @@ fn lexicon_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
     (files, errors)
 }
 
+/// Terms of well-formed lexicon files that can never match (the segmenter splits them
+/// into more words than a match joins), as `path:line: reason`, with the files added to
+/// the built-in lexicons as `--lexicon` would.
+fn unmatchable_terms(files: &[&PathBuf]) -> Result<Vec<String>, Failure> {
+    if files.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut b = Analyzer::builder();
+    for f in files {
+        b = b.lexicon_file(f);
+    }
+    let an = b
+        .build()
+        .map_err(|e| Failure::Fatal(lexicon_error_lines(&e).join("\n")))?;
+    let mut errors = Vec::new();
+    for f in files {
+        // The file parsed a moment ago; read errors are reported by the parse.
+        let Ok(text) = std::fs::read_to_string(f) else {
+            continue;
+        };
+        for (i, line) in text.lines().enumerate() {
+            let line = line.trim_end_matches('\r');
+            let term = line.split('\t').next().unwrap_or("").trim();
+            if term.is_empty() || line.starts_with('#') || an.matches_as_one_term(term) {
+                continue;
+            }
+            let tokens: Vec<String> = an
+                .tokens(term)
+                .into_iter()
+                .filter(|t| !t.trim().is_empty())
+                .collect();
+            errors.push(format!(
+                "{}:{}: `{term}` can never match: the segmenter splits it into {}; a match \
+                 joins at most {} words (spaces and punctuation not counted)",
+                f.display(),
+                i + 1,
+                tokens.join(" | "),
+                xinsheng::MAX_JOIN,
+            ));
+        }
+    }
+    Ok(errors)
+}
+
 fn lexicon_check(g: &Global, paths: &[PathBuf]) -> Result<i32, Failure> {
     let mut out = output(g)?;
     let mut errors: Vec<String> = Vec::new();
@@ -605,13 +649,18 @@ fn lexicon_check(g: &Global, paths: &[PathBuf]) -> Result<i32, Failure> {
     } else {
         let (files, errs) = lexicon_files(paths);
         errors.extend(errs);
+        let mut good = Vec::new();
         for f in &files {
             let b = Analyzer::builder().without_embedded().lexicon_file(f);
             match b.check() {
-                Ok(stats) => entries += stats.per_kind.values().sum::<usize>(),
+                Ok(stats) => {
+                    entries += stats.per_kind.values().sum::<usize>();
+                    good.push(f);
+                }
                 Err(e) => errors.extend(lexicon_error_lines(&e)),
             }
         }
+        errors.extend(unmatchable_terms(&good)?);
         what = format!(
             "{} file{}",
             files.len(),

@@ -213,6 +213,21 @@ impl Analyzer {
         &self.lexicon.stats
     }
 
+    /// Whether `term`, standing alone, is matched as one lexicon term. False for a term
+    /// that is not in the lexicons, and for one the segmenter splits into more than
+    /// [`crate::MAX_JOIN`] words (symbols are words of their own: ┻━┻ is one, (╯‵□′)╯
+    /// five), which can therefore never match; `xinsheng lexicon check` reports those.
+    ///
+    /// ```
+    /// let an = xinsheng::Analyzer::new();
+    /// assert!(an.matches_as_one_term("我要投诉"));
+    /// assert!(an.matches_as_one_term("^_^"));
+    /// assert!(!an.matches_as_one_term("今天天气"));
+    /// ```
+    pub fn matches_as_one_term(&self, term: &str) -> bool {
+        score::matches_as_one_term(&self.jieba, &self.lexicon, term)
+    }
+
     /// Segment text the way the analyzer does (after normalization), for inspection.
     ///
     /// ```
@@ -464,4 +479,35 @@ fn read_source(path: &Path) -> Result<Source, Error> {
         })
     })?;
     Ok(Source { name, kind, text })
+}
+
+#[cfg(all(test, feature = "embedded-lexicons"))]
+mod tests {
+    use super::*;
+
+    /// Every term of the built-in lexicons can match: none is split into more tokens
+    /// than a match joins, or made of characters the matcher never joins.
+    #[test]
+    fn every_builtin_term_can_match() {
+        let an = Analyzer::new();
+        let mut dead = Vec::new();
+        for (file, text) in EMBEDDED {
+            for (i, line) in text.lines().enumerate() {
+                let line = line.trim_end_matches('\r');
+                if line.trim().is_empty() || line.starts_with('#') {
+                    continue;
+                }
+                let term = line.split('\t').next().unwrap_or("");
+                if !an.matches_as_one_term(term) {
+                    dead.push(format!("{file}:{}: {term} {:?}", i + 1, an.tokens(term)));
+                }
+            }
+        }
+        assert!(
+            dead.is_empty(),
+            "{} dead terms:\n{}",
+            dead.len(),
+            dead.join("\n")
+        );
+    }
 }

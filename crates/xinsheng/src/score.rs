@@ -1,7 +1,7 @@
 //! Utterance scoring: segmentation, lexicon matching and modifiers.
 //!
 //! The text is normalized, segmented with jieba, and the tokens are matched against the
-//! lexicon longest-first (a match may join up to [`MAX_JOIN`] adjacent tokens, so a cue
+//! lexicon longest-first (a match may join up to [`MAX_JOIN`] adjacent words, so a cue
 //! the segmenter split is still found). Then every content term (emotion, sentiment,
 //! escalation cue, agent phrase) is weighed by what stands before it in its clause
 //! (negators and degree adverbs, in order, up to a scope break), by its clause's place
@@ -18,7 +18,8 @@ use crate::types::{
     Level, Polarity, Speaker, UtteranceAnalysis,
 };
 
-/// Most adjacent segmenter tokens one lexicon match may join.
+/// Most segmenter tokens one lexicon match may join, not counting spaces and punctuation
+/// between them.
 pub const MAX_JOIN: usize = 7;
 /// Tokens looked back from a term for negators and degree adverbs.
 pub const SCOPE_WINDOW: usize = 3;
@@ -504,10 +505,20 @@ fn units<'a>(
         let t = &toks[i];
         let mut own: Option<Probe> = None;
         let mut matched = None;
-        let hi = (i + MAX_JOIN).min(toks.len());
-        for j in i + 1..=hi {
+        for j in i + 1..=toks.len() {
             let last = &toks[j - 1];
             if last.end - t.start > lex.max_probe_chars {
+                break;
+            }
+            // Spaces and punctuation do not count (i'm so sorry to hear that is 7 words
+            // in 13 tokens); checked only for long joins, which are rare.
+            if j - i > MAX_JOIN
+                && toks[i..j]
+                    .iter()
+                    .filter(|t| !text[t.byte_start..t.byte_end].chars().all(is_punct_char))
+                    .count()
+                    > MAX_JOIN
+            {
                 break;
             }
             let slice = &text[t.byte_start..last.byte_end];
@@ -1251,6 +1262,16 @@ fn recycle<'a, 'b>(mut v: Vec<Unit<'a>>) -> Vec<Unit<'b>> {
 }
 
 /// Analyze one utterance; fill `trace` when given.
+/// See [`crate::Analyzer::matches_as_one_term`].
+pub(crate) fn matches_as_one_term(jieba: &Jieba, lex: &Lexicon, term: &str) -> bool {
+    let norm = crate::normalize::normalize(term.trim());
+    let chars = norm.text.chars().count();
+    chars > 0
+        && units(jieba, lex, &norm, term.trim(), Vec::new())
+            .iter()
+            .any(|u| u.entry.is_some() && u.ns == 0 && u.ne == chars)
+}
+
 pub(crate) fn analyze(
     jieba: &Jieba,
     lex: &Lexicon,
