@@ -412,7 +412,11 @@ impl AnalyzerBuilder {
         }
         let mut lexicon = lexicon;
         mark_mentions(&jieba, &mut lexicon);
-        lexicon.finish(score::function_words(), score::word_class);
+        lexicon.finish(
+            score::function_words(),
+            score::word_class,
+            score::is_punct_char,
+        );
         Ok(Analyzer { jieba, lexicon })
     }
 }

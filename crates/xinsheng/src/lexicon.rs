@@ -213,10 +213,13 @@ pub(crate) struct Lexicon {
     /// adverbs with no meaning of their own): a word whose first char is not in it cannot
     /// start with a modifier.
     pub modifier_heads: Vec<u64>,
-    /// First chars of the terms that start with neither a letter, a digit nor a CJK
-    /// char (emoticons such as ^_^ and >_<): the matcher tries a join from a
-    /// punctuation token only when it starts with one of them.
-    pub punct_heads: Vec<char>,
+    /// First two chars of the terms that start with punctuation (emoticons such as ^_^
+    /// and :( ; the second is `\0` for a one-char term): the matcher tries a join from a
+    /// punctuation token only where the text starts like one of them. A handful.
+    pub punct_heads: Vec<(char, char)>,
+    /// The ASCII first chars of `punct_heads` as bits: most punctuation tokens (, . ! ?)
+    /// are turned away by one test.
+    pub punct_heads_ascii: u128,
 }
 
 /// What one lookup tells about a string.
@@ -499,11 +502,13 @@ impl Lexicon {
     }
 
     /// Build the probe table once the entries are final: every term, every proper
-    /// prefix of a term, and every word of `words`, each with `class_of` of it.
+    /// prefix of a term, and every word of `words`, each with `class_of` of it;
+    /// `is_punct` tells the chars the matcher treats as punctuation.
     pub fn finish<'w>(
         &mut self,
         words: impl IntoIterator<Item = &'w str>,
         class_of: impl Fn(&str) -> u16,
+        is_punct: impl Fn(char) -> bool,
     ) {
         let mut probes: FxHashMap<Box<str>, Probe> = FxHashMap::default();
         // The entries move out of the map: matching reads them through the probes only.
@@ -513,12 +518,17 @@ impl Lexicon {
         terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut entries = Vec::with_capacity(terms.len());
         let mut heads = vec![0u64; 64];
-        let mut punct_heads: Vec<char> = Vec::new();
+        let mut punct_heads: Vec<(char, char)> = Vec::new();
+        let mut punct_ascii = 0u128;
         for (term, entry) in terms {
-            if let Some(c) = term.chars().next() {
-                let cjk = ('\u{3400}'..='\u{9FFF}').contains(&c);
-                if !c.is_alphanumeric() && !cjk && !punct_heads.contains(&c) {
-                    punct_heads.push(c);
+            let mut cs = term.chars();
+            if let Some(c) = cs.next().filter(|&c| is_punct(c)) {
+                if c.is_ascii() {
+                    punct_ascii |= 1u128 << (c as u32);
+                }
+                let head = (c, cs.next().unwrap_or('\0'));
+                if !punct_heads.contains(&head) {
+                    punct_heads.push(head);
                 }
             }
             if entry.is_bare_modifier() {
@@ -543,6 +553,7 @@ impl Lexicon {
         self.entries = entries;
         self.modifier_heads = heads;
         self.punct_heads = punct_heads;
+        self.punct_heads_ascii = punct_ascii;
     }
 
     /// What the lexicon knows of `s` (None: neither a term, a term's prefix nor a
@@ -556,6 +567,23 @@ impl Lexicon {
     #[inline]
     pub fn entry(&self, p: Probe) -> Option<&Entry> {
         p.entry.map(|i| &self.entries[i as usize])
+    }
+
+    /// Some term that starts with punctuation may start where `s` does.
+    #[inline]
+    pub fn may_start_punct_term(&self, s: &str) -> bool {
+        match s.as_bytes().first() {
+            Some(&b) if b < 128 && self.punct_heads_ascii >> b & 1 == 0 => return false,
+            None => return false,
+            _ => {}
+        }
+        let mut cs = s.chars();
+        let (Some(c0), c1) = (cs.next(), cs.next().unwrap_or('\0')) else {
+            return false;
+        };
+        self.punct_heads
+            .iter()
+            .any(|&(a, b)| a == c0 && (b == c1 || b == '\0'))
     }
 
     /// Some modifier term may start with `c` (false: none does).

@@ -130,7 +130,7 @@ struct SentenceInfo {
 }
 
 #[inline]
-fn is_punct_char(c: char) -> bool {
+pub(crate) fn is_punct_char(c: char) -> bool {
     if ('\u{4E00}'..='\u{9FFF}').contains(&c) || c.is_ascii_alphanumeric() {
         return false;
     }
@@ -474,6 +474,53 @@ impl OriginalText<'_> {
     }
 }
 
+/// A join's match: end token, text, entry, end char, probe class, end byte.
+type Join<'a> = (usize, &'a str, &'a Entry, usize, u16, usize);
+
+/// Extend the join from token `i` token by token while it is still a prefix of some
+/// term, keeping the longest join that is a term: one probe per step. Gives the probe of
+/// token `i` alone and the match.
+#[inline(always)]
+fn join<'a>(
+    lex: &'a Lexicon,
+    text: &'a str,
+    toks: &[jieba_rs::Token<'_>],
+    i: usize,
+) -> (Option<Probe>, Option<Join<'a>>) {
+    let t = &toks[i];
+    let mut own: Option<Probe> = None;
+    let mut matched = None;
+    for j in i + 1..=toks.len() {
+        let last = &toks[j - 1];
+        if last.end - t.start > lex.max_probe_chars {
+            break;
+        }
+        // Spaces and punctuation do not count (i'm so sorry to hear that is 7 words in
+        // 13 tokens); checked only for long joins, which are rare.
+        if j - i > MAX_JOIN
+            && toks[i..j]
+                .iter()
+                .filter(|t| !text[t.byte_start..t.byte_end].chars().all(is_punct_char))
+                .count()
+                > MAX_JOIN
+        {
+            break;
+        }
+        let slice = &text[t.byte_start..last.byte_end];
+        let Some(p) = lex.probe(slice) else { break };
+        if j == i + 1 {
+            own = Some(p);
+        }
+        if let Some(e) = lex.entry(p) {
+            matched = Some((j, slice, e, last.end, p.class, last.byte_end));
+        }
+        if !p.prefix {
+            break;
+        }
+    }
+    (own, matched)
+}
+
 /// Split the normalized text into matched units.
 fn units<'a>(
     jieba: &Jieba,
@@ -498,43 +545,6 @@ fn units<'a>(
         in_quote: false,
         class,
     };
-    // Extend the join from token `i` token by token while it is still a prefix of some
-    // term, keeping the longest join that is a term: one probe per step. Gives the
-    // probe of token `i` alone and the match (end token, text, entry, end char, class).
-    let join = |i: usize| {
-        let t = &toks[i];
-        let mut own: Option<Probe> = None;
-        let mut matched = None;
-        for j in i + 1..=toks.len() {
-            let last = &toks[j - 1];
-            if last.end - t.start > lex.max_probe_chars {
-                break;
-            }
-            // Spaces and punctuation do not count (i'm so sorry to hear that is 7 words
-            // in 13 tokens); checked only for long joins, which are rare.
-            if j - i > MAX_JOIN
-                && toks[i..j]
-                    .iter()
-                    .filter(|t| !text[t.byte_start..t.byte_end].chars().all(is_punct_char))
-                    .count()
-                    > MAX_JOIN
-            {
-                break;
-            }
-            let slice = &text[t.byte_start..last.byte_end];
-            let Some(p) = lex.probe(slice) else { break };
-            if j == i + 1 {
-                own = Some(p);
-            }
-            if let Some(e) = lex.entry(p) {
-                matched = Some((j, slice, e, last.end, p.class, last.byte_end));
-            }
-            if !p.prefix {
-                break;
-            }
-        }
-        (own, matched)
-    };
     let mut i = 0;
     while i < toks.len() {
         let t = &toks[i];
@@ -544,11 +554,9 @@ fn units<'a>(
             // one is typed as such: from full-width or CJK punctuation it is prose
             // (：（一）is no :( ); and a letter that ends one must not run on into a word
             // (地址:d栋). Kaomoji with other symbols (╯□╰, ㄒ) are never prose.
-            let emoticon = word
-                .chars()
-                .next()
-                .is_some_and(|c| lex.punct_heads.contains(&c))
-                .then(|| join(i).1)
+            let emoticon = lex
+                .may_start_punct_term(&text[t.byte_start..])
+                .then(|| join(lex, text, &toks, i).1)
                 .flatten()
                 .filter(|m| {
                     let last = m.1.chars().next_back();
@@ -576,7 +584,7 @@ fn units<'a>(
             i += 1;
             continue;
         }
-        let (own, matched) = join(i);
+        let (own, matched) = join(lex, text, &toks, i);
         match matched {
             Some((j, slice, e, end, class, _)) => {
                 out.push(unit(t.start, end, slice, Some(e), class));
