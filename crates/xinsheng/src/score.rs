@@ -1269,7 +1269,6 @@ fn recycle<'a, 'b>(mut v: Vec<Unit<'a>>) -> Vec<Unit<'b>> {
         .collect()
 }
 
-/// Analyze one utterance; fill `trace` when given.
 /// See [`crate::Analyzer::matches_as_one_term`].
 pub(crate) fn matches_as_one_term(jieba: &Jieba, lex: &Lexicon, term: &str) -> bool {
     let norm = crate::normalize::normalize(term.trim());
@@ -1280,6 +1279,7 @@ pub(crate) fn matches_as_one_term(jieba: &Jieba, lex: &Lexicon, term: &str) -> b
             .any(|u| u.entry.is_some() && u.ns == 0 && u.ne == chars)
 }
 
+/// Analyze one utterance; fill `trace` when given.
 pub(crate) fn analyze(
     jieba: &Jieba,
     lex: &Lexicon,
