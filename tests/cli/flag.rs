@@ -290,3 +290,20 @@ fn flag_html_escapes_text_shows_whole_turns_and_is_deterministic() {
     assert!(row.contains(">我要投诉</mark>"), "{row}");
     assert_links_resolve(html);
 }
+
+#[test]
+fn flag_and_calls_excel_csv_start_with_a_bom() {
+    let sb = Sandbox::new();
+    let calls = example("calls.jsonl");
+    for cmd in ["flag", "calls"] {
+        let r = xs!(sb, cmd, "--format", "excel", &calls);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let plain = xs!(sb, cmd, "--format", "csv", &calls);
+        // The example has no formula-like text: the same bytes after the mark.
+        assert_eq!(
+            r.stdout.strip_prefix('\u{FEFF}'),
+            Some(plain.stdout.as_str()),
+            "{cmd}"
+        );
+    }
+}

@@ -346,3 +346,35 @@ fn score_rescoring_own_output_replaces_the_analysis() {
     assert_eq!(v.as_object().unwrap().len(), 2);
     assert_eq!(v["xinsheng"]["source"], "b.jsonl:1");
 }
+
+#[test]
+fn score_excel_csv_has_a_bom_and_guards_formula_cells() {
+    let sb = Sandbox::new();
+    sb.file(
+        "x.jsonl",
+        "{\"call_id\":\"X\",\"speaker\":\"客户\",\"text\":\"=HYPERLINK(\\\"http://x\\\")我要投诉你们\"}\n\
+         {\"call_id\":\"X\",\"speaker\":\"客服\",\"text\":\"-5\"}\n",
+    );
+    let r = xs!(sb, "score", "--format", "excel", "x.jsonl");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let body = r
+        .stdout
+        .strip_prefix('\u{FEFF}')
+        .expect("a UTF-8 byte-order mark first");
+    let plain = xs!(sb, "score", "--format", "csv", "x.jsonl");
+    assert!(!plain.stdout.starts_with('\u{FEFF}'));
+    let mut rdr = csv::Reader::from_reader(body.as_bytes());
+    let header: Vec<String> = rdr.headers().unwrap().iter().map(String::from).collect();
+    let text = header.iter().position(|h| h == "text").unwrap();
+    let valence = header.iter().position(|h| h == "valence").unwrap();
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    // A formula is shown, not run; a number stays a number, negative or not.
+    assert_eq!(&rows[0][text], "'=HYPERLINK(\"http://x\")我要投诉你们");
+    assert_eq!(&rows[1][text], "-5");
+    assert!(rows[0][valence].starts_with('-'), "{:?}", rows[0]);
+    // Otherwise the same rows as plain CSV.
+    let mut plain_rdr = csv::Reader::from_reader(plain.stdout.as_bytes());
+    let plain_rows: Vec<csv::StringRecord> = plain_rdr.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), plain_rows.len());
+    assert_eq!(&plain_rows[0][text][..], &rows[0][text][1..]);
+}

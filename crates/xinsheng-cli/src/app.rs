@@ -136,6 +136,9 @@ pub enum ScoreFormatArg {
     Jsonl,
     /// Original columns + analysis columns
     Csv,
+    /// CSV for Excel and other spreadsheets: a UTF-8 byte-order mark first, and text
+    /// cells that would run as formulas (=, +, -, @) start with '
+    Excel,
     /// Aligned text
     Table,
 }
@@ -147,6 +150,9 @@ pub enum CallFormatArg {
     Jsonl,
     /// One row per call, with a header row (for spreadsheets)
     Csv,
+    /// CSV for Excel and other spreadsheets: a UTF-8 byte-order mark first, and text
+    /// cells that would run as formulas (=, +, -, @) start with '
+    Excel,
     /// Readable text
     Table,
 }
@@ -158,6 +164,9 @@ pub enum FlagFormatArg {
     Jsonl,
     /// One row per call, with a header row (for spreadsheets)
     Csv,
+    /// CSV for Excel and other spreadsheets: a UTF-8 byte-order mark first, and text
+    /// cells that would run as formulas (=, +, -, @) start with '
+    Excel,
     /// Readable text
     Table,
     /// One self-contained HTML page: the worklist, then each call's reasons and whole
@@ -435,6 +444,7 @@ fn score(g: &Global, a: &ScoreArgs) -> Result<i32, Failure> {
     let format = match a.format {
         Some(ScoreFormatArg::Jsonl) => ScoreFormat::Jsonl,
         Some(ScoreFormatArg::Csv) => ScoreFormat::Csv,
+        Some(ScoreFormatArg::Excel) => ScoreFormat::Excel,
         Some(ScoreFormatArg::Table) => ScoreFormat::Table,
         None if to_terminal(g) => ScoreFormat::Table,
         None => ScoreFormat::Jsonl,
@@ -451,6 +461,7 @@ fn call_format(g: &Global, f: Option<CallFormatArg>) -> CallFormat {
     match f {
         Some(CallFormatArg::Jsonl) => CallFormat::Jsonl,
         Some(CallFormatArg::Csv) => CallFormat::Csv,
+        Some(CallFormatArg::Excel) => CallFormat::Excel,
         Some(CallFormatArg::Table) => CallFormat::Table,
         None if to_terminal(g) => CallFormat::Table,
         None => CallFormat::Jsonl,
@@ -486,6 +497,7 @@ fn flag(g: &Global, a: &FlagArgs) -> Result<i32, Failure> {
         a.format.and_then(|f| match f {
             FlagFormatArg::Jsonl => Some(CallFormatArg::Jsonl),
             FlagFormatArg::Csv => Some(CallFormatArg::Csv),
+            FlagFormatArg::Excel => Some(CallFormatArg::Excel),
             FlagFormatArg::Table => Some(CallFormatArg::Table),
             FlagFormatArg::Html => None,
         }),

@@ -13,7 +13,7 @@ use xinsheng::{
     AgentQa, Analyzer, CallEscalation, ConversationAnalysis, Level, Peak, ReasonKind, Speaker,
     Trajectory, TurnValence, UtteranceAnalysis,
 };
-use xinsheng_io::write::{csv_field, fit, pad, write_error_json};
+use xinsheng_io::write::{csv_field, excel_field, fit, pad, write_error_json, UTF8_BOM};
 use xinsheng_io::{Record, RecordError, Source};
 
 use crate::html::TranscriptTurn;
@@ -309,6 +309,15 @@ pub enum CallFormat {
     Table,
     /// CSV with a header row: one row per call (or per error), for spreadsheets.
     Csv,
+    /// [`CallFormat::Csv`] for Excel: a UTF-8 byte-order mark first, formula-like text
+    /// cells guarded (see [`xinsheng_io::write::excel_field`]).
+    Excel,
+}
+
+impl CallFormat {
+    fn is_csv(self) -> bool {
+        matches!(self, CallFormat::Csv | CallFormat::Excel)
+    }
 }
 
 /// Columns of `calls --format csv`; an error row fills only `source` and `error`.
@@ -353,16 +362,28 @@ pub const FLAG_CSV_COLUMNS: [&str; 15] = [
     "reasons",
 ];
 
-fn csv_row(w: &mut impl Write, cells: &[&str]) -> io::Result<()> {
+fn csv_row(w: &mut impl Write, format: CallFormat, cells: &[&str]) -> io::Result<()> {
     let mut out = Vec::with_capacity(128);
     for (i, c) in cells.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        csv_field(&mut out, c);
+        if format == CallFormat::Excel {
+            excel_field(&mut out, c);
+        } else {
+            csv_field(&mut out, c);
+        }
     }
     out.push(b'\n');
     w.write_all(&out)
+}
+
+/// The header row of a CSV format, after the byte-order mark for Excel.
+fn csv_header(w: &mut impl Write, format: CallFormat, columns: &[&str]) -> io::Result<()> {
+    if format == CallFormat::Excel {
+        w.write_all(UTF8_BOM)?;
+    }
+    csv_row(w, format, columns)
 }
 
 fn opt<T: ToString>(v: Option<T>) -> String {
@@ -430,7 +451,7 @@ impl<W: Write> CallSink for CallWriter<W> {
                 serde_json::to_writer(&mut self.w, &s)?;
                 self.w.write_all(b"\n")
             }
-            CallFormat::Csv => {
+            CallFormat::Csv | CallFormat::Excel => {
                 self.csv_header()?;
                 let e = &s.escalation;
                 let reasons = reasons_cell(
@@ -440,6 +461,7 @@ impl<W: Write> CallSink for CallWriter<W> {
                 );
                 csv_row(
                     &mut self.w,
+                    self.format,
                     &[
                         &s.call_id,
                         &opt(s.part),
@@ -506,21 +528,21 @@ impl<W: Write> CallSink for CallWriter<W> {
     fn error(&mut self, error: &RecordError) -> io::Result<()> {
         match self.format {
             CallFormat::Jsonl => write_error_json(&mut self.w, error),
-            CallFormat::Csv => {
+            CallFormat::Csv | CallFormat::Excel => {
                 self.csv_header()?;
                 let mut cells = [""; CALL_CSV_COLUMNS.len()];
                 let source = error.source.to_string();
                 let message = error.to_string();
                 cells[2] = &source;
                 cells[CALL_CSV_COLUMNS.len() - 1] = &message;
-                csv_row(&mut self.w, &cells)
+                csv_row(&mut self.w, self.format, &cells)
             }
             CallFormat::Table => Ok(()),
         }
     }
 
     fn finish(&mut self) -> io::Result<()> {
-        if self.format == CallFormat::Csv {
+        if self.format.is_csv() {
             // Even with no call at all the file has its header.
             self.csv_header()?;
         }
@@ -532,7 +554,7 @@ impl<W: Write> CallWriter<W> {
     fn csv_header(&mut self) -> io::Result<()> {
         if !self.header {
             self.header = true;
-            csv_row(&mut self.w, &CALL_CSV_COLUMNS)?;
+            csv_header(&mut self.w, self.format, &CALL_CSV_COLUMNS)?;
         }
         Ok(())
     }
@@ -782,12 +804,12 @@ pub fn write_flagged<W: Write>(
     flagged: &[Flagged],
     format: CallFormat,
 ) -> io::Result<()> {
-    if format == CallFormat::Csv {
-        csv_row(w, &FLAG_CSV_COLUMNS)?;
+    if format.is_csv() {
+        csv_header(w, format, &FLAG_CSV_COLUMNS)?;
     }
     for f in flagged {
         match format {
-            CallFormat::Csv => {
+            CallFormat::Csv | CallFormat::Excel => {
                 let ev = f.reasons.iter().find_map(|r| r.evidence.as_ref());
                 let reasons = reasons_cell(f.reasons.iter().map(|r| {
                     (
@@ -799,6 +821,7 @@ pub fn write_flagged<W: Write>(
                 }));
                 csv_row(
                     w,
+                    format,
                     &[
                         &f.rank.to_string(),
                         &f.call_id,

@@ -62,6 +62,10 @@ pub enum ScoreFormat {
     Jsonl,
     /// CSV with a header row.
     Csv,
+    /// CSV for spreadsheets such as Excel: [`ScoreFormat::Csv`] after a UTF-8 byte-order
+    /// mark (without one Excel reads UTF-8 Chinese as mojibake), text cells that a
+    /// spreadsheet would run as a formula prefixed with `'` (see [`excel_field`]).
+    Excel,
     /// An aligned table for terminals.
     Table,
 }
@@ -71,6 +75,7 @@ pub fn record_format(format: ScoreFormat) -> Box<dyn RecordFormat> {
     match format {
         ScoreFormat::Jsonl => Box::new(Jsonl),
         ScoreFormat::Csv => Box::new(Csv::default()),
+        ScoreFormat::Excel => Box::new(Csv::excel()),
         ScoreFormat::Table => Box::new(Table::default()),
     }
 }
@@ -326,6 +331,7 @@ pub fn agent_cell(a: &UtteranceAnalysis) -> String {
 #[derive(Debug, Clone, Default)]
 pub struct Csv {
     header: Option<Arc<CsvHeader>>,
+    excel: bool,
 }
 
 /// A CSV writer.
@@ -345,6 +351,36 @@ fn canonical_header() -> CsvHeader {
     CsvHeader::new(names, [Some(0), Some(1), Some(3), Some(4), Some(2)])
 }
 
+/// The UTF-8 byte-order mark that tells a spreadsheet a CSV file is UTF-8.
+pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Write one CSV field for a spreadsheet: as [`csv_field`], but a text that starts like
+/// a formula (`=`, `+`, `-`, `@`, tab or CR: `=HYPERLINK(…)`, `+86 138…`, `-_-`) gets a
+/// leading `'`, so that the spreadsheet shows it instead of running it. Numbers (`-0.5`)
+/// stay numbers.
+///
+/// ```
+/// let mut out = Vec::new();
+/// xinsheng_io::write::excel_field(&mut out, "=1+1");
+/// out.push(b',');
+/// xinsheng_io::write::excel_field(&mut out, "-0.25");
+/// assert_eq!(out, b"'=1+1,-0.25");
+/// ```
+pub fn excel_field(out: &mut Vec<u8>, s: &str) {
+    let risky = s
+        .as_bytes()
+        .first()
+        .is_some_and(|b| matches!(b, b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'));
+    if risky && s.trim().parse::<f64>().is_err() {
+        let mut guarded = String::with_capacity(s.len() + 1);
+        guarded.push('\'');
+        guarded.push_str(s);
+        csv_field(out, &guarded);
+    } else {
+        csv_field(out, s);
+    }
+}
+
 /// Write one CSV field, quoted when it must be (RFC 4180).
 pub fn csv_field(out: &mut Vec<u8>, s: &str) {
     if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
@@ -362,6 +398,22 @@ pub fn csv_field(out: &mut Vec<u8>, s: &str) {
 }
 
 impl Csv {
+    /// CSV for spreadsheets ([`ScoreFormat::Excel`]).
+    pub fn excel() -> Csv {
+        Csv {
+            header: None,
+            excel: true,
+        }
+    }
+
+    fn field(&self, out: &mut Vec<u8>, s: &str) {
+        if self.excel {
+            excel_field(out, s);
+        } else {
+            csv_field(out, s);
+        }
+    }
+
     fn header(&self) -> &CsvHeader {
         // `start` always sets it; an empty header is never used in practice.
         static EMPTY: std::sync::OnceLock<CsvHeader> = std::sync::OnceLock::new();
@@ -415,6 +467,9 @@ impl RecordFormat for Csv {
             Some(Original::Csv { header, .. }) => header.clone(),
             _ => Arc::new(canonical_header()),
         };
+        if self.excel {
+            out.extend_from_slice(UTF8_BOM);
+        }
         for (i, name) in h
             .names
             .iter()
@@ -425,7 +480,7 @@ impl RecordFormat for Csv {
             if i > 0 {
                 out.push(b',');
             }
-            csv_field(out, name);
+            self.field(out, name);
         }
         out.push(b'\n');
         self.header = Some(h);
@@ -436,7 +491,7 @@ impl RecordFormat for Csv {
         let mut cols: Vec<&str> = Vec::with_capacity(header.names.len());
         Csv::project(header, record, &mut cols);
         for c in cols {
-            csv_field(out, c);
+            self.field(out, c);
             out.push(b',');
         }
         let _ = write!(
@@ -444,20 +499,20 @@ impl RecordFormat for Csv {
             "{},{},{},{},{},{},",
             a.emotion, a.polarity, a.valence, a.intensity, a.escalation.risk, a.escalation.level
         );
-        csv_field(out, &cues_cell(a));
+        self.field(out, &cues_cell(a));
         out.push(b',');
-        csv_field(out, &agent_cell(a));
+        self.field(out, &agent_cell(a));
         out.push(b',');
-        csv_field(out, &record.source.to_string());
+        self.field(out, &record.source.to_string());
         out.extend_from_slice(b",\n");
     }
 
     fn error(&self, e: &RecordError, out: &mut Vec<u8>) {
         let n = self.header().names.len() + CSV_COLUMNS.len() - 2;
         out.extend(std::iter::repeat(b',').take(n));
-        csv_field(out, &e.source.to_string());
+        self.field(out, &e.source.to_string());
         out.push(b',');
-        csv_field(out, &e.to_string());
+        self.field(out, &e.to_string());
         out.push(b'\n');
     }
 }
