@@ -35,7 +35,8 @@ pub struct TranscriptTurn {
 pub enum MarkKind {
     /// A customer escalation cue of this severity (1–5).
     Cue(u8),
-    /// A cue that was negated or quoted: recognized, but not counted.
+    /// A cue that was negated (not counted) or quoted (counted at a fraction of its
+    /// weight: 他说要投诉).
     InactiveCue,
     /// A prohibited agent phrase.
     Prohibited,
@@ -93,7 +94,7 @@ pub fn transcript(call: &Call) -> Vec<TranscriptTurn> {
                 } else if c.negated {
                     (MarkKind::InactiveCue, ", negated: not counted")
                 } else {
-                    (MarkKind::InactiveCue, ", quoted: not counted")
+                    (MarkKind::InactiveCue, ", quoted: counted at a fraction")
                 };
                 marks.push(Mark {
                     start: c.start,
