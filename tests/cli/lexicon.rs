@@ -122,6 +122,14 @@ fn lexicon_check_reports_terms_that_can_never_match() {
         "{}",
         lines[0]
     );
+    // The same through --lexicon, with the built-in lexicons.
+    let r = xs!(sb, "--lexicon", "lex/agent-english.tsv", "lexicon", "check");
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(
+        r.stdout.starts_with("lex/agent-english.tsv:3: "),
+        "{}",
+        r.stdout
+    );
     // The table flip, symbols and all, does match.
     let r = xs!(
         sb,

@@ -599,17 +599,13 @@ fn lexicon_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
 }
 
 /// Terms of well-formed lexicon files that can never match (the segmenter splits them
-/// into more words than a match joins), as `path:line: reason`, with the files added to
-/// the built-in lexicons as `--lexicon` would.
-fn unmatchable_terms(files: &[&PathBuf]) -> Result<Vec<String>, Failure> {
+/// into more words than a match joins), as `path:line: reason`, with the analyzer the
+/// builder makes of them.
+fn unmatchable_terms(builder: AnalyzerBuilder, files: &[&PathBuf]) -> Result<Vec<String>, Failure> {
     if files.is_empty() {
         return Ok(Vec::new());
     }
-    let mut b = Analyzer::builder();
-    for f in files {
-        b = b.lexicon_file(f);
-    }
-    let an = b
+    let an = builder
         .build()
         .map_err(|e| Failure::Fatal(lexicon_error_lines(&e).join("\n")))?;
     let mut errors = Vec::new();
@@ -649,7 +645,16 @@ fn lexicon_check(g: &Global, paths: &[PathBuf]) -> Result<i32, Failure> {
     let what;
     if paths.is_empty() {
         match builder(g).check() {
-            Ok(stats) => entries = stats.per_kind.values().sum(),
+            Ok(stats) => {
+                entries = stats.per_kind.values().sum();
+                // The given files' terms, with the analyzer the other commands build.
+                let mut files: Vec<PathBuf> = g.lexicons.clone();
+                if let Some(dir) = &g.lexicon_dir {
+                    files.extend(lexicon_files(std::slice::from_ref(dir)).0);
+                }
+                let files: Vec<&PathBuf> = files.iter().collect();
+                errors.extend(unmatchable_terms(builder(g), &files)?);
+            }
             Err(e) => errors.extend(lexicon_error_lines(&e)),
         }
         what = "built-in lexicons".to_string()
@@ -672,7 +677,10 @@ fn lexicon_check(g: &Global, paths: &[PathBuf]) -> Result<i32, Failure> {
                 Err(e) => errors.extend(lexicon_error_lines(&e)),
             }
         }
-        errors.extend(unmatchable_terms(&good)?);
+        let with_files = good
+            .iter()
+            .fold(Analyzer::builder(), |b, f| b.lexicon_file(f));
+        errors.extend(unmatchable_terms(with_files, &good)?);
         what = format!(
             "{} file{}",
             files.len(),
