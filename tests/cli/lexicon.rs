@@ -107,9 +107,10 @@ fn lexicon_check_reports_terms_that_can_never_match() {
          sorry for the trouble\tencouraged\tapology\t2\n\
          we are so very sorry for all of the trouble\tencouraged\tapology\t2\n",
     );
+    // A byte-order mark and an indented comment are not terms (the parser skips them).
     sb.file(
         "lex/emotion-negative-kaomoji.tsv",
-        "(╯‵□′)╯︵┻━┻\tanger\t0.8\n",
+        "\u{feff}(╯‵□′)╯︵┻━┻\tanger\t0.8\n  # an indented comment, more than seven words long\n",
     );
     let r = xs!(sb, "lexicon", "check", "lex");
     assert_eq!(r.code, 2, "{}", r.stdout);

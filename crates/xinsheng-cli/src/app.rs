@@ -614,10 +614,9 @@ fn unmatchable_terms(builder: AnalyzerBuilder, files: &[&PathBuf]) -> Result<Vec
         let Ok(text) = std::fs::read_to_string(f) else {
             continue;
         };
-        for (i, line) in text.lines().enumerate() {
-            let line = line.trim_end_matches('\r');
+        for (line_no, line) in xinsheng::lexicon_lines(&text) {
             let term = line.split('\t').next().unwrap_or("").trim();
-            if term.is_empty() || line.starts_with('#') || an.matches_as_one_term(term) {
+            if an.matches_as_one_term(term) {
                 continue;
             }
             let tokens: Vec<String> = an
@@ -629,7 +628,7 @@ fn unmatchable_terms(builder: AnalyzerBuilder, files: &[&PathBuf]) -> Result<Vec
                 "{}:{}: `{term}` can never match: the segmenter splits it into {}; a match \
                  joins at most {} words (spaces and punctuation not counted)",
                 f.display(),
-                i + 1,
+                line_no,
                 tokens.join(" | "),
                 xinsheng::MAX_JOIN,
             ));

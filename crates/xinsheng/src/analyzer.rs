@@ -496,14 +496,10 @@ mod tests {
         let an = Analyzer::new();
         let mut dead = Vec::new();
         for (file, text) in EMBEDDED {
-            for (i, line) in text.lines().enumerate() {
-                let line = line.trim_end_matches('\r');
-                if line.trim().is_empty() || line.starts_with('#') {
-                    continue;
-                }
-                let term = line.split('\t').next().unwrap_or("");
+            for (line_no, line) in crate::lexicon::lexicon_lines(text) {
+                let term = line.split('\t').next().unwrap_or("").trim();
                 if !an.matches_as_one_term(term) {
-                    dead.push(format!("{file}:{}: {term} {:?}", i + 1, an.tokens(term)));
+                    dead.push(format!("{file}:{line_no}: {term} {:?}", an.tokens(term)));
                 }
             }
         }

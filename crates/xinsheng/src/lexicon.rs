@@ -176,6 +176,22 @@ impl Entry {
     }
 }
 
+/// The entry lines of a lexicon file's text, as the parser reads them: 1-based line
+/// number and the line (without its `\r`); blank and `#` comment lines are skipped, and
+/// a leading byte-order mark. The term is the first tab-separated column, trimmed.
+///
+/// ```
+/// let lines: Vec<_> = xinsheng::lexicon_lines("# comment\n\n好\t0.5\r\n  # more\n差\t-0.5\n").collect();
+/// assert_eq!(lines, [(3, "好\t0.5"), (5, "差\t-0.5")]);
+/// ```
+pub fn lexicon_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    text.lines()
+        .enumerate()
+        .map(|(i, raw)| (i + 1, raw.trim_end_matches('\r')))
+        .filter(|(_, line)| !line.trim().is_empty() && !line.trim_start().starts_with('#'))
+}
+
 /// One parsed lexicon source.
 #[derive(Debug, Clone)]
 pub(crate) struct Source {
@@ -276,13 +292,7 @@ impl Lexicon {
     fn add_source(&mut self, src: &Source, errors: &mut Vec<LineError>) {
         // Normalized term -> (line, raw term) of its first entry in this file.
         let mut seen: FxHashMap<String, (usize, String)> = FxHashMap::default();
-        let text = src.text.strip_prefix('\u{feff}').unwrap_or(&src.text);
-        for (i, raw) in text.lines().enumerate() {
-            let line_no = i + 1;
-            let line = raw.trim_end_matches('\r');
-            if line.trim().is_empty() || line.trim_start().starts_with('#') {
-                continue;
-            }
+        for (line_no, line) in lexicon_lines(&src.text) {
             let mut err = |reason: String| {
                 errors.push(LineError {
                     source: src.name.clone(),

@@ -46,7 +46,7 @@ mod types;
 pub use analyzer::{Analyzer, AnalyzerBuilder};
 pub use conversation::{trajectory, NEGATIVE_TURN, POSITIVE_TURN};
 pub use error::{Error, LexiconError, LineError, ParseLabelError};
-pub use lexicon::{LexiconKind, LexiconStats};
+pub use lexicon::{lexicon_lines, LexiconKind, LexiconStats};
 pub use score::{
     Contribution, ExplainToken, Explanation, CONTRAST_WEIGHTS, CUE_WEIGHT, MAX_JOIN, NEUTRAL_MASS,
     POLARITY_THRESHOLD, QUOTED_FACTOR, SCOPE_WINDOW,
