@@ -13,7 +13,7 @@ use xinsheng::{
     AgentQa, Analyzer, CallEscalation, ConversationAnalysis, Level, Peak, ReasonKind, Speaker,
     Trajectory, TurnValence, UtteranceAnalysis,
 };
-use xinsheng_io::write::{csv_field, excel_field, fit, pad, write_error_json, UTF8_BOM};
+use xinsheng_io::write::{csv_cell, fit, pad, write_error_json, UTF8_BOM};
 use xinsheng_io::{Record, RecordError, Source};
 
 use crate::html::TranscriptTurn;
@@ -368,11 +368,7 @@ fn csv_row(w: &mut impl Write, format: CallFormat, cells: &[&str]) -> io::Result
         if i > 0 {
             out.push(b',');
         }
-        if format == CallFormat::Excel {
-            excel_field(&mut out, c);
-        } else {
-            csv_field(&mut out, c);
-        }
+        csv_cell(&mut out, c, format == CallFormat::Excel);
     }
     out.push(b'\n');
     w.write_all(&out)

@@ -381,6 +381,15 @@ pub fn excel_field(out: &mut Vec<u8>, s: &str) {
     }
 }
 
+/// Write one CSV field: for a spreadsheet with [`excel_field`], else [`csv_field`].
+pub fn csv_cell(out: &mut Vec<u8>, s: &str, excel: bool) {
+    if excel {
+        excel_field(out, s);
+    } else {
+        csv_field(out, s);
+    }
+}
+
 /// Write one CSV field, quoted when it must be (RFC 4180).
 pub fn csv_field(out: &mut Vec<u8>, s: &str) {
     if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
@@ -407,11 +416,7 @@ impl Csv {
     }
 
     fn field(&self, out: &mut Vec<u8>, s: &str) {
-        if self.excel {
-            excel_field(out, s);
-        } else {
-            csv_field(out, s);
-        }
+        csv_cell(out, s, self.excel);
     }
 
     fn header(&self) -> &CsvHeader {
