@@ -1,6 +1,6 @@
 //! Which input field holds the call id, turn, speaker, text and time.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::fmt;
 
 /// The role a field plays.
@@ -186,15 +186,17 @@ impl FieldMap {
 }
 
 /// The rank of each role for every known field name (ASCII-lowercased): a hash look-up
-/// per JSON key instead of comparing it with every candidate.
+/// per JSON key instead of comparing it with every candidate. The table is fixed before
+/// any input is read (keys are only looked up), so a fast non-keyed hash is safe: it
+/// took a fifth of the JSONL reader's time with the default SipHash.
 #[derive(Debug, Clone)]
 pub(crate) struct RoleTable {
-    map: HashMap<String, [Option<usize>; 5]>,
+    map: FxHashMap<String, [Option<usize>; 5]>,
 }
 
 impl RoleTable {
     pub fn new(fields: &FieldMap) -> RoleTable {
-        let mut map: HashMap<String, [Option<usize>; 5]> = HashMap::new();
+        let mut map: FxHashMap<String, [Option<usize>; 5]> = FxHashMap::default();
         for (ri, role) in Role::ALL.iter().enumerate() {
             let mut add = |name: &str, rank: usize| {
                 let e = map.entry(name.trim().to_ascii_lowercase()).or_default();
