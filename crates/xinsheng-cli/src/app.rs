@@ -274,7 +274,7 @@ pub struct FlagArgs {
     /// A longer call is summarized in parts of this many turns
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_TURNS)]
     pub max_turns: usize,
-    /// List only the N riskiest calls (memory then stays bounded however many are flagged)
+    /// List only the N riskiest calls
     #[arg(long, value_name = "N")]
     pub top: Option<usize>,
 }
@@ -520,7 +520,7 @@ fn flag(g: &Global, a: &FlagArgs) -> Result<i32, Failure> {
         collector.flagged_calls,
         collector.max_level,
     );
-    let list = collector.into_sorted();
+    let mut list = collector.into_worklist();
     let shown = if (list.len() as u64) < flagged {
         format!(" (the top {} listed)", list.len())
     } else {
@@ -530,9 +530,9 @@ fn flag(g: &Global, a: &FlagArgs) -> Result<i32, Failure> {
     if html {
         // The page says what was read but not how long it took: same input, same bytes.
         let note = format!("{}; {tail}", summary.counts());
-        crate::html::write_report(&mut out, &list, &note)?;
+        crate::html::write_report(&mut out, &mut list, &note)?;
     } else {
-        write_flagged(&mut out, &list, format)?;
+        write_flagged(&mut out, &mut list, format)?;
     }
     commit(out, g)?;
     reporter.note(&format_args!("{}; {tail}", summary.line()));

@@ -8,7 +8,7 @@
 use std::collections::BinaryHeap;
 use std::io::{self, Write};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use xinsheng::{
     AgentQa, Analyzer, CallEscalation, ConversationAnalysis, Level, Peak, ReasonKind, Speaker,
     Trajectory, TurnValence, UtteranceAnalysis,
@@ -18,6 +18,7 @@ use xinsheng_io::{Record, RecordError, Source};
 
 use crate::html::TranscriptTurn;
 use crate::pipeline::{Render, Sink};
+use crate::worklist::{rank_order, size_of, Runs, Worklist, SPILL_BYTES};
 
 /// Default most turns of one call summarized at once.
 pub const DEFAULT_MAX_TURNS: usize = 5000;
@@ -557,7 +558,7 @@ impl<W: Write> CallWriter<W> {
 }
 
 /// The turn a reason points at.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Evidence {
     /// 0-based turn in the call.
     pub turn: usize,
@@ -570,7 +571,7 @@ pub struct Evidence {
 }
 
 /// One reason a call was flagged.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FlagReason {
     /// What kind of reason.
     pub kind: ReasonKind,
@@ -584,7 +585,7 @@ pub struct FlagReason {
 }
 
 /// One entry of the `flag` worklist.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Flagged {
     /// 1-based rank, riskiest first.
     pub rank: usize,
@@ -658,6 +659,10 @@ impl From<Call> for Flagged {
 }
 
 /// Keeps the calls at or above a level (`xinsheng flag`); errors are only counted.
+///
+/// With `with_top(n)`, the `n` riskiest calls in a bounded heap; else every flagged call,
+/// spilled to sorted runs on disk past [`SPILL_BYTES`] (see [`crate::worklist`]), so that
+/// memory stays bounded either way.
 #[derive(Debug)]
 pub struct FlagCollector {
     min_level: Level,
@@ -665,9 +670,14 @@ pub struct FlagCollector {
     top: Option<usize>,
     /// Keep each flagged call's transcript (for the HTML report).
     transcripts: bool,
-    /// The flagged calls kept so far; with a `top` bound, a heap whose greatest element
-    /// is the least risky one kept.
-    flagged: BinaryHeap<ByRisk>,
+    /// With a `top` bound: the calls kept so far, a heap whose greatest element is the
+    /// least risky one kept.
+    heap: BinaryHeap<ByRisk>,
+    /// Without one: the calls not yet spilled, and about how many bytes they hold.
+    buffer: Vec<Flagged>,
+    buffered: usize,
+    spill_bytes: usize,
+    runs: Runs,
     /// Calls seen.
     pub calls: u64,
     /// Calls at or above the level, kept or not.
@@ -681,19 +691,9 @@ pub struct FlagCollector {
 #[derive(Debug)]
 struct ByRisk(Flagged);
 
-impl ByRisk {
-    fn key_cmp(&self, other: &ByRisk) -> std::cmp::Ordering {
-        let (a, b) = (&self.0, &other.0);
-        b.level
-            .cmp(&a.level)
-            .then_with(|| b.risk.total_cmp(&a.risk))
-            .then_with(|| a.seq.cmp(&b.seq))
-    }
-}
-
 impl PartialEq for ByRisk {
     fn eq(&self, other: &Self) -> bool {
-        self.key_cmp(other) == std::cmp::Ordering::Equal
+        self.cmp(other) == std::cmp::Ordering::Equal
     }
 }
 impl Eq for ByRisk {}
@@ -704,7 +704,7 @@ impl PartialOrd for ByRisk {
 }
 impl Ord for ByRisk {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.key_cmp(other)
+        rank_order(&self.0, &other.0)
     }
 }
 
@@ -715,40 +715,44 @@ impl FlagCollector {
             min_level,
             top: None,
             transcripts: false,
-            flagged: BinaryHeap::new(),
+            heap: BinaryHeap::new(),
+            buffer: Vec::new(),
+            buffered: 0,
+            spill_bytes: SPILL_BYTES,
+            runs: Runs::default(),
             calls: 0,
             flagged_calls: 0,
             max_level: Level::None,
         }
     }
 
-    /// Keep only the `n` riskiest of them (memory then stays bounded however many calls
-    /// are flagged).
+    /// Keep only the `n` riskiest of them (in memory: a bounded heap).
     pub fn with_top(mut self, n: usize) -> Self {
         self.top = Some(n);
         self
     }
 
+    /// Without a top bound, spill the kept calls to a sorted run on disk once they hold
+    /// about `bytes` bytes (default [`SPILL_BYTES`]).
+    pub fn with_spill_bytes(mut self, bytes: usize) -> Self {
+        self.spill_bytes = bytes;
+        self
+    }
+
     /// Keep each flagged call's whole transcript with its marks, for the HTML report
-    /// (the grouper must keep whole texts: [`Grouper::with_full_text`]). Memory then
-    /// grows with the flagged calls' text; `with_top` bounds it.
+    /// (the grouper must keep whole texts: [`Grouper::with_full_text`]). Kept calls then
+    /// hold their text; a `with_top` bound holds them in memory, else they spill.
     pub fn with_transcripts(mut self) -> Self {
         self.transcripts = true;
         self
     }
 
     /// The worklist: highest level first, then highest risk, then input order; ranked.
-    pub fn into_sorted(self) -> Vec<Flagged> {
-        let mut v: Vec<Flagged> = self
-            .flagged
-            .into_sorted_vec()
-            .into_iter()
-            .map(|r| r.0)
-            .collect();
-        for (i, f) in v.iter_mut().enumerate() {
-            f.rank = i + 1;
+    pub fn into_worklist(self) -> Worklist {
+        if self.top.is_some() {
+            return Worklist::in_memory(self.heap.into_vec().into_iter().map(|r| r.0).collect());
         }
-        v
+        Worklist::from_runs(self.runs, self.buffer)
     }
 }
 
@@ -766,17 +770,25 @@ impl CallSink for FlagCollector {
             };
             let mut f = Flagged::from(call);
             f.transcript = transcript;
-            let f = ByRisk(f);
             match self.top {
-                Some(n) if self.flagged.len() >= n => {
+                Some(n) if self.heap.len() >= n => {
                     // Replace the least risky kept call if this one ranks above it.
-                    if let Some(mut worst) = self.flagged.peek_mut() {
+                    let f = ByRisk(f);
+                    if let Some(mut worst) = self.heap.peek_mut() {
                         if f < *worst {
                             *worst = f;
                         }
                     }
                 }
-                _ => self.flagged.push(f),
+                Some(_) => self.heap.push(ByRisk(f)),
+                None => {
+                    self.buffered += size_of(&f);
+                    self.buffer.push(f);
+                    if self.buffered >= self.spill_bytes {
+                        self.runs.spill(&mut self.buffer)?;
+                        self.buffered = 0;
+                    }
+                }
             }
         }
         Ok(())
@@ -797,13 +809,13 @@ pub const TABLE_REASONS: usize = 6;
 /// Write the worklist.
 pub fn write_flagged<W: Write>(
     w: &mut W,
-    flagged: &[Flagged],
+    flagged: &mut Worklist,
     format: CallFormat,
 ) -> io::Result<()> {
     if format.is_csv() {
         csv_header(w, format, &FLAG_CSV_COLUMNS)?;
     }
-    for f in flagged {
+    flagged.for_each(|f| {
         match format {
             CallFormat::Csv | CallFormat::Excel => {
                 let ev = f.reasons.iter().find_map(|r| r.evidence.as_ref());
@@ -890,6 +902,7 @@ pub fn write_flagged<W: Write>(
                 writeln!(w)?;
             }
         }
-    }
+        Ok(())
+    })?;
     w.flush()
 }

@@ -9,12 +9,14 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
+use serde::{Deserialize, Serialize};
 use xinsheng::{AgentKind, Level, Speaker};
 
 use crate::calls::{Call, Flagged};
+use crate::worklist::Worklist;
 
 /// One turn of a flagged call, as the report shows it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TranscriptTurn {
     /// `file:line` of the turn.
     pub source: String,
@@ -31,7 +33,7 @@ pub struct TranscriptTurn {
 }
 
 /// What a marked span of a turn is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MarkKind {
     /// A customer escalation cue of this severity (1–5).
     Cue(u8),
@@ -68,7 +70,7 @@ impl MarkKind {
 }
 
 /// A marked char range of a turn's text.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Mark {
     /// First char (0-based, in chars).
     pub start: usize,
@@ -221,7 +223,7 @@ mark.off{background:none;text-decoration:line-through dotted}mark.ban{background
 
 /// Write the worklist as one HTML page; `note` is shown under the title (the run's
 /// summary line, say).
-pub fn write_report<W: Write>(w: &mut W, flagged: &[Flagged], note: &str) -> io::Result<()> {
+pub fn write_report<W: Write>(w: &mut W, flagged: &mut Worklist, note: &str) -> io::Result<()> {
     let mut out = String::with_capacity(16 * 1024);
     out.push_str("<!DOCTYPE html>\n<html lang=\"zh\">\n<head>\n<meta charset=\"utf-8\">\n");
     let _ = writeln!(
@@ -240,7 +242,7 @@ pub fn write_report<W: Write>(w: &mut W, flagged: &[Flagged], note: &str) -> io:
             "<table>\n<tr><th>#</th><th>call</th><th>level</th><th>risk</th><th>turns</th>\
              <th>trajectory</th><th>first reason</th></tr>\n",
         );
-        for f in flagged {
+        flagged.for_each(|f| {
             let top = f
                 .reasons
                 .first()
@@ -262,15 +264,21 @@ pub fn write_report<W: Write>(w: &mut W, flagged: &[Flagged], note: &str) -> io:
                 f.trajectory,
                 escaped(top),
             );
-        }
+            // The index of a long list is written as it grows.
+            if out.len() >= 1 << 16 {
+                w.write_all(out.as_bytes())?;
+                out.clear();
+            }
+            Ok(())
+        })?;
         out.push_str("</table>\n");
     }
     w.write_all(out.as_bytes())?;
-    for f in flagged {
+    flagged.for_each(|f| {
         out.clear();
         section(&mut out, f);
-        w.write_all(out.as_bytes())?;
-    }
+        w.write_all(out.as_bytes())
+    })?;
     w.write_all(b"</body>\n</html>\n")?;
     w.flush()
 }

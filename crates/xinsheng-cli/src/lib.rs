@@ -27,7 +27,8 @@
 //!   of `-j` threads → writer thread with the in-order [`pipeline::Sink`]; the three
 //!   stages overlap and memory does not grow with the input.
 //! * [`calls`]: grouping consecutive records of a call, call summaries and the `flag`
-//!   worklist.
+//!   worklist; [`worklist`]: that list in rank order, spilled to sorted runs on disk
+//!   when it grows large.
 //! * [`inputs`]: files, directories (recursive, sorted) and stdin.
 //! * [`output`]: stdout or a file written atomically (temp file + rename).
 //! * [`report`]: messages, the progress line and the run summary on stderr.
@@ -43,6 +44,7 @@ pub mod inputs;
 pub mod output;
 pub mod pipeline;
 pub mod report;
+pub mod worklist;
 
 pub use inputs::Input;
 pub use pipeline::{Options, Summary};
@@ -65,6 +67,7 @@ mod send_sync {
         assert_send_sync::<crate::pipeline::Reading>();
         assert_send_sync::<crate::calls::GroupRender>();
         assert_send_sync::<crate::calls::Grouper<'static, crate::calls::FlagCollector>>();
+        assert_send_sync::<crate::worklist::Worklist>();
         assert_send_sync::<crate::calls::CallWriter<Vec<u8>>>();
         assert_send_sync::<crate::calls::Call>();
         assert_send_sync::<crate::calls::GroupTurn>();
