@@ -18,7 +18,7 @@ use xinsheng_io::{Record, RecordError, Source};
 
 use crate::html::TranscriptTurn;
 use crate::pipeline::{Render, Sink};
-use crate::worklist::{rank_order, size_of, Runs, Worklist, SPILL_BYTES};
+use crate::worklist::{footprint, rank_order, Runs, Worklist, SPILL_BYTES};
 
 /// Default most turns of one call summarized at once.
 pub const DEFAULT_MAX_TURNS: usize = 5000;
@@ -677,7 +677,7 @@ pub struct FlagCollector {
     buffer: Vec<Flagged>,
     buffered: usize,
     spill_bytes: usize,
-    runs: Runs,
+    pub(crate) runs: Runs,
     /// Calls seen.
     pub calls: u64,
     /// Calls at or above the level, kept or not.
@@ -782,7 +782,7 @@ impl CallSink for FlagCollector {
                 }
                 Some(_) => self.heap.push(ByRisk(f)),
                 None => {
-                    self.buffered += size_of(&f);
+                    self.buffered += footprint(&f);
                     self.buffer.push(f);
                     if self.buffered >= self.spill_bytes {
                         self.runs.spill(&mut self.buffer)?;

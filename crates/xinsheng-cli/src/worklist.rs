@@ -3,7 +3,8 @@
 //! Flagged calls are kept in memory up to a budget of bytes; past it, the kept calls are
 //! sorted and written to an anonymous temporary file (a *run*) and memory starts over.
 //! At the end the runs are merged, riskiest first, while the list is written: memory
-//! holds one call per run. Without `--top`, that keeps `flag`'s memory flat whatever the
+//! holds one call per run (at most [`MAX_RUNS`] of them: past that, the runs are merged
+//! into one as the list grows). Without `--top`, that keeps `flag`'s memory flat whatever the
 //! input size; a small run never touches the disk. The order is total (level, risk,
 //! then input order), so a spilled and an in-memory list write the same bytes.
 
@@ -66,7 +67,7 @@ impl Ord for RankKey {
 }
 
 /// About how many bytes a flagged call holds (its strings and a fixed share per item).
-pub fn size_of(f: &Flagged) -> usize {
+pub fn footprint(f: &Flagged) -> usize {
     let reasons: usize = f
         .reasons
         .iter()
@@ -104,49 +105,104 @@ struct RunRecordIn {
     call: Flagged,
 }
 
+/// Most runs kept open: past it, they are merged into one (so a huge list holds a
+/// bounded number of file descriptors and merge heads).
+pub const MAX_RUNS: usize = 64;
+
+fn temp_file() -> io::Result<File> {
+    tempfile::tempfile().map_err(|e| {
+        io::Error::new(
+            e.kind(),
+            format!(
+                "flag: cannot create a temporary file in {} for the worklist (set TMPDIR, \
+                 or bound the list with --top N): {e}",
+                std::env::temp_dir().display()
+            ),
+        )
+    })
+}
+
+/// Writes calls, in the order given, as one run.
+struct RunWriter(BufWriter<File>);
+
+impl RunWriter {
+    fn new() -> io::Result<RunWriter> {
+        Ok(RunWriter(BufWriter::new(temp_file()?)))
+    }
+
+    fn push(&mut self, f: &Flagged) -> io::Result<()> {
+        serde_json::to_writer(
+            &mut self.0,
+            &RunRecordOut {
+                seq: f.seq,
+                transcript: &f.transcript,
+                call: f,
+            },
+        )?;
+        self.0.write_all(b"\n")
+    }
+
+    fn finish(self) -> io::Result<File> {
+        self.0.into_inner().map_err(|e| e.into_error())
+    }
+}
+
 /// Sorted runs of flagged calls on disk.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Runs {
     files: Vec<File>,
     /// Calls written to them.
     calls: usize,
+    /// [`MAX_RUNS`] (smaller in tests).
+    max_runs: usize,
+}
+
+impl Default for Runs {
+    fn default() -> Self {
+        Runs {
+            files: Vec::new(),
+            calls: 0,
+            max_runs: MAX_RUNS,
+        }
+    }
 }
 
 impl Runs {
-    /// Sort `calls` and write them as one more run; `calls` is left empty.
+    /// Sort `calls` and write them as one more run; `calls` is left empty. With
+    /// [`MAX_RUNS`] runs, they are merged into one first.
     pub fn spill(&mut self, calls: &mut Vec<Flagged>) -> io::Result<()> {
-        calls.sort_by(rank_order);
-        let file = tempfile::tempfile().map_err(|e| {
-            io::Error::new(
-                e.kind(),
-                format!(
-                    "flag: cannot create a temporary file in {} for the worklist (set TMPDIR, \
-                     or bound the list with --top N): {e}",
-                    std::env::temp_dir().display()
-                ),
-            )
-        })?;
-        let mut w = BufWriter::new(file);
-        self.calls += calls.len();
-        for f in calls.drain(..) {
-            serde_json::to_writer(
-                &mut w,
-                &RunRecordOut {
-                    seq: f.seq,
-                    transcript: &f.transcript,
-                    call: &f,
-                },
-            )?;
-            w.write_all(b"\n")?;
+        if self.files.len() >= self.max_runs {
+            let mut w = RunWriter::new()?;
+            merge(&self.files, &mut [], |f| w.push(f))?;
+            self.files = vec![w.finish()?];
         }
-        let file = w.into_inner().map_err(|e| e.into_error())?;
-        self.files.push(file);
+        calls.sort_by(rank_order);
+        let mut w = RunWriter::new()?;
+        for f in calls.iter() {
+            w.push(f)?;
+        }
+        self.files.push(w.finish()?);
+        self.calls += calls.len();
+        calls.clear();
         Ok(())
     }
 
     /// No run was written.
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
+    }
+
+    /// Runs open now.
+    #[cfg(test)]
+    pub(crate) fn open(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Merge the runs into one once there are `n` (instead of [`MAX_RUNS`]).
+    #[cfg(test)]
+    pub(crate) fn with_max_runs(mut self, n: usize) -> Self {
+        self.max_runs = n.max(1);
+        self
     }
 }
 
@@ -240,61 +296,68 @@ impl Worklist {
 
     /// Visit the calls in rank order (their `rank` set); may be called again (the HTML
     /// page walks the list twice: index, then sections).
-    pub fn for_each(
-        &mut self,
-        mut visit: impl FnMut(&Flagged) -> io::Result<()>,
-    ) -> io::Result<()> {
+    pub fn for_each(&mut self, visit: impl FnMut(&Flagged) -> io::Result<()>) -> io::Result<()> {
         match &mut self.inner {
             Inner::Memory(calls) => calls.iter().try_for_each(visit),
-            Inner::Runs(runs, rest) => {
-                let mut readers = Vec::with_capacity(runs.files.len());
-                for file in &runs.files {
-                    let mut file = file.try_clone()?;
-                    file.seek(SeekFrom::Start(0))?;
-                    readers.push(RunReader {
-                        lines: BufReader::new(file).lines(),
-                    });
-                }
-                let mut heads: Vec<Option<Flagged>> = Vec::with_capacity(readers.len());
-                let mut heap = BinaryHeap::with_capacity(readers.len() + 1);
-                for (i, r) in readers.iter_mut().enumerate() {
-                    let f = r.next()?;
-                    if let Some(f) = &f {
-                        heap.push(Reverse(Head::of(f, i)));
-                    }
-                    heads.push(f);
-                }
-                let memory = readers.len();
-                let mut next_in_memory = 0;
-                if let Some(f) = rest.first() {
-                    heap.push(Reverse(Head::of(f, memory)));
-                }
-                let mut rank = 0;
-                while let Some(Reverse(Head(_, i))) = heap.pop() {
-                    rank += 1;
-                    if i == memory {
-                        let f = &mut rest[next_in_memory];
-                        f.rank = rank;
-                        visit(f)?;
-                        next_in_memory += 1;
-                        if let Some(f) = rest.get(next_in_memory) {
-                            heap.push(Reverse(Head::of(f, memory)));
-                        }
-                    } else {
-                        if let Some(f) = heads[i].as_mut() {
-                            f.rank = rank;
-                            visit(f)?;
-                        }
-                        heads[i] = readers[i].next()?;
-                        if let Some(f) = &heads[i] {
-                            heap.push(Reverse(Head::of(f, i)));
-                        }
-                    }
-                }
-                Ok(())
+            Inner::Runs(runs, rest) => merge(&runs.files, rest, visit),
+        }
+    }
+}
+
+/// Visit the calls of the sorted `runs` and the sorted `rest` in rank order, ranked from 1
+/// (a run's calls, read back, carry the rank they had when written; `visit` sees the
+/// new one).
+fn merge(
+    runs: &[File],
+    rest: &mut [Flagged],
+    mut visit: impl FnMut(&Flagged) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut readers = Vec::with_capacity(runs.len());
+    for file in runs {
+        let mut file = file.try_clone()?;
+        file.seek(SeekFrom::Start(0))?;
+        readers.push(RunReader {
+            lines: BufReader::new(file).lines(),
+        });
+    }
+    let mut heads: Vec<Option<Flagged>> = Vec::with_capacity(readers.len());
+    let mut heap = BinaryHeap::with_capacity(readers.len() + 1);
+    for (i, r) in readers.iter_mut().enumerate() {
+        let f = r.next()?;
+        if let Some(f) = &f {
+            heap.push(Reverse(Head::of(f, i)));
+        }
+        heads.push(f);
+    }
+    // The source number of `rest`.
+    let memory = readers.len();
+    let mut next_in_memory = 0;
+    if let Some(f) = rest.first() {
+        heap.push(Reverse(Head::of(f, memory)));
+    }
+    let mut rank = 0;
+    while let Some(Reverse(Head(_, i))) = heap.pop() {
+        rank += 1;
+        if i == memory {
+            let f = &mut rest[next_in_memory];
+            f.rank = rank;
+            visit(f)?;
+            next_in_memory += 1;
+            if let Some(f) = rest.get(next_in_memory) {
+                heap.push(Reverse(Head::of(f, memory)));
+            }
+        } else {
+            if let Some(f) = heads[i].as_mut() {
+                f.rank = rank;
+                visit(f)?;
+            }
+            heads[i] = readers[i].next()?;
+            if let Some(f) = &heads[i] {
+                heap.push(Reverse(Head::of(f, i)));
             }
         }
     }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -315,7 +378,7 @@ mod tests {
     /// The bundled example calls three times over (equal risks: ties keep input order),
     /// every call flagged; the list in each format, in memory or spilled every
     /// `spill_bytes`.
-    fn lists(spill_bytes: Option<usize>) -> (Vec<Vec<u8>>, bool) {
+    fn lists(spill_bytes: Option<usize>, max_runs: usize) -> (Vec<Vec<u8>>, bool) {
         // One input file for every run: the sources in the output name it.
         static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
         let dir = DIR.get_or_init(|| {
@@ -336,6 +399,7 @@ mod tests {
             if let Some(b) = spill_bytes {
                 collector = collector.with_spill_bytes(b);
             }
+            collector.runs = std::mem::take(&mut collector.runs).with_max_runs(max_runs);
             let mut grouper = Grouper::new(analyzer(), 5000, collector);
             if html {
                 grouper = grouper.with_full_text();
@@ -353,6 +417,7 @@ mod tests {
                 &mut Reporter::default(),
             )
             .unwrap();
+            assert!(grouper.sink.runs.open() <= max_runs);
             let mut list = grouper.sink.into_worklist();
             spilled |= list.spilled();
             assert_eq!(list.len(), 27);
@@ -373,15 +438,23 @@ mod tests {
 
     #[test]
     fn a_spilled_list_writes_the_same_bytes_as_one_in_memory() {
-        let (memory, spilled) = lists(None);
+        let (memory, spilled) = lists(None, MAX_RUNS);
         assert!(!spilled, "27 calls stay in memory by default");
-        for bytes in [1, 5_000, 40_000] {
-            let (runs, spilled) = lists(Some(bytes));
+        // A run per call (and, with at most 2 or 5 open, merges of runs as they pile up);
+        // runs of a few calls; of more.
+        for (bytes, max_runs) in [
+            (1, MAX_RUNS),
+            (1, 2),
+            (1, 5),
+            (5_000, MAX_RUNS),
+            (40_000, 3),
+        ] {
+            let (runs, spilled) = lists(Some(bytes), max_runs);
             assert!(spilled, "spill budget {bytes}");
             for (i, (a, b)) in memory.iter().zip(&runs).enumerate() {
                 assert!(
                     a == b,
-                    "output {i} differs with a spill budget of {bytes} bytes:\n{}\n---\n{}",
+                    "output {i} differs with a spill budget of {bytes} bytes, {max_runs} runs:\n{}\n---\n{}",
                     String::from_utf8_lossy(a),
                     String::from_utf8_lossy(b)
                 );
