@@ -21,8 +21,10 @@
 //!    only; elsewhere RSS is reported as n/a. Ratios are taken within a round, and their
 //!    medians reported. The binary is brought up to date first with
 //!    `cargo build --release -p xinsheng-cli` (`--no-build` skips that).
-//! 4. Runs the CLI again on a corpus of M MB (default 5 × N; 0 skips it) to show that peak
-//!    RSS does not grow with the input size.
+//! 4. Runs `xinsheng flag -j2` on the same corpus (the whole worklist of calls at or above
+//!    `high`, which `flag` spills to disk past a budget), then `score -j1`, `-j2` and
+//!    `flag -j2` on a corpus of M MB (default 5 × N; 0 skips it), to show that peak RSS
+//!    does not grow with the input size.
 //!
 //! It prints a table and the ratios the performance targets are stated in.
 
@@ -281,9 +283,22 @@ struct CliRun {
 
 /// Run `xinsheng score -jT IN -o OUT`, polling its peak RSS until it exits.
 fn run_cli(bin: &Path, threads: usize, input: &Path, output: &Path, expect_lines: usize) -> CliRun {
+    run_command(bin, "score", threads, input, output, Some(expect_lines))
+}
+
+/// Run `xinsheng COMMAND -jT IN -o OUT` (`score`: one line out per record, checked when
+/// `expect_lines` is given), polling its peak RSS until it exits.
+fn run_command(
+    bin: &Path,
+    command: &str,
+    threads: usize,
+    input: &Path,
+    output: &Path,
+    expect_lines: Option<usize>,
+) -> CliRun {
     let t0 = Instant::now();
     let mut child = Command::new(bin)
-        .arg("score")
+        .arg(command)
         .arg(format!("-j{threads}"))
         .arg(input)
         .arg("-o")
@@ -316,15 +331,18 @@ fn run_cli(bin: &Path, threads: usize, input: &Path, output: &Path, expect_lines
     }
     assert!(
         status.success(),
-        "xinsheng score -j{threads} failed ({status}):\n{stderr}"
+        "xinsheng {command} -j{threads} failed ({status}):\n{stderr}"
     );
     let lines = std::fs::read(output)
         .map(|b| bytecount_lines(&b))
         .unwrap_or(0);
-    assert_eq!(
-        lines, expect_lines,
-        "xinsheng score -j{threads} wrote {lines} lines for {expect_lines} records"
-    );
+    match expect_lines {
+        Some(n) => assert_eq!(
+            lines, n,
+            "xinsheng {command} -j{threads} wrote {lines} lines for {n} records"
+        ),
+        None => assert!(lines > 0, "xinsheng {command} -j{threads} wrote nothing"),
+    }
     CliRun {
         wall,
         peak_kib: peak,
@@ -620,8 +638,24 @@ fn main() {
         );
     }
 
+    // `flag` keeps its worklist (spilled to disk past a budget): its memory too.
+    let flag_run = run_command(&bin, "flag", 2, &input, &output, None);
+    row(
+        "xinsheng flag -j2 (whole worklist)",
+        flag_run.wall.as_secs_f64(),
+        n,
+        in_mb,
+        flag_run.peak_kib,
+        flag_run.cpu,
+    );
+
     // --- peak RSS at a larger input ---
-    let mut peaks = vec![(in_bytes, j1_run.peak_kib, j2_run.peak_kib)];
+    let mut peaks = vec![(
+        in_bytes,
+        j1_run.peak_kib,
+        j2_run.peak_kib,
+        flag_run.peak_kib,
+    )];
     let big_mb = o.rss_size_mb.unwrap_or(o.size_mb * 5.0);
     if big_mb > 0.0 {
         let big = tmp.join("corpus-large.jsonl");
@@ -631,9 +665,14 @@ fn main() {
         let big_mb = std::fs::metadata(&big).map_or(0, |m| m.len()) as f64 / 1e6;
         let r1 = run_cli(&bin, 1, &big, &output, big_n);
         let r2 = run_cli(&bin, 2, &big, &output, big_n);
-        for (t, r) in [(1, &r1), (2, &r2)] {
+        let rf = run_command(&bin, "flag", 2, &big, &output, None);
+        for (name, r) in [
+            (format!("xinsheng score -j1, {big_mb:.0} MB input"), &r1),
+            (format!("xinsheng score -j2, {big_mb:.0} MB input"), &r2),
+            (format!("xinsheng flag -j2, {big_mb:.0} MB input"), &rf),
+        ] {
             row(
-                &format!("xinsheng score -j{t}, {big_mb:.0} MB input"),
+                &name,
                 r.wall.as_secs_f64(),
                 big_n,
                 big_mb,
@@ -641,7 +680,7 @@ fn main() {
                 r.cpu,
             );
         }
-        peaks.push(((big_mb * 1e6) as u64, r1.peak_kib, r2.peak_kib));
+        peaks.push(((big_mb * 1e6) as u64, r1.peak_kib, r2.peak_kib, rf.peak_kib));
         let _ = std::fs::remove_file(&big);
     }
     println!(
@@ -653,7 +692,7 @@ fn main() {
     let analyze_ratio = median(analyze_ratios);
     let cli_ratio = median(cli_ratios);
     let speedup = median(speedups);
-    let max_peak = peaks.iter().flat_map(|p| [p.1, p.2]).flatten().max();
+    let max_peak = peaks.iter().flat_map(|p| [p.1, p.2, p.3]).flatten().max();
     println!("\nratios, medians of per-run ratios (targets in brackets):");
     println!(
         "  analyze / bare cut, time per utterance    {analyze_ratio:>6.2}×  [≤ 1.3×]   {}",
@@ -676,12 +715,18 @@ fn main() {
         Some(p) => {
             let sizes: Vec<String> = peaks
                 .iter()
-                .map(|(b, p1, p2)| {
-                    format!("{:.0} MB: {} / {}", *b as f64 / 1e6, mib(*p1), mib(*p2))
+                .map(|(b, p1, p2, pf)| {
+                    format!(
+                        "{:.0} MB: {} / {} / {}",
+                        *b as f64 / 1e6,
+                        mib(*p1),
+                        mib(*p2),
+                        mib(*pf)
+                    )
                 })
                 .collect();
             println!(
-                "  peak RSS, -j1 / -j2 ({})   max {}  [< 150 MiB]  {}",
+                "  peak RSS, score -j1 / -j2 / flag ({})   max {}  [< 150 MiB]  {}",
                 sizes.join("; "),
                 mib(Some(p)),
                 verdict(p < 150 * 1024)
