@@ -19,9 +19,12 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput};
+use estimates::median;
 use jieba_rs::Jieba;
 use xinsheng::normalize::normalize;
 use xinsheng::{Analyzer, Speaker, Turn};
+
+mod estimates;
 
 const UTTERANCES: &str = include_str!("fixtures/utterances.txt");
 const CALL: &str = include_str!("fixtures/call.txt");
@@ -251,36 +254,6 @@ fn batch(c: &mut Criterion, analyzer: &Analyzer) {
     g.finish();
 }
 
-/// Criterion's output directory, found the way criterion finds it.
-fn criterion_dir() -> PathBuf {
-    if let Some(home) = std::env::var_os("CRITERION_HOME") {
-        return PathBuf::from(home);
-    }
-    if let Some(target) = std::env::var_os("CARGO_TARGET_DIR") {
-        return PathBuf::from(target).join("criterion");
-    }
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    root.canonicalize().unwrap_or(root).join("target/criterion")
-}
-
-/// When this process started: estimates older than that are from an earlier run.
-static STARTED: std::sync::OnceLock<std::time::SystemTime> = std::sync::OnceLock::new();
-
-/// Median time (ns) of a benchmark measured by this run (`function` may be `name/parameter`).
-fn median(group: &str, function: &str) -> Option<f64> {
-    // Criterion names the group directory with `/` made `_`; an id's parameter is a subdirectory.
-    let path = criterion_dir()
-        .join(group.replace('/', "_"))
-        .join(function)
-        .join("new/estimates.json");
-    let modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok()?;
-    if STARTED.get().is_some_and(|s| modified < *s) {
-        return None;
-    }
-    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
-    v["median"]["point_estimate"].as_f64()
-}
-
 /// The ratios the performance targets are stated in.
 fn print_ratios() {
     let mut rows: Vec<(String, f64, &str)> = Vec::new();
@@ -331,14 +304,17 @@ fn print_ratios() {
     if rows.is_empty() {
         return;
     }
-    println!("\nMedians of this run ({}):", criterion_dir().display());
+    println!(
+        "\nMedians of this run ({}):",
+        estimates::criterion_dir().display()
+    );
     for (group, ratio, what) in rows {
         println!("  {group:<28} {ratio:>8.2}  {what}");
     }
 }
 
 fn main() {
-    STARTED.get_or_init(std::time::SystemTime::now);
+    estimates::start();
     // No HTML plots: they cost more time than the measurements on a small machine.
     let mut c = Criterion::default().without_plots().configure_from_args();
     construction(&mut c);
