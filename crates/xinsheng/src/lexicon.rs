@@ -285,6 +285,7 @@ impl Lexicon {
             return Err(LexiconError { errors });
         }
         lex.inherit_cues();
+        lex.inherit_affect();
         lex.stats.terms = lex.map.len();
         Ok(lex)
     }
@@ -507,6 +508,39 @@ impl Lexicon {
         for (term, cue) in inherited {
             if let Some(e) = self.map.get_mut(&term) {
                 e.escalation = Some(cue);
+            }
+        }
+    }
+
+    /// A cue written with its degree adverb (很失望, 太麻烦, 真后悔) would hide the
+    /// emotion or sentiment of the word after the adverb, since matching is longest-first:
+    /// 很失望 read weaker than 失望 alone. Such a term, with no emotion or sentiment of its
+    /// own, takes that word's, scaled by the adverb's weight the way the scorer scales
+    /// 很 + 失望 (the longest adverb that leaves a word with one).
+    fn inherit_affect(&mut self) {
+        let mut inherited = Vec::new();
+        for (term, entry) in &self.map {
+            if entry.escalation.is_none() || entry.has_valence() || entry.neutral {
+                continue;
+            }
+            let split = term.char_indices().skip(1).find_map(|(b, _)| {
+                let (head, rest) = term.split_at(b);
+                let w = self.map.get(head).and_then(|e| e.degree)?;
+                let base = self
+                    .map
+                    .get(rest)
+                    .filter(|e| e.has_valence() && !e.negation)?;
+                Some((w.clamp(0.3, 3.0), base.emotion, base.sentiment))
+            });
+            if let Some((w, emotion, sentiment)) = split {
+                let emotion = emotion.map(|(label, i, v)| (label, i * w, v * w));
+                inherited.push((term.clone(), emotion, sentiment.map(|v| v * w)));
+            }
+        }
+        for (term, emotion, sentiment) in inherited {
+            if let Some(e) = self.map.get_mut(&term) {
+                e.emotion = emotion;
+                e.sentiment = sentiment;
             }
         }
     }

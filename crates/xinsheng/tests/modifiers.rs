@@ -95,6 +95,28 @@ fn degree_order_matters() {
 }
 
 #[test]
+fn a_cue_written_with_its_degree_adverb_keeps_the_word_s_emotion() {
+    // 很失望 is one term (a dissatisfaction cue): it must read like 很 + 失望, not weaker
+    // than 失望 alone, and keep its emotion and its cue.
+    for (base, strong, emotion) in [
+        ("失望", "很失望", Emotion::Sadness),
+        ("失望", "太失望了", Emotion::Sadness),
+        ("后悔", "真后悔", Emotion::Sadness),
+        ("离谱", "太离谱了", Emotion::Anger),
+    ] {
+        let (b, s) = (c(base), c(strong));
+        assert!(
+            s.valence < b.valence && s.valence < -0.3,
+            "{strong} ({}) should be more negative than {base} ({})",
+            s.valence,
+            b.valence
+        );
+        assert_eq!(s.emotion, emotion, "{strong}");
+        assert!(s.escalation.cues.iter().any(|c| c.is_active()), "{strong}");
+    }
+}
+
+#[test]
 fn contrast_clause_after_weighs_more() {
     let a = c("虽然客服态度挺好，但是问题一直没解决，太失望了");
     assert_eq!(a.polarity, Polarity::Negative);
