@@ -512,27 +512,36 @@ impl Lexicon {
         }
     }
 
-    /// A cue written with its degree adverb (很失望, 太麻烦, 真后悔) would hide the
-    /// emotion or sentiment of the word after the adverb, since matching is longest-first:
-    /// 很失望 read weaker than 失望 alone. Such a term, with no emotion or sentiment of its
-    /// own, takes that word's, scaled by the adverb's weight the way the scorer scales
-    /// 很 + 失望 (the longest adverb that leaves a word with one).
+    /// A cue written with its degree adverb or a closing particle (很失望, 太麻烦, 真后悔,
+    /// 太慢了, 欺骗我) would hide the emotion or sentiment of the word inside it, since
+    /// matching is longest-first: 很失望 read weaker than 失望 alone. Such a term, with no
+    /// emotion or sentiment of its own, takes that word's, scaled by the adverb's weight
+    /// the way the scorer scales 很 + 失望 (the longest adverb that leaves a word with one).
     fn inherit_affect(&mut self) {
+        /// What may close such a cue after its word: a particle or the object 我.
+        const CLOSERS: [&str; 4] = ["我了", "了", "啦", "我"];
+        let affect = |word: &str| {
+            self.map
+                .get(word)
+                .filter(|e| e.has_valence() && !e.negation)
+                .map(|e| (e.emotion, e.sentiment))
+        };
         let mut inherited = Vec::new();
         for (term, entry) in &self.map {
             if entry.escalation.is_none() || entry.has_valence() || entry.neutral {
                 continue;
             }
-            let split = term.char_indices().skip(1).find_map(|(b, _)| {
-                let (head, rest) = term.split_at(b);
+            let closed = CLOSERS
+                .iter()
+                .find_map(|c| term.strip_suffix(c).filter(|w| !w.is_empty()));
+            let word = closed.unwrap_or(term);
+            let with_adverb = word.char_indices().skip(1).find_map(|(b, _)| {
+                let (head, rest) = word.split_at(b);
                 let w = self.map.get(head).and_then(|e| e.degree)?;
-                let base = self
-                    .map
-                    .get(rest)
-                    .filter(|e| e.has_valence() && !e.negation)?;
-                Some((w.clamp(0.3, 3.0), base.emotion, base.sentiment))
+                Some((w.clamp(0.3, 3.0), affect(rest)?))
             });
-            if let Some((w, emotion, sentiment)) = split {
+            let found = with_adverb.or_else(|| closed.and_then(|w| Some((1.0, affect(w)?))));
+            if let Some((w, (emotion, sentiment))) = found {
                 let emotion = emotion.map(|(label, i, v)| (label, i * w, v * w));
                 inherited.push((term.clone(), emotion, sentiment.map(|v| v * w)));
             }

@@ -97,18 +97,31 @@ fn degree_order_matters() {
 #[test]
 fn a_cue_written_with_its_degree_adverb_keeps_the_word_s_emotion() {
     // 很失望 is one term (a dissatisfaction cue): it must read like 很 + 失望, not weaker
-    // than 失望 alone, and keep its emotion and its cue.
-    for (base, strong, emotion) in [
-        ("失望", "很失望", Emotion::Sadness),
-        ("失望", "太失望了", Emotion::Sadness),
-        ("后悔", "真后悔", Emotion::Sadness),
-        ("离谱", "太离谱了", Emotion::Anger),
+    // than 失望 alone, and keep its emotion and its cue. Likewise a cue closed by a
+    // particle or 我 (太慢了, 欺骗我) reads at least as its word does.
+    for (base, strong, emotion, stronger) in [
+        ("失望", "很失望", Emotion::Sadness, true),
+        ("失望", "太失望了", Emotion::Sadness, true),
+        ("后悔", "真后悔", Emotion::Sadness, true),
+        ("离谱", "太离谱了", Emotion::Anger, true),
+        ("欺骗", "欺骗我", Emotion::Anger, false),
+        ("太慢", "太慢了", Emotion::Disgust, false),
     ] {
         let (b, s) = (c(base), c(strong));
+        let ok = if stronger {
+            s.valence < b.valence
+        } else {
+            s.valence <= b.valence + 1e-6
+        };
         assert!(
-            s.valence < b.valence && s.valence < -0.3,
-            "{strong} ({}) should be more negative than {base} ({})",
+            ok && s.valence < -0.3,
+            "{strong} ({}) should be {} {base} ({})",
             s.valence,
+            if stronger {
+                "more negative than"
+            } else {
+                "as negative as"
+            },
             b.valence
         );
         assert_eq!(s.emotion, emotion, "{strong}");
