@@ -591,7 +591,9 @@ fn units<'a>(
                 i = j;
             }
             None => {
-                if let Some([(head, hp), (tail, tp)]) = split_modifier(lex, word) {
+                let split = split_modifier(lex, word)
+                    .or_else(|| own.is_none().then(|| split_pronoun(lex, word)).flatten());
+                if let Some([(head, hp), (tail, tp)]) = split {
                     let hl = head.chars().count();
                     out.push(unit(t.start, t.start + hl, head, lex.entry(hp), hp.class));
                     out.push(unit(t.start + hl, t.end, tail, lex.entry(tp), tp.class));
@@ -1180,6 +1182,25 @@ fn split_modifier<'w>(lex: &Lexicon, word: &'w str) -> Option<[(&'w str, Probe);
         }
     }
     None
+}
+
+/// A word jieba's HMM glued from a pronoun and a one-char term it did not know as a word
+/// (我怕, 我烦, 我晕: 我 + 怕): split it back. Only for a word the lexicon knows nothing of,
+/// so 您好 and 你好 stay whole.
+fn split_pronoun<'w>(lex: &Lexicon, word: &'w str) -> Option<[(&'w str, Probe); 2]> {
+    let mut cs = word.char_indices();
+    let (_, first) = cs.next()?;
+    let (b, _) = cs.next()?;
+    if cs.next().is_some() || !matches!(first, '我' | '你' | '您' | '他' | '她' | '它' | '咱')
+    {
+        return None;
+    }
+    let (head, tail) = word.split_at(b);
+    let hp = lex.probe(head)?;
+    let tp = lex
+        .probe(tail)
+        .filter(|p| lex.entry(*p).is_some_and(|e| e.is_content() && !e.neutral))?;
+    Some([(head, hp), (tail, tp)])
 }
 
 fn describe(e: &Entry) -> Vec<String> {

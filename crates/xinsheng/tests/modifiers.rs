@@ -170,6 +170,20 @@ fn emphasis_raises_intensity() {
 }
 
 #[test]
+fn a_pronoun_glued_to_a_one_char_term_is_split_off() {
+    // jieba's HMM glues 我 + 怕 into an unknown word 我怕; the term inside must still count.
+    assert_eq!(c("我怕").emotion, Emotion::Anxiety);
+    assert!(c("我烦").valence < -0.3);
+    assert!(active(&c("我操"), CueCategory::Abuse));
+    // Words the lexicon knows stay whole: 您好 is a greeting, not 您 + 好.
+    assert!(agent("您好")
+        .agent
+        .iter()
+        .any(|m| m.kind == AgentKind::Encouraged));
+    assert_eq!(c("你好").polarity, Polarity::Neutral);
+}
+
+#[test]
 fn emoji_and_slang() {
     assert_eq!(c("😡😡").polarity, Polarity::Negative);
     assert_eq!(c("无语").polarity, Polarity::Negative);
