@@ -226,8 +226,8 @@ pub(crate) struct Lexicon {
     /// The entries the probes point to.
     pub entries: Vec<Entry>,
     /// A 4096-bit filter of the first chars of modifier terms (negators and degree
-    /// adverbs with no meaning of their own): a word whose first char is not in it cannot
-    /// start with a modifier.
+    /// adverbs, 好 included): a word whose first char is not in it cannot start with a
+    /// modifier.
     pub modifier_heads: Vec<u64>,
     /// First two chars of the terms that start with punctuation (emoticons such as ^_^
     /// and :( ; the second is `\0` for a one-char term): the matcher tries a join from a
@@ -584,7 +584,7 @@ impl Lexicon {
                     punct_heads.push(head);
                 }
             }
-            if entry.is_bare_modifier() {
+            if entry.is_bare_modifier() || entry.degree.is_some() {
                 if let Some(c) = term.chars().next() {
                     heads[(c as usize >> 6) & 63] |= 1 << (c as u32 & 63);
                 }

@@ -1153,9 +1153,9 @@ fn opens_request(units: &[Unit<'_>], k: usize) -> bool {
         })
 }
 
-/// A word the segmenter glued from a modifier and a content term (很快, 太坑, 不准时):
-/// split it into its head (degree adverb or negator) and its tail (content term), each
-/// with its probe.
+/// A word the segmenter glued from a modifier and a content term (很快, 太坑, 不准时,
+/// 好烦): split it into its head (degree adverb or negator) and its tail (content term),
+/// each with its probe.
 fn split_modifier<'w>(lex: &Lexicon, word: &'w str) -> Option<[(&'w str, Probe); 2]> {
     if !word
         .chars()
@@ -1168,16 +1168,30 @@ fn split_modifier<'w>(lex: &Lexicon, word: &'w str) -> Option<[(&'w str, Probe);
     for _ in 0..2 {
         let (b, _) = it.next()?;
         let (head, tail) = word.split_at(b);
-        let Some(hp) = lex
-            .probe(head)
-            .filter(|p| lex.entry(*p).is_some_and(Entry::is_bare_modifier))
-        else {
+        let Some((hp, bare)) = lex.probe(head).and_then(|p| {
+            let e = lex.entry(p)?;
+            // 好 of 好烦 is a degree adverb with a valence of its own (好, 嘎嘎): it splits
+            // off only before a clearly emotional word, where it works as the adverb.
+            let adverb = e.degree.is_some()
+                && !e.negation
+                && e.agent.is_none()
+                && e.escalation.is_none()
+                && tail != head;
+            (e.is_bare_modifier() || adverb).then_some((p, e.is_bare_modifier()))
+        }) else {
             continue;
         };
-        if let Some(tp) = lex
-            .probe(tail)
-            .filter(|p| lex.entry(*p).is_some_and(|e| e.is_content() && !e.neutral))
-        {
+        if let Some(tp) = lex.probe(tail).filter(|p| {
+            lex.entry(*p).is_some_and(|e| {
+                !e.neutral
+                    && if bare {
+                        e.is_content()
+                    } else {
+                        e.emotion.is_some_and(|(_, i, _)| i >= 0.5)
+                            || e.sentiment.is_some_and(|v| v.abs() >= 0.5)
+                    }
+            })
+        }) {
             return Some([(head, hp), (tail, tp)]);
         }
     }

@@ -170,6 +170,17 @@ fn emphasis_raises_intensity() {
 }
 
 #[test]
+fn hao_glued_to_an_emotional_word_is_the_adverb() {
+    // jieba has 好烦 and 好想哭 as words; 好 there is "so", before a clearly emotional
+    // word. 好心 (kind) and 好乐 stay whole: 心 and 乐 are weak one-char entries.
+    assert_eq!(c("好烦").emotion, Emotion::Anger);
+    assert!(c("好烦").valence < c("烦").valence);
+    assert_eq!(c("好想哭").emotion, Emotion::Sadness);
+    let whole = |t: &str| an().explain(t, Speaker::Customer).tokens.len() == 1;
+    assert!(whole("好心") && whole("好乐"));
+}
+
+#[test]
 fn a_pronoun_glued_to_a_one_char_term_is_split_off() {
     // jieba's HMM glues 我 + 怕 into an unknown word 我怕; the term inside must still count.
     assert_eq!(c("我怕").emotion, Emotion::Anxiety);
