@@ -196,6 +196,12 @@ fn normalize_slow(text: &str) -> Normalized {
     let s = if s.is_ascii() { s } else { fast2s::convert(&s) };
     // 著 is the traditional aspect particle 着 (等著, 看著) except in a few words (著名).
     let s = if s.contains('著') { fix_zhe(&s) } else { s };
+    // 覆 and 藉 of Taiwan and Hong Kong usage that fast2s leaves: 回覆 (reply), 反覆, 藉口.
+    let s = if s.contains(['覆', '藉']) {
+        fix_fu_jie(&s)
+    } else {
+        s
+    };
     // Collapse runs of ≥ 3 identical chars to 2, widening the second char's span.
     if !has_long_run(&s) {
         return Normalized { text: s, spans };
@@ -259,6 +265,25 @@ fn fix_zhe(s: &str) -> String {
     out
 }
 
+/// 覆 → 复 in 回覆, 答覆, 反覆, 批覆, 覆核 (覆盖, 颠覆, 翻覆 stay); 藉 → 借 in 藉口, 藉故,
+/// 藉助, 藉机 and 凭藉 (狼藉, 慰藉 stay). Char for char, so offsets survive.
+fn fix_fu_jie(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            let prev = if i > 0 { chars[i - 1] } else { ' ' };
+            let next = chars.get(i + 1).copied().unwrap_or(' ');
+            match c {
+                '覆' if "回答反批".contains(prev) || next == '核' => '复',
+                '藉' if "口故助机".contains(next) || prev == '凭' => '借',
+                _ => c,
+            }
+        })
+        .collect()
+}
+
 /// Normalize a lexicon term the same way text is normalized.
 pub(crate) fn normalize_term(term: &str) -> String {
     normalize(term.trim()).text.trim().to_string()
@@ -304,6 +329,9 @@ mod tests {
     fn traditional_zhe_particle() {
         assert_eq!(normalize("你們等著被告吧").text, "你们等着被告吧");
         assert_eq!(normalize("著名品牌").text, "著名品牌");
+        assert_eq!(normalize("一直沒人回覆").text, "一直没人回复");
+        assert_eq!(normalize("反覆催，找藉口").text, "反复催,找借口");
+        assert_eq!(normalize("覆蓋範圍，一片狼藉").text, "覆盖范围,一片狼藉");
     }
 
     #[test]
