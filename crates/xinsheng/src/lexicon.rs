@@ -516,7 +516,8 @@ impl Lexicon {
     /// 太慢了, 欺骗我) would hide the emotion or sentiment of the word inside it, since
     /// matching is longest-first: 很失望 read weaker than 失望 alone. Such a term, with no
     /// emotion or sentiment of its own, takes that word's, scaled by the adverb's weight
-    /// the way the scorer scales 很 + 失望 (the longest adverb that leaves a word with one).
+    /// the way the scorer scales 很 + 失望 (the first split into a degree adverb and a
+    /// word with one: 非常 | 失望, 超级 | 失望).
     fn inherit_affect(&mut self) {
         /// What may close such a cue after its word: a particle or the object 我.
         const CLOSERS: [&str; 4] = ["我了", "了", "啦", "我"];

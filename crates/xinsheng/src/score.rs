@@ -1210,7 +1210,8 @@ fn split_pronoun<'w>(lex: &Lexicon, word: &'w str) -> Option<[(&'w str, Probe); 
         return None;
     }
     let (head, tail) = word.split_at(b);
-    let hp = lex.probe(head)?;
+    // A pronoun the lexicon has no probe for is a plain word.
+    let hp = lex.probe(head).unwrap_or_default();
     let tp = lex
         .probe(tail)
         .filter(|p| lex.entry(*p).is_some_and(|e| e.is_content() && !e.neutral))?;

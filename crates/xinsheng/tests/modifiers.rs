@@ -185,6 +185,21 @@ fn a_pronoun_glued_to_a_one_char_term_is_split_off() {
     // jieba's HMM glues 我 + 怕 into an unknown word 我怕; the term inside must still count.
     assert_eq!(c("我怕").emotion, Emotion::Anxiety);
     assert!(c("我烦").valence < -0.3);
+    assert_eq!(c("咱怕").emotion, Emotion::Anxiety);
+    // With a lexicon of its own that knows nothing of 我, too.
+    let own = Analyzer::builder()
+        .without_embedded()
+        .lexicon_str(
+            xinsheng::LexiconKind::Emotion,
+            "mine.tsv",
+            "烦\tanger\t0.6\n",
+        )
+        .build()
+        .unwrap();
+    assert_eq!(
+        own.analyze("我烦", Speaker::Customer).emotion,
+        Emotion::Anger
+    );
     assert!(active(&c("我操"), CueCategory::Abuse));
     // Words the lexicon knows stay whole: 您好 is a greeting, not 您 + 好.
     assert!(agent("您好")
