@@ -18,7 +18,7 @@ use xinsheng_io::{Record, RecordError, Source};
 
 use crate::html::TranscriptTurn;
 use crate::pipeline::{Render, Sink};
-use crate::worklist::{footprint, rank_order, Runs, Worklist, SPILL_BYTES};
+use crate::worklist::{footprint, rank_order, RankKey, Runs, Worklist, SPILL_BYTES};
 
 /// Default most turns of one call summarized at once.
 pub const DEFAULT_MAX_TURNS: usize = 5000;
@@ -763,6 +763,19 @@ impl CallSink for FlagCollector {
         self.max_level = self.max_level.max(level);
         if level >= self.min_level {
             self.flagged_calls += 1;
+            // With the top list full, a call that does not rank above its least risky
+            // entry is not summarized at all (nor its transcript built).
+            let full = self.top.is_some_and(|n| self.heap.len() >= n);
+            if full {
+                let key = RankKey::new(level, call.analysis.escalation.risk, call.seq);
+                if self
+                    .heap
+                    .peek()
+                    .map_or(true, |worst| key >= RankKey::of(&worst.0))
+                {
+                    return Ok(());
+                }
+            }
             let transcript = if self.transcripts {
                 crate::html::transcript(&call)
             } else {
@@ -771,13 +784,10 @@ impl CallSink for FlagCollector {
             let mut f = Flagged::from(call);
             f.transcript = transcript;
             match self.top {
-                Some(n) if self.heap.len() >= n => {
-                    // Replace the least risky kept call if this one ranks above it.
-                    let f = ByRisk(f);
+                Some(_) if full => {
+                    // It ranks above the least risky kept call (checked above): replace it.
                     if let Some(mut worst) = self.heap.peek_mut() {
-                        if f < *worst {
-                            *worst = f;
-                        }
+                        *worst = ByRisk(f);
                     }
                 }
                 Some(_) => self.heap.push(ByRisk(f)),

@@ -29,19 +29,20 @@ pub fn rank_order(a: &Flagged, b: &Flagged) -> Ordering {
 /// What a call's place in the worklist depends on; the lesser ranks first. Total, since
 /// `seq` (the call's position in the run) is unique.
 #[derive(Debug, Clone, Copy)]
-struct RankKey {
+pub(crate) struct RankKey {
     level: xinsheng::Level,
     risk: f32,
     seq: u64,
 }
 
 impl RankKey {
-    fn of(f: &Flagged) -> RankKey {
-        RankKey {
-            level: f.level,
-            risk: f.risk,
-            seq: f.seq,
-        }
+    /// The key of a call of this level and risk at this position in the run.
+    pub(crate) fn new(level: xinsheng::Level, risk: f32, seq: u64) -> RankKey {
+        RankKey { level, risk, seq }
+    }
+
+    pub(crate) fn of(f: &Flagged) -> RankKey {
+        RankKey::new(f.level, f.risk, f.seq)
     }
 }
 
