@@ -162,6 +162,15 @@ impl Entry {
         (self.negation || self.degree.is_some()) && !self.is_content()
     }
 
+    /// A degree adverb that is a sentiment word too (好, 出奇, 嘎嘎) and nothing else (no
+    /// cue, no agent phrase): before an emotional word it is the adverb ("so").
+    pub fn is_sentiment_adverb(&self) -> bool {
+        self.degree.is_some()
+            && self.has_valence()
+            && self.escalation.is_none()
+            && self.agent.is_none()
+    }
+
     /// The term has an emotion or a sentiment entry.
     pub fn has_valence(&self) -> bool {
         self.emotion.is_some() || self.sentiment.is_some()

@@ -260,12 +260,7 @@ fn acts_as_degree(units: &[Unit<'_>], k: usize) -> bool {
     let Some(e) = u.entry else { return false };
     // Only a pure sentiment word yields to the adverb: a cue or agent phrase keeps its
     // own meaning.
-    if e.degree.is_none()
-        || !e.has_valence()
-        || e.escalation.is_some()
-        || e.agent.is_some()
-        || u.brk != Break::None
-    {
+    if !e.is_sentiment_adverb() || u.brk != Break::None {
         return false;
     }
     let Some(next) = units.get(k + 1) else {
@@ -1172,11 +1167,7 @@ fn split_modifier<'w>(lex: &Lexicon, word: &'w str) -> Option<[(&'w str, Probe);
             let e = lex.entry(p)?;
             // 好 of 好烦 is a degree adverb with a valence of its own (好, 嘎嘎): it splits
             // off only before a clearly emotional word, where it works as the adverb.
-            let adverb = e.degree.is_some()
-                && !e.negation
-                && e.agent.is_none()
-                && e.escalation.is_none()
-                && tail != head;
+            let adverb = e.is_sentiment_adverb() && !e.negation && tail != head;
             (e.is_bare_modifier() || adverb).then_some((p, e.is_bare_modifier()))
         }) else {
             continue;
