@@ -75,25 +75,21 @@ fn csv(rows: &[(&str, &str)]) -> String {
     String::from_utf8(w.into_inner().unwrap()).unwrap()
 }
 
-/// Read every item of `bytes` as the CLI does; the number of records.
-fn read_all(name: &str, bytes: &[u8]) -> usize {
-    let reader = xinsheng_io::read(name, bytes, &ReadOptions::default()).expect("readable");
-    reader
-        .map(|item| match item {
-            Item::Record(r) => black_box(r.text.len()).min(1),
-            Item::Error(e) => panic!("bench corpus record failed: {e}"),
-        })
-        .sum()
-}
-
-fn records(name: &str, bytes: &[u8]) -> Vec<Record> {
+/// The records of `bytes`, read as the CLI reads them (every one must read).
+fn records<'a>(name: &str, bytes: &'a [u8]) -> impl Iterator<Item = Record> + 'a {
     xinsheng_io::read(name, bytes, &ReadOptions::default())
         .expect("readable")
         .map(|item| match item {
             Item::Record(r) => r,
             Item::Error(e) => panic!("bench corpus record failed: {e}"),
         })
-        .collect()
+}
+
+/// Read every record of `bytes`; how many there were.
+fn read_all(name: &str, bytes: &[u8]) -> usize {
+    records(name, bytes)
+        .map(|r| black_box(r.text.len()).min(1))
+        .sum()
 }
 
 fn main() {
@@ -126,7 +122,6 @@ fn main() {
     // Rendering: the records of the JSONL corpus, scored once.
     let analyzer = Analyzer::new();
     let scored: Vec<(Record, UtteranceAnalysis)> = records("bench.jsonl", &jsonl)
-        .into_iter()
         .map(|r| {
             let speaker = if r.speaker == Speaker::Unknown {
                 Speaker::Customer
