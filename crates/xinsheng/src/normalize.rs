@@ -194,11 +194,9 @@ fn normalize_slow(text: &str) -> Normalized {
     let (s, spans) = first_pass(text);
     // Traditional → simplified, char for char (ASCII needs no conversion).
     let s = if s.is_ascii() { s } else { fast2s::convert(&s) };
-    // 著 is the traditional aspect particle 着 (等著, 看著) except in a few words (著名).
-    let s = if s.contains('著') { fix_zhe(&s) } else { s };
-    // 覆 and 藉 of Taiwan and Hong Kong usage that fast2s leaves: 回覆 (reply), 反覆, 藉口.
-    let s = if s.contains(['覆', '藉']) {
-        fix_fu_jie(&s)
+    // Chars fast2s leaves that depend on their neighbours: 著, 覆, 藉.
+    let s = if s.contains(['著', '覆', '藉']) {
+        fix_by_context(&s)
     } else {
         s
     };
@@ -248,26 +246,13 @@ fn has_long_run(s: &str) -> bool {
     false
 }
 
-/// Replace 著 by 着 unless it is 著 (zhù) of 著名, 著作, 显著 and the like.
-fn fix_zhe(s: &str) -> String {
-    let chars: Vec<char> = s.chars().collect();
-    let mut out = String::with_capacity(s.len());
-    for (i, &c) in chars.iter().enumerate() {
-        if c != '著' {
-            out.push(c);
-            continue;
-        }
-        let next = chars.get(i + 1).copied().unwrap_or(' ');
-        let prev = if i > 0 { chars[i - 1] } else { ' ' };
-        let zhu = "名作称述录书".contains(next) || "显卓土原编专巨名论新遗拙合译昭".contains(prev);
-        out.push(if zhu { '著' } else { '着' });
-    }
-    out
-}
-
-/// 覆 → 复 in 回覆, 答覆, 反覆, 批覆, 覆核 (覆盖, 颠覆, 翻覆 stay); 藉 → 借 in 藉口, 藉故,
-/// 藉助, 藉机 and 凭藉 (狼藉, 慰藉 stay). Char for char, so offsets survive.
-fn fix_fu_jie(s: &str) -> String {
+/// Traditional chars fast2s leaves as they are, read by their neighbours, char for char
+/// so that offsets survive:
+/// - 著 is the aspect particle 着 (等著, 看著) unless it is 著 (zhù) of 著名, 著作, 显著 and
+///   the like;
+/// - 覆 → 复 in 回覆, 答覆, 反覆, 批覆, 覆核 (覆盖, 颠覆, 翻覆 stay);
+/// - 藉 → 借 in 藉口, 藉故, 藉助, 藉机 and 凭藉 (狼藉, 慰藉 stay).
+fn fix_by_context(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
     chars
         .iter()
@@ -276,6 +261,12 @@ fn fix_fu_jie(s: &str) -> String {
             let prev = if i > 0 { chars[i - 1] } else { ' ' };
             let next = chars.get(i + 1).copied().unwrap_or(' ');
             match c {
+                '著' if "名作称述录书".contains(next)
+                    || "显卓土原编专巨名论新遗拙合译昭".contains(prev) =>
+                {
+                    '著'
+                }
+                '著' => '着',
                 '覆' if "回答反批".contains(prev) || next == '核' => '复',
                 '藉' if "口故助机".contains(next) || prev == '凭' => '借',
                 _ => c,
