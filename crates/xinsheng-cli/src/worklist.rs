@@ -245,7 +245,6 @@ impl Head {
 #[derive(Debug)]
 pub struct Worklist {
     inner: Inner,
-    len: usize,
 }
 
 #[derive(Debug)]
@@ -263,7 +262,6 @@ impl Worklist {
             f.rank = i + 1;
         }
         Worklist {
-            len: calls.len(),
             inner: Inner::Memory(calls),
         }
     }
@@ -275,19 +273,21 @@ impl Worklist {
         }
         rest.sort_by(rank_order);
         Worklist {
-            len: runs.calls + rest.len(),
             inner: Inner::Runs(runs, rest),
         }
     }
 
     /// Calls in the list.
     pub fn len(&self) -> usize {
-        self.len
+        match &self.inner {
+            Inner::Memory(calls) => calls.len(),
+            Inner::Runs(runs, rest) => runs.calls + rest.len(),
+        }
     }
 
     /// The list is empty.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.len() == 0
     }
 
     /// The list spilled to disk.
