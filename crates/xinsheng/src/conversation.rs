@@ -299,6 +299,14 @@ pub(crate) fn roll_up(turns: Vec<UtteranceAnalysis>) -> ConversationAnalysis {
             s
         })
         .collect();
+    // Only a question asked again after the agent answered counts: the same line sent
+    // twice before any answer is waiting (or an export's duplicate), not an answer that
+    // missed.
+    let agent_between = |from: usize, to: usize| {
+        turns[from + 1..to]
+            .iter()
+            .any(|t| t.speaker == Speaker::Agent)
+    };
     let mut repeated: Vec<usize> = Vec::new();
     for (j, b) in customer_valence.iter().enumerate() {
         let tb = &sketches[j];
@@ -307,7 +315,8 @@ pub(crate) fn roll_up(turns: Vec<UtteranceAnalysis>) -> ConversationAnalysis {
         }
         if sketches[..j]
             .iter()
-            .any(|ta| similarity(ta, tb) >= REPEAT_SIMILARITY)
+            .zip(&customer_valence)
+            .any(|(ta, a)| similarity(ta, tb) >= REPEAT_SIMILARITY && agent_between(a.turn, b.turn))
         {
             repeated.push(b.turn);
         }

@@ -524,3 +524,32 @@ fn emoticons_made_of_punctuation_are_matched() {
     let a = an().explain("太好了！！！", Speaker::Customer);
     assert!(a.tokens.iter().any(|t| t.text == "!"), "{:?}", a.tokens);
 }
+
+#[test]
+fn a_question_counts_as_repeated_only_after_an_answer() {
+    use xinsheng::{ReasonKind, Turn};
+    let repeats = |turns: &[Turn]| {
+        an().analyze_conversation(turns)
+            .escalation
+            .reasons
+            .iter()
+            .filter(|r| r.kind == ReasonKind::RepeatContact && r.turn.is_some())
+            .map(|r| r.turn)
+            .collect::<Vec<_>>()
+    };
+    let q = "请问这个订单的发票什么时候能开出来";
+    // Asked, answered, asked again: the answer did not land.
+    let answered = [
+        Turn::new(Speaker::Customer, q),
+        Turn::new(Speaker::Agent, "您好，发票会在订单完成后开具"),
+        Turn::new(Speaker::Customer, q),
+    ];
+    assert_eq!(repeats(&answered), vec![Some(2)]);
+    // Sent twice before any answer (waiting, or a duplicated export row): no repeat.
+    let resent = [
+        Turn::new(Speaker::Customer, q),
+        Turn::new(Speaker::Customer, q),
+        Turn::new(Speaker::Agent, "您好，发票会在订单完成后开具"),
+    ];
+    assert_eq!(repeats(&resent), Vec::<Option<usize>>::new());
+}
