@@ -553,3 +553,19 @@ fn a_question_counts_as_repeated_only_after_an_answer() {
     ];
     assert_eq!(repeats(&resent), Vec::<Option<usize>>::new());
 }
+
+#[test]
+fn plain_words_of_fatigue_and_pain_read_as_sadness() {
+    for t in [
+        "今天真的好累",
+        "脚特别疼",
+        "为了这个退款跑了五趟，太累了",
+        "日子过得很艰难",
+    ] {
+        assert_eq!(c(t).emotion, Emotion::Sadness, "{t}");
+    }
+    // Words that contain them are other words.
+    for t in ["她很疼爱孩子", "累计积分", "说得痛快"] {
+        assert_ne!(c(t).emotion, Emotion::Sadness, "{t}");
+    }
+}
