@@ -569,3 +569,19 @@ fn plain_words_of_fatigue_and_pain_read_as_sadness() {
         assert_ne!(c(t).emotion, Emotion::Sadness, "{t}");
     }
 }
+
+#[test]
+fn blessings_and_relief_read_as_joy_but_company_names_do_not() {
+    for t in [
+        "愿大家平平安安",
+        "一定能战胜疫情",
+        "这样我就安心了",
+        "向医护人员致敬",
+    ] {
+        assert_eq!(c(t).polarity, Polarity::Positive, "{t}");
+    }
+    // 平安 and 安心 are also the names of a bank and an insurer.
+    for t in ["我办了平安银行的卡", "我办了平安的卡", "安心保险理赔"] {
+        assert_eq!(c(t).polarity, Polarity::Neutral, "{t}");
+    }
+}
