@@ -189,12 +189,16 @@ label_enum! {
         Legal => "legal",
         /// 曝光, 媒体, 上热搜.
         Media => "media",
+        /// Threats of violence against staff, of self-harm, or of trouble on the premises
+        /// (弄死你, 砍人, 跳楼, 去你们公司闹): the calls a team must act on at once.
+        Harm => "harm",
     }
 }
 
 impl CueCategory {
     /// True for the categories that make a call *escalated*: an explicit formal
-    /// (supervisor, complaint) or external (regulator, legal, media) threat.
+    /// (supervisor, complaint) or external (regulator, legal, media) threat, or a threat
+    /// of harm.
     pub fn is_formal(self) -> bool {
         matches!(
             self,
@@ -203,6 +207,7 @@ impl CueCategory {
                 | CueCategory::Regulator
                 | CueCategory::Legal
                 | CueCategory::Media
+                | CueCategory::Harm
         )
     }
 }

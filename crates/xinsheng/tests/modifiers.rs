@@ -290,6 +290,13 @@ fn every_cue_category_is_found() {
         ("我去12315举报你们", CueCategory::Regulator, Level::Critical),
         ("我会找律师起诉你们", CueCategory::Legal, Level::Critical),
         ("我要找媒体曝光你们", CueCategory::Media, Level::Critical),
+        ("信不信我揍你", CueCategory::Harm, Level::Critical),
+        (
+            "再不处理我就去你们公司闹",
+            CueCategory::Harm,
+            Level::Critical,
+        ),
+        ("我要跳楼", CueCategory::Harm, Level::Critical),
     ];
     for (text, cat, min) in table {
         let a = c(text);
@@ -584,4 +591,34 @@ fn blessings_and_relief_read_as_joy_but_company_names_do_not() {
     for t in ["我办了平安银行的卡", "我办了平安的卡", "安心保险理赔"] {
         assert_eq!(c(t).polarity, Polarity::Neutral, "{t}");
     }
+}
+
+#[test]
+fn a_threat_of_harm_escalates_the_call_and_a_denied_one_does_not() {
+    use xinsheng::{ReasonKind, Turn};
+    let call = |last: &str| {
+        an().analyze_conversation(&[
+            Turn::new(Speaker::Customer, "我的退款到现在还没到账"),
+            Turn::new(Speaker::Agent, "请您再耐心等待几天"),
+            Turn::new(Speaker::Customer, last),
+        ])
+    };
+    let threat = call("再不退钱我就去你们营业厅拉横幅");
+    assert!(
+        threat.escalation.escalated,
+        "{:?}",
+        threat.escalation.reasons
+    );
+    assert_eq!(threat.escalation.first_turn, Some(2));
+    assert!(threat
+        .escalation
+        .reasons
+        .iter()
+        .any(|r| r.kind == ReasonKind::ExplicitThreat && r.detail.starts_with("harm:")));
+    let denied = call("你放心，我不会去你们公司闹的");
+    assert!(
+        !denied.escalation.escalated,
+        "{:?}",
+        denied.escalation.reasons
+    );
 }
