@@ -621,4 +621,8 @@ fn a_threat_of_harm_escalates_the_call_and_a_denied_one_does_not() {
         "{:?}",
         denied.escalation.reasons
     );
+    // Anger at a third party is anger, not a threat to the company.
+    let a = c("真想砍死他");
+    assert_eq!(a.emotion, Emotion::Anger);
+    assert!(!active(&a, CueCategory::Harm), "{:?}", a.escalation.cues);
 }
