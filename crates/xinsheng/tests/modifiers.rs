@@ -626,3 +626,11 @@ fn a_threat_of_harm_escalates_the_call_and_a_denied_one_does_not() {
     assert_eq!(a.emotion, Emotion::Anger);
     assert!(!active(&a, CueCategory::Harm), "{:?}", a.escalation.cues);
 }
+
+#[test]
+fn never_daring_to_buy_again_is_churn_and_begging_is_anxiety() {
+    assert!(active(&c("以后再也不敢在你们这买了"), CueCategory::Churn));
+    assert!(active(&c("吃了一次亏，不敢再买了"), CueCategory::Churn));
+    assert_eq!(c("求求你们快点发货吧").emotion, Emotion::Anxiety);
+    assert_eq!(c("他竟直接叫出了我的名字").emotion, Emotion::Surprise);
+}
