@@ -502,7 +502,15 @@ fn join<'a>(
             break;
         }
         let slice = &text[t.byte_start..last.byte_end];
-        let Some(p) = lex.probe(slice) else { break };
+        let Some(p) = lex.probe(slice) else {
+            let negator = || own.and_then(|p| lex.entry(p)).is_some_and(|e| e.negation);
+            if j - i >= 2 && last.end - last.start >= 4 && negator() {
+                if let Some(m) = join_into(lex, text, t, last, j - 1) {
+                    matched = Some(m);
+                }
+            }
+            break;
+        };
         if j == i + 1 {
             own = Some(p);
         }
@@ -514,6 +522,42 @@ fn join<'a>(
         }
     }
     (own, matched)
+}
+
+/// A negated term that ends inside the token after a join: jieba glued the term's verb
+/// to its object (无法 + 解决问题 holds 无法解决, 没有 + 解决方案 holds 没有解决), so the
+/// negation found nothing to deny. The join then takes the token's head and leaves the
+/// object as a unit of its own. Narrow on purpose: the join starts with a negator, the
+/// token is a word the lexicon knows nothing of, and it splits into two words of two chars
+/// or more (告诉我们, 网络, 办理 and 身体健康状况 stay whole); the caller checks the first
+/// two. `k` is the token's index.
+#[cold]
+fn join_into<'a>(
+    lex: &'a Lexicon,
+    text: &'a str,
+    first: &jieba_rs::Token<'_>,
+    last: &jieba_rs::Token<'_>,
+    k: usize,
+) -> Option<Join<'a>> {
+    let word = &text[last.byte_start..last.byte_end];
+    let chars = last.end - last.start;
+    if lex.probe(word).is_some_and(|p| p.entry.is_some()) {
+        return None;
+    }
+    for (n, (b, _)) in word.char_indices().enumerate().skip(2).take(chars - 3) {
+        let slice = &text[first.byte_start..last.byte_start + b];
+        if let Some(e) = lex.probe(slice).and_then(|p| Some((lex.entry(p)?, p))) {
+            return Some((
+                k + 1,
+                slice,
+                e.0,
+                last.start + n,
+                e.1.class,
+                last.byte_start + b,
+            ));
+        }
+    }
+    None
 }
 
 /// Split the normalized text into matched units.
@@ -564,7 +608,9 @@ fn units<'a>(
                             ('\u{3000}'..='\u{303F}').contains(&c)
                                 || ('\u{FF01}'..='\u{FF5E}').contains(&c)
                         });
-                    !runs_on && !prose
+                    // Never a join that ends inside a word (`join_into`).
+                    let whole = m.3 == toks[m.0 - 1].end;
+                    !runs_on && !prose && whole
                 });
             if let Some((j, slice, e, end, class, _)) = emoticon {
                 out.push(unit(t.start, end, slice, Some(e), class));
@@ -581,8 +627,23 @@ fn units<'a>(
         }
         let (own, matched) = join(lex, text, &toks, i);
         match matched {
-            Some((j, slice, e, end, class, _)) => {
+            Some((j, slice, e, end, class, end_byte)) => {
                 out.push(unit(t.start, end, slice, Some(e), class));
+                // The join ended inside token j - 1 (see `join_into`): the rest of it is a
+                // unit of its own.
+                let into = &toks[j - 1];
+                if end < into.end {
+                    let rest = &text[end_byte..into.byte_end];
+                    let p = lex.probe(rest);
+                    let class = p.map_or_else(|| contact_class(rest), |p| p.class);
+                    out.push(unit(
+                        end,
+                        into.end,
+                        rest,
+                        p.and_then(|p| lex.entry(p)),
+                        class,
+                    ));
+                }
                 i = j;
             }
             None => {

@@ -634,3 +634,22 @@ fn never_daring_to_buy_again_is_churn_and_begging_is_anxiety() {
     assert_eq!(c("求求你们快点发货吧").emotion, Emotion::Anxiety);
     assert_eq!(c("他竟直接叫出了我的名字").emotion, Emotion::Surprise);
 }
+
+#[test]
+fn a_negated_verb_glued_to_its_object_is_still_negated() {
+    // jieba writes 解决问题 as one word, so 无法 + 解决问题 held no 无法解决.
+    for t in [
+        "依然无法解决问题",
+        "你们根本没有解决问题",
+        "说了半天也不解决问题",
+    ] {
+        let a = c(t);
+        assert_eq!(a.polarity, Polarity::Negative, "{t}: {}", a.valence);
+    }
+    // Only after a negator, and only into two words: these stay as they were.
+    assert_eq!(c("请问身体健康状况怎么填").polarity, Polarity::Neutral);
+    assert_eq!(
+        c("有问题随时联系我们").polarity,
+        c("有问题随时联系").polarity
+    );
+}
