@@ -653,3 +653,16 @@ fn a_negated_verb_glued_to_its_object_is_still_negated() {
         c("有问题随时联系").polarity
     );
 }
+
+#[test]
+fn ridiculous_is_sarcasm_in_a_complaint() {
+    for t in [
+        "你们回答还真搞笑",
+        "反映了大半年了毫无改进，这个叫重视？搞笑！",
+    ] {
+        assert_eq!(c(t).polarity, Polarity::Negative, "{t}");
+    }
+    // Laughter around it is still laughter.
+    assert_eq!(c("这个视频太搞笑了哈哈哈").emotion, Emotion::Joy);
+    assert_eq!(c("这个叫服务？").polarity, Polarity::Negative);
+}
