@@ -177,6 +177,20 @@ impl Entry {
     }
 
     /// The term carries meaning of its own (not just a modifier).
+    /// A term the matcher may take off the end of a word (`split_tail`): it says
+    /// something bad (negative emotion or sentiment) or is a formal cue, and is no
+    /// modifier, marker or look-alike.
+    pub fn splits_off_as_tail(&self) -> bool {
+        let bad = self.emotion.is_some_and(|(_, _, v)| v < 0.0)
+            || self.sentiment.is_some_and(|v| v < 0.0);
+        let formal = self.escalation.is_some_and(|(c, _)| c.is_formal());
+        (bad || formal)
+            && !self.neutral
+            && !self.negation
+            && self.degree.is_none()
+            && self.marker.is_none()
+    }
+
     pub fn is_content(&self) -> bool {
         self.emotion.is_some()
             || self.sentiment.is_some()
@@ -238,6 +252,10 @@ pub(crate) struct Lexicon {
     /// adverbs, 好 included): a word whose first char is not in it cannot start with a
     /// modifier.
     pub modifier_heads: Vec<u64>,
+    /// The first chars of the terms that may split off the end of a word
+    /// ([`Entry::splits_off_as_tail`]) of the main CJK block, one bit each (a hashed
+    /// filter would let a third of all chars through).
+    pub tail_heads: Vec<u64>,
     /// First two chars of the terms that start with punctuation (emoticons such as ^_^
     /// and :( ; the second is `\0` for a one-char term): the matcher tries a join from a
     /// punctuation token only where the text starts like one of them. A handful.
@@ -245,6 +263,16 @@ pub(crate) struct Lexicon {
     /// The ASCII first chars of `punct_heads` as bits: most punctuation tokens (, . ! ?)
     /// are turned away by one test.
     pub punct_heads_ascii: u128,
+}
+
+/// Words of a bitmap over the main CJK block (U+4E00..=U+9FFF).
+const CJK_WORDS: usize = 328;
+
+/// Index of `c` in the main CJK block.
+#[inline]
+fn cjk_index(c: char) -> Option<usize> {
+    let k = (c as u32).checked_sub(0x4E00)? as usize;
+    (k < CJK_WORDS * 64).then_some(k)
 }
 
 /// What one lookup tells about a string.
@@ -581,6 +609,7 @@ impl Lexicon {
         terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut entries = Vec::with_capacity(terms.len());
         let mut heads = vec![0u64; 64];
+        let mut tails = vec![0u64; CJK_WORDS];
         let mut punct_heads: Vec<(char, char)> = Vec::new();
         let mut punct_ascii = 0u128;
         for (term, entry) in terms {
@@ -594,10 +623,12 @@ impl Lexicon {
                     punct_heads.push(head);
                 }
             }
+            let c0 = term.chars().next().unwrap_or('\0');
             if entry.is_bare_modifier() || entry.degree.is_some() {
-                if let Some(c) = term.chars().next() {
-                    heads[(c as usize >> 6) & 63] |= 1 << (c as u32 & 63);
-                }
+                heads[(c0 as usize >> 6) & 63] |= 1 << (c0 as u32 & 63);
+            }
+            if let Some(k) = cjk_index(c0).filter(|_| entry.splits_off_as_tail()) {
+                tails[k / 64] |= 1 << (k % 64);
             }
             for (b, _) in term.char_indices().skip(1) {
                 probes.entry(term[..b].into()).or_default().prefix = true;
@@ -615,6 +646,7 @@ impl Lexicon {
         self.probes = probes;
         self.entries = entries;
         self.modifier_heads = heads;
+        self.tail_heads = tails;
         self.punct_heads = punct_heads;
         self.punct_heads_ascii = punct_ascii;
     }
@@ -652,7 +684,23 @@ impl Lexicon {
     /// Some modifier term may start with `c` (false: none does).
     #[inline]
     pub fn may_start_modifier(&self, c: char) -> bool {
-        self.modifier_heads
+        Self::in_filter(&self.modifier_heads, c)
+    }
+
+    /// Some term that splits off the end of a word starts with `c`, a char of the main
+    /// CJK block (false for any other char).
+    #[inline]
+    pub fn may_start_tail(&self, c: char) -> bool {
+        cjk_index(c).is_some_and(|k| {
+            self.tail_heads
+                .get(k / 64)
+                .is_some_and(|w| w >> (k % 64) & 1 != 0)
+        })
+    }
+
+    #[inline]
+    fn in_filter(filter: &[u64], c: char) -> bool {
+        filter
             .get((c as usize >> 6) & 63)
             .is_some_and(|w| w & (1 << (c as u32 & 63)) != 0)
     }

@@ -648,7 +648,8 @@ fn units<'a>(
             }
             None => {
                 let split = split_modifier(lex, word)
-                    .or_else(|| own.is_none().then(|| split_pronoun(lex, word)).flatten());
+                    .or_else(|| own.is_none().then(|| split_pronoun(lex, word)).flatten())
+                    .or_else(|| split_tail(lex, word));
                 if let Some([(head, hp), (tail, tp)]) = split {
                     let hl = head.chars().count();
                     out.push(unit(t.start, t.start + hl, head, lex.entry(hp), hp.class));
@@ -1268,6 +1269,41 @@ fn split_pronoun<'w>(lex: &Lexicon, word: &'w str) -> Option<[(&'w str, Probe); 
         .probe(tail)
         .filter(|p| lex.entry(*p).is_some_and(|e| e.is_content() && !e.neutral))?;
     Some([(head, hp), (tail, tp)])
+}
+
+/// A word jieba made of a head and a negative term or a formal cue (又坏了, 网络故障,
+/// 出现异常, 中国消费者协会): split the term off, the longest one. The head may be any
+/// word of two chars or more, or a one-char term; the tail is two chars or more and says
+/// something bad or names a body to complain to — a positive tail is left in its word
+/// (信息安全 is a topic, not praise).
+fn split_tail<'w>(lex: &Lexicon, word: &'w str) -> Option<[(&'w str, Probe); 2]> {
+    if word.len() < 9 || word.is_ascii() {
+        return None;
+    }
+    for (b, c) in word.char_indices().skip(1) {
+        let tail = &word[b..];
+        if tail.len() == c.len_utf8() {
+            break;
+        }
+        if !lex.may_start_tail(c) {
+            continue;
+        }
+        let Some(tp) = lex.probe(tail) else { continue };
+        if !lex.entry(tp).is_some_and(Entry::splits_off_as_tail) {
+            continue;
+        }
+        let head = &word[..b];
+        let hp = lex.probe(head).unwrap_or_default();
+        // A one-char head only when it is a term itself (又 + 坏了; not 透 + 心凉 of a cold
+        // drink, 尽 + 量少 of 尽量少放辣), and never the A of an A-not-A question (行不行).
+        let one_char = b == head.chars().next().map_or(0, char::len_utf8);
+        if (one_char && lex.entry(hp).is_none()) || tail.strip_prefix(['不', '没']) == Some(head)
+        {
+            return None;
+        }
+        return Some([(head, hp), (tail, tp)]);
+    }
+    None
 }
 
 fn describe(e: &Entry) -> Vec<String> {

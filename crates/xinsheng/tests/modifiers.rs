@@ -666,3 +666,20 @@ fn ridiculous_is_sarcasm_in_a_complaint() {
     assert_eq!(c("这个视频太搞笑了哈哈哈").emotion, Emotion::Joy);
     assert_eq!(c("这个叫服务？").polarity, Polarity::Negative);
 }
+
+#[test]
+fn a_bad_word_or_a_body_at_the_end_of_a_longer_word_is_found() {
+    // jieba's words 中国消费者协会, 网络故障, 又坏了 hide the regulator and the fault.
+    assert!(active(
+        &c("我要向中国消费者协会投诉"),
+        CueCategory::Regulator
+    ));
+    for t in ["手机又坏了", "一直网络故障"] {
+        assert_eq!(c(t).polarity, Polarity::Negative, "{t}");
+    }
+    // A positive tail stays in its word, a one-char head must be a term, and an
+    // A-not-A question is a question.
+    for t in ["信息安全很重要", "尽量少放辣", "这样行不行"] {
+        assert_ne!(c(t).polarity, Polarity::Negative, "{t}");
+    }
+}
