@@ -683,3 +683,12 @@ fn a_bad_word_or_a_body_at_the_end_of_a_longer_word_is_found() {
         assert_ne!(c(t).polarity, Polarity::Negative, "{t}");
     }
 }
+
+#[test]
+fn asking_for_the_general_manager_or_the_store_manager_is_a_supervisor_demand() {
+    for t in ["让你们总经理来跟我说", "叫你们店长出来", "叫你们主管来"] {
+        assert!(active(&c(t), CueCategory::Supervisor), "{t}");
+    }
+    // Our own manager arriving is no demand.
+    assert!(c("我们总经理明天到").escalation.level <= Level::Low);
+}
