@@ -176,7 +176,6 @@ impl Entry {
         self.emotion.is_some() || self.sentiment.is_some()
     }
 
-    /// The term carries meaning of its own (not just a modifier).
     /// A term the matcher may take off the end of a word (`split_tail`): it says
     /// something bad (negative emotion or sentiment) or is a formal cue, and is no
     /// modifier, marker or look-alike.
@@ -191,6 +190,7 @@ impl Entry {
             && self.marker.is_none()
     }
 
+    /// The term carries meaning of its own (not just a modifier).
     pub fn is_content(&self) -> bool {
         self.emotion.is_some()
             || self.sentiment.is_some()

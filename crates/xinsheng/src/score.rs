@@ -544,7 +544,12 @@ fn join_into<'a>(
     if lex.probe(word).is_some_and(|p| p.entry.is_some()) {
         return None;
     }
-    for (n, (b, _)) in word.char_indices().enumerate().skip(2).take(chars - 3) {
+    for (n, (b, _)) in word
+        .char_indices()
+        .enumerate()
+        .skip(2)
+        .take(chars.saturating_sub(3))
+    {
         let slice = &text[first.byte_start..last.byte_start + b];
         if let Some(e) = lex.probe(slice).and_then(|p| Some((lex.entry(p)?, p))) {
             return Some((
