@@ -621,6 +621,15 @@ fn a_threat_of_harm_escalates_the_call_and_a_denied_one_does_not() {
         "{:?}",
         denied.escalation.reasons
     );
+    // Look-alikes: a clearance sale, meditation, a kind farewell, a make-up advert.
+    for t in [
+        "全场跳楼大甩卖",
+        "我每天早上静坐冥想",
+        "出门小心点哦",
+        "这款口红让你好看",
+    ] {
+        assert!(!active(&c(t), CueCategory::Harm), "{t}");
+    }
     // Anger at a third party is anger, not a threat to the company.
     let a = c("真想砍死他");
     assert_eq!(a.emotion, Emotion::Anger);
