@@ -202,6 +202,8 @@ pub(crate) fn roll_up(turns: Vec<UtteranceAnalysis>) -> ConversationAnalysis {
     // Strongest active cue per category, with its turn.
     let mut best: Vec<(CueCategory, usize, String, f32)> = Vec::new();
     let mut escalated = false;
+    // A threat of violence or self-harm (severity 5): the call is critical whatever else.
+    let mut harm = false;
     let mut first_turn = None;
     let mut repeat_cues = 0usize;
     let mut cue_mass = 0f32;
@@ -216,6 +218,9 @@ pub(crate) fn roll_up(turns: Vec<UtteranceAnalysis>) -> ConversationAnalysis {
                 active_cues += 1;
                 if c.category.is_formal() && c.severity >= 4 {
                     escalated = true;
+                }
+                if c.category == CueCategory::Harm && c.severity >= 5 {
+                    harm = true;
                 }
                 if matches!(
                     c.category,
@@ -422,6 +427,9 @@ pub(crate) fn roll_up(turns: Vec<UtteranceAnalysis>) -> ConversationAnalysis {
     if escalated {
         // An explicit formal or external threat is never below `high`.
         risk = risk.max(Level::High.min_risk());
+    }
+    if harm {
+        risk = risk.max(Level::Critical.min_risk());
     }
     let level = Level::from_risk(risk);
 

@@ -553,10 +553,12 @@ pub struct Reason {
 pub struct CallEscalation {
     /// Risk in [0, 1].
     pub risk: f32,
-    /// The level `risk` falls in (at least `high` when `escalated`).
+    /// The level `risk` falls in (at least `high` when `escalated`, `critical` with a
+    /// threat of violence or self-harm of severity 5).
     pub level: Level,
     /// An explicit formal or external threat was made by the customer: an active cue of
-    /// a formal category (supervisor, complaint, regulator, legal, media) with severity ≥ 4.
+    /// a formal category (supervisor, complaint, regulator, legal, media, harm) with
+    /// severity ≥ 4.
     pub escalated: bool,
     /// First turn with an escalation cue of severity ≥ 3 (0-based).
     pub first_turn: Option<usize>,

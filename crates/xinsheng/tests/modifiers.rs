@@ -610,6 +610,8 @@ fn a_threat_of_harm_escalates_the_call_and_a_denied_one_does_not() {
         threat.escalation.reasons
     );
     assert_eq!(threat.escalation.first_turn, Some(2));
+    // A threat of violence makes the call critical, whatever else it holds.
+    assert_eq!(call("信不信我揍你").escalation.level, Level::Critical);
     assert!(threat
         .escalation
         .reasons
