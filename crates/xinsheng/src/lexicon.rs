@@ -255,7 +255,7 @@ pub(crate) struct Lexicon {
     /// The first chars of the terms that may split off the end of a word
     /// ([`Entry::splits_off_as_tail`]) of the main CJK block, one bit each (a hashed
     /// filter would let a third of all chars through).
-    pub tail_heads: Vec<u64>,
+    pub tail_heads: CjkSet,
     /// First two chars of the terms that start with punctuation (emoticons such as ^_^
     /// and :( ; the second is `\0` for a one-char term): the matcher tries a join from a
     /// punctuation token only where the text starts like one of them. A handful.
@@ -265,14 +265,55 @@ pub(crate) struct Lexicon {
     pub punct_heads_ascii: u128,
 }
 
-/// Words of a bitmap over the main CJK block (U+4E00..=U+9FFF).
-const CJK_WORDS: usize = 328;
+/// A set of chars of the main CJK block (U+4E00..=U+9FFF) as a bitmap: one load and a
+/// shift per test, where a long `matches!` compiled to a chain of mispredicted branches.
+#[derive(Debug, Clone)]
+pub(crate) struct CjkSet([u64; 328]);
 
-/// Index of `c` in the main CJK block.
-#[inline]
-fn cjk_index(c: char) -> Option<usize> {
-    let k = (c as u32).checked_sub(0x4E00)? as usize;
-    (k < CJK_WORDS * 64).then_some(k)
+impl CjkSet {
+    pub const fn new(chars: &str) -> CjkSet {
+        let mut bits = [0u64; 328];
+        let b = chars.as_bytes();
+        let mut i = 0;
+        // Decode the (all three-byte) chars by hand: `chars()` is not const.
+        while i + 2 < b.len() {
+            let c = ((b[i] as u32 & 0x0F) << 12)
+                | ((b[i + 1] as u32 & 0x3F) << 6)
+                | (b[i + 2] as u32 & 0x3F);
+            assert!(
+                b[i] & 0xF0 == 0xE0 && c >= 0x4E00 && c <= 0x9FFF,
+                "main-block CJK chars only"
+            );
+            let k = (c - 0x4E00) as usize;
+            bits[k / 64] |= 1 << (k % 64);
+            i += 3;
+        }
+        assert!(i == b.len(), "main-block CJK chars only");
+        CjkSet(bits)
+    }
+
+    /// Add `c`, when it is a char of the block (others are left out).
+    pub fn insert(&mut self, c: char) {
+        if let Some(k) = (c as u32).checked_sub(0x4E00).filter(|&k| k < 328 * 64) {
+            self.0[k as usize / 64] |= 1 << (k % 64);
+        }
+    }
+
+    #[inline]
+    pub fn contains(&self, c: char) -> bool {
+        let Some(k) = (c as u32).checked_sub(0x4E00) else {
+            return false;
+        };
+        self.0
+            .get(k as usize / 64)
+            .is_some_and(|w| w >> (k % 64) & 1 != 0)
+    }
+}
+
+impl Default for CjkSet {
+    fn default() -> Self {
+        CjkSet([0; 328])
+    }
 }
 
 /// What one lookup tells about a string.
@@ -609,7 +650,7 @@ impl Lexicon {
         terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut entries = Vec::with_capacity(terms.len());
         let mut heads = vec![0u64; 64];
-        let mut tails = vec![0u64; CJK_WORDS];
+        let mut tails = CjkSet::default();
         let mut punct_heads: Vec<(char, char)> = Vec::new();
         let mut punct_ascii = 0u128;
         for (term, entry) in terms {
@@ -627,8 +668,8 @@ impl Lexicon {
             if entry.is_bare_modifier() || entry.degree.is_some() {
                 heads[(c0 as usize >> 6) & 63] |= 1 << (c0 as u32 & 63);
             }
-            if let Some(k) = cjk_index(c0).filter(|_| entry.splits_off_as_tail()) {
-                tails[k / 64] |= 1 << (k % 64);
+            if entry.splits_off_as_tail() {
+                tails.insert(c0);
             }
             for (b, _) in term.char_indices().skip(1) {
                 probes.entry(term[..b].into()).or_default().prefix = true;
@@ -684,25 +725,16 @@ impl Lexicon {
     /// Some modifier term may start with `c` (false: none does).
     #[inline]
     pub fn may_start_modifier(&self, c: char) -> bool {
-        Self::in_filter(&self.modifier_heads, c)
+        self.modifier_heads
+            .get((c as usize >> 6) & 63)
+            .is_some_and(|w| w & (1 << (c as u32 & 63)) != 0)
     }
 
     /// Some term that splits off the end of a word starts with `c`, a char of the main
     /// CJK block (false for any other char).
     #[inline]
     pub fn may_start_tail(&self, c: char) -> bool {
-        cjk_index(c).is_some_and(|k| {
-            self.tail_heads
-                .get(k / 64)
-                .is_some_and(|w| w >> (k % 64) & 1 != 0)
-        })
-    }
-
-    #[inline]
-    fn in_filter(filter: &[u64], c: char) -> bool {
-        filter
-            .get((c as usize >> 6) & 63)
-            .is_some_and(|w| w & (1 << (c as u32 & 63)) != 0)
+        self.tail_heads.contains(c)
     }
 }
 

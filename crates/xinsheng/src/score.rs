@@ -11,7 +11,7 @@
 use jieba_rs::Jieba;
 use serde::{Deserialize, Serialize};
 
-use crate::lexicon::{ContrastRole, Entry, Lexicon, MarkerKind, Probe};
+use crate::lexicon::{CjkSet, ContrastRole, Entry, Lexicon, MarkerKind, Probe};
 use crate::normalize::{normalize_into, Normalized};
 use crate::types::{
     AgentCategory, AgentKind, AgentMatch, Cue, CueCategory, Emotion, EmotionScores, Escalation,
@@ -551,13 +551,14 @@ fn join_into<'a>(
         .take(chars.saturating_sub(3))
     {
         let slice = &text[first.byte_start..last.byte_start + b];
-        if let Some(e) = lex.probe(slice).and_then(|p| Some((lex.entry(p)?, p))) {
+        let Some(p) = lex.probe(slice) else { continue };
+        if let Some(e) = lex.entry(p) {
             return Some((
                 k + 1,
                 slice,
-                e.0,
+                e,
                 last.start + n,
-                e.1.class,
+                p.class,
                 last.byte_start + b,
             ));
         }
@@ -668,43 +669,6 @@ fn units<'a>(
         }
     }
     out
-}
-
-/// A set of chars of the main CJK block (U+4E00..=U+9FFF) as a bitmap: one load and a
-/// shift per test, where a long `matches!` compiled to a chain of mispredicted branches.
-struct CjkSet([u64; 328]);
-
-impl CjkSet {
-    const fn new(chars: &str) -> CjkSet {
-        let mut bits = [0u64; 328];
-        let b = chars.as_bytes();
-        let mut i = 0;
-        // Decode the (all three-byte) chars by hand: `chars()` is not const.
-        while i + 2 < b.len() {
-            let c = ((b[i] as u32 & 0x0F) << 12)
-                | ((b[i + 1] as u32 & 0x3F) << 6)
-                | (b[i + 2] as u32 & 0x3F);
-            assert!(
-                b[i] & 0xF0 == 0xE0 && c >= 0x4E00 && c <= 0x9FFF,
-                "main-block CJK chars only"
-            );
-            let k = (c - 0x4E00) as usize;
-            bits[k / 64] |= 1 << (k % 64);
-            i += 3;
-        }
-        assert!(i == b.len(), "main-block CJK chars only");
-        CjkSet(bits)
-    }
-
-    #[inline]
-    fn contains(&self, c: char) -> bool {
-        let Some(k) = (c as u32).checked_sub(0x4E00) else {
-            return false;
-        };
-        self.0
-            .get(k as usize / 64)
-            .is_some_and(|w| w >> (k % 64) & 1 != 0)
-    }
 }
 
 /// First chars of a counted or elapsed-time pattern besides digits and 〇.
