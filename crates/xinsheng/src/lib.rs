@@ -44,7 +44,7 @@ mod score;
 mod types;
 
 pub use analyzer::{Analyzer, AnalyzerBuilder};
-pub use conversation::{trajectory, NEGATIVE_TURN, POSITIVE_TURN};
+pub use conversation::{trajectory, CallSignals, CueSignal, NEGATIVE_TURN, POSITIVE_TURN};
 pub use error::{Error, LexiconError, LineError, ParseLabelError};
 pub use lexicon::{lexicon_lines, LexiconKind, LexiconStats};
 pub use score::{

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
+use crate::conversation::CallSignals;
 use crate::error::ParseLabelError;
 
 macro_rules! label_enum {
@@ -613,4 +614,7 @@ pub struct ConversationAnalysis {
     pub escalation: CallEscalation,
     /// Agent conduct.
     pub agent_qa: AgentQa,
+    /// The signals the call's escalation is computed from (absent in older JSON: zeros).
+    #[serde(default)]
+    pub signals: CallSignals,
 }
