@@ -12,7 +12,8 @@
 //! look-alikes that are not cues (系统升级 is not 投诉升级).
 //!
 //! Conversations roll up into a speaker-aware picture: customer trajectory, peak emotion,
-//! call escalation with reasons and evidence, and agent QA (empathy after negative turns,
+//! call escalation with reasons and evidence, the call's signals as named values
+//! ([`CallSignals`]), and agent QA (empathy after negative turns,
 //! prohibited phrases / 服务禁语).
 //!
 //! ```

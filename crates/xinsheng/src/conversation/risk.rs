@@ -209,3 +209,218 @@ fn risk(sorted_reasons: &[Reason], s: &CallSignals) -> f32 {
     }
     risk
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::{AgentCategory, CueCategory};
+
+    fn signals(f: impl FnOnce(&mut CallSignals)) -> CallSignals {
+        let mut s = CallSignals::default();
+        f(&mut s);
+        s
+    }
+
+    /// The reasons of these signals as (kind, turn, weight), in sorted order.
+    fn summary(s: &CallSignals) -> Vec<(ReasonKind, Option<usize>, f32)> {
+        call_escalation(s, &[])
+            .reasons
+            .iter()
+            .map(|r| (r.kind, r.turn, r.weight))
+            .collect()
+    }
+
+    fn cue_signal(category: CueCategory, weight: f32, turn: usize) -> CueSignal {
+        CueSignal {
+            category,
+            count: 1,
+            active: 1,
+            max_severity: 3,
+            max_weight: weight,
+            turn,
+            text: "x".into(),
+        }
+    }
+
+    #[test]
+    fn reason_table() {
+        use ReasonKind::*;
+        type Case = (fn(&mut CallSignals), Vec<(ReasonKind, Option<usize>, f32)>);
+        let cases: Vec<Case> = vec![
+            (|_| {}, vec![]),
+            (
+                |s| s.cues = vec![cue_signal(CueCategory::Refund, 0.5, 2)],
+                vec![(Cue, Some(2), 0.5 * CALL_CUE_FACTOR)],
+            ),
+            (
+                |s| s.cues = vec![cue_signal(CueCategory::Legal, 0.5, 1)],
+                vec![(ExplicitThreat, Some(1), 0.5 * CALL_CUE_FACTOR)],
+            ),
+            (
+                |s| {
+                    s.negative_mass = 1.0;
+                    s.first_negative_turn = Some(3);
+                    s.negative_turns = 1;
+                },
+                vec![(
+                    PersistentNegativity,
+                    Some(3),
+                    PERSISTENT_NEGATIVITY_MAX * (1.0 - (-1.0f32).exp()),
+                )],
+            ),
+            (
+                |s| s.cue_mass = CUE_MASS_SCALE,
+                vec![(Cue, None, CUE_MASS_MAX * (1.0 - (-1.0f32).exp()))],
+            ),
+            (
+                |s| {
+                    s.repeated_questions = 1;
+                    s.first_repeated_question = Some(4);
+                },
+                vec![(RepeatContact, Some(4), REPEATED_QUESTION_STEP)],
+            ),
+            (
+                |s| {
+                    s.repeated_questions = 9;
+                    s.first_repeated_question = Some(4);
+                },
+                vec![(RepeatContact, Some(4), REPEATED_QUESTION_MAX)],
+            ),
+            (
+                |s| {
+                    s.refusal_turns = 2;
+                    s.first_refusal_turn = Some(1);
+                },
+                vec![(AgentRefusal, Some(1), 2.0 * REFUSAL_STEP)],
+            ),
+            (|s| s.customer_turns = LONG_EXCHANGE, vec![]),
+            (
+                |s| s.customer_turns = LONG_EXCHANGE + 2,
+                vec![(LongExchange, None, 2.0 * LONG_EXCHANGE_STEP)],
+            ),
+            (|s| s.repeat_contact_cues = REPEAT_CUES_MIN - 1, vec![]),
+            (
+                |s| s.repeat_contact_cues = REPEAT_CUES_MIN,
+                vec![(RepeatContact, None, 2.0 * REPEAT_CUE_STEP)],
+            ),
+            (
+                |s| {
+                    s.missed_empathy = 1;
+                    s.first_missed_empathy = Some(5);
+                },
+                vec![(NoEmpathy, Some(5), MISSED_EMPATHY_STEP)],
+            ),
+            (
+                |s| {
+                    s.worsening = true;
+                    s.last_customer_turn = Some(6);
+                },
+                vec![(Worsening, Some(6), WORSENING_WEIGHT)],
+            ),
+            (
+                |s| {
+                    s.end_valence = -1.0;
+                    s.last_customer_turn = Some(6);
+                },
+                vec![(NegativeEnding, Some(6), NEGATIVE_ENDING_MAX)],
+            ),
+            (
+                |s| {
+                    s.end_valence = NEGATIVE_TURN;
+                    s.last_customer_turn = Some(6);
+                },
+                vec![(
+                    NegativeEnding,
+                    Some(6),
+                    NEGATIVE_ENDING_BASE + NEGATIVE_ENDING_SLOPE * -NEGATIVE_TURN,
+                )],
+            ),
+            // No customer turn: no ending.
+            (|s| s.end_valence = -1.0, vec![]),
+            // Explicit threats first, then by weight, then by turn.
+            (
+                |s| {
+                    s.cues = vec![
+                        cue_signal(CueCategory::Refund, 0.9, 0),
+                        cue_signal(CueCategory::Complaint, 0.2, 3),
+                        cue_signal(CueCategory::Churn, 0.2, 1),
+                    ];
+                },
+                vec![
+                    (ExplicitThreat, Some(3), 0.2 * CALL_CUE_FACTOR),
+                    (Cue, Some(0), 0.9 * CALL_CUE_FACTOR),
+                    (Cue, Some(1), 0.2 * CALL_CUE_FACTOR),
+                ],
+            ),
+        ];
+        for (i, (set, want)) in cases.into_iter().enumerate() {
+            assert_eq!(summary(&signals(set)), want, "case {i}");
+        }
+    }
+
+    #[test]
+    fn prohibited_phrases_by_severity() {
+        let hit = |turn, severity| ProhibitedHit {
+            turn,
+            category: AgentCategory::Shirking,
+            text: "不归我管".into(),
+            severity,
+        };
+        let e = call_escalation(&CallSignals::default(), &[hit(1, 2), hit(3, 4)]);
+        let got: Vec<_> = e.reasons.iter().map(|r| (r.turn, r.weight)).collect();
+        assert_eq!(
+            got,
+            [
+                (Some(3), 4.0 * PROHIBITED_PER_SEVERITY),
+                (Some(1), 2.0 * PROHIBITED_PER_SEVERITY)
+            ]
+        );
+        assert_eq!(e.reasons[0].detail, "shirking: 不归我管");
+    }
+
+    #[test]
+    fn risk_floors_and_levels() {
+        let none = call_escalation(&CallSignals::default(), &[]);
+        assert_eq!(
+            (none.risk, none.level, none.escalated),
+            (0.0, Level::None, false)
+        );
+        let threat = call_escalation(&signals(|s| s.explicit_threat = true), &[]);
+        assert_eq!(
+            (threat.risk, threat.level),
+            (Level::High.min_risk(), Level::High)
+        );
+        assert!(threat.escalated);
+        let harm = call_escalation(
+            &signals(|s| {
+                s.explicit_threat = true;
+                s.harm_threat = true;
+            }),
+            &[],
+        );
+        assert_eq!(harm.level, Level::Critical);
+        let first = call_escalation(&signals(|s| s.first_cue_turn = Some(2)), &[]);
+        assert_eq!(first.first_turn, Some(2));
+    }
+
+    #[test]
+    fn hazards_add_up() {
+        // One reason of weight w: risk = 1 − (1 − w)^(1 / RISK_SPREAD).
+        let one = call_escalation(&signals(|s| s.worsening = true), &[]);
+        let want = 1.0 - (-(-(1.0 - WORSENING_WEIGHT).ln()) / RISK_SPREAD).exp();
+        assert_eq!(one.risk, want);
+        // More reasons, more risk; a certain reason is capped, not infinite.
+        let two = call_escalation(
+            &signals(|s| {
+                s.worsening = true;
+                s.missed_empathy = 1;
+            }),
+            &[],
+        );
+        assert!(two.risk > one.risk);
+        let mut sure = vec![cue_signal(CueCategory::Refund, 1.0, 0)];
+        sure[0].max_weight = 1.0 / CALL_CUE_FACTOR;
+        let capped = call_escalation(&signals(|s| s.cues = sure), &[]);
+        assert!(capped.risk.is_finite() && capped.risk < 1.0);
+    }
+}

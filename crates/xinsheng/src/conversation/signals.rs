@@ -81,11 +81,13 @@ pub struct CallSignals {
     pub last_customer_turn: Option<usize>,
     /// The customer's mood worsened over the call ([`crate::Trajectory::Worsening`]).
     pub worsening: bool,
-    /// Customer turns that ask an earlier question again after an agent answer.
+    /// Customer turns that ask an earlier question again after an agent answer (0 when
+    /// rolled up from turns read back from JSON: see [`crate::UtteranceAnalysis`]).
     pub repeated_questions: usize,
     /// First customer turn that repeats a question.
     pub first_repeated_question: Option<usize>,
-    /// Times the agent said no (不支持, 没办法, 无法, refusal phrases).
+    /// Times the agent said no (不支持, 没办法, 无法, refusal phrases; 0 when rolled up from
+    /// turns read back from JSON).
     pub refusals: usize,
     /// Agent turns that say no.
     pub refusal_turns: usize,
@@ -115,7 +117,7 @@ pub struct CueSignal {
     pub category: CueCategory,
     /// Cues of this category, quoted ones included.
     pub count: usize,
-    /// Of those, the active ones (not quoted).
+    /// Of those, the active ones (neither negated nor quoted).
     pub active: usize,
     /// Highest severity of an active cue (0 without any).
     pub max_severity: u8,
@@ -223,7 +225,7 @@ fn cue_signals(turns: &[UtteranceAnalysis]) -> Vec<CueSignal> {
 
 /// Sum of the weights of all customer cues.
 fn cue_mass(turns: &[UtteranceAnalysis]) -> f32 {
-    let mut mass = 0f32;
+    let mut mass = 0.0f32;
     for (_, c) in customer_cues(turns) {
         mass += c.weight;
     }
