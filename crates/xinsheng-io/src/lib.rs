@@ -49,6 +49,7 @@ mod csvin;
 mod encoding;
 mod fields;
 mod format;
+mod jsonarray;
 mod jsonl;
 mod lines;
 mod reader;

@@ -327,7 +327,9 @@ mod tests {
 
     #[test]
     fn separators_are_normalised_in_user_entries() {
-        let m: SpeakerMap = "Customer_Service=customer, 客户 经理=customer".parse().unwrap();
+        let m: SpeakerMap = "Customer_Service=customer, 客户 经理=customer"
+            .parse()
+            .unwrap();
         assert_eq!(m.map("customer service"), Speaker::Customer);
         assert_eq!(m.map("客户经理"), Speaker::Customer);
     }

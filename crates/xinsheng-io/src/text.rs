@@ -427,11 +427,21 @@ mod tests {
         // The speaker is still found before a URL.
         assert_eq!(
             utt("客户：http://example.com 打不开"),
-            (None, Some("客户"), Speaker::Customer, "http://example.com 打不开")
+            (
+                None,
+                Some("客户"),
+                Speaker::Customer,
+                "http://example.com 打不开"
+            )
         );
         assert_eq!(
             utt("[10:00] 客户: https://x.cn"),
-            (Some("10:00"), Some("客户"), Speaker::Customer, "https://x.cn")
+            (
+                Some("10:00"),
+                Some("客户"),
+                Speaker::Customer,
+                "https://x.cn"
+            )
         );
     }
 
