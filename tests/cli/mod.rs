@@ -10,6 +10,7 @@ mod explain;
 mod flag;
 mod lexicon;
 mod props;
+mod reading;
 mod robustness;
 mod score;
 

@@ -200,6 +200,7 @@ impl LineDecoder {
         match self.encoding {
             TextEncoding::Utf8 => {
                 if std::str::from_utf8(bytes).is_err()
+                    && mostly_common_gbk(bytes)
                     && encoding_rs::GB18030
                         .decode_without_bom_handling_and_without_replacement(bytes)
                         .is_some()
@@ -224,6 +225,33 @@ impl LineDecoder {
         let e = self.choose(bytes);
         e.decode(bytes).map(|t| (t, e))
     }
+}
+
+/// True when most two-byte GBK characters of `bytes` are punctuation or common
+/// characters (lead bytes A1–D7: GB2312's symbols and its level-1 hanzi, the 3,755 most
+/// used). Chinese text in GBK is; a UTF-8 line with a broken character is not (UTF-8
+/// leads of Chinese, E4–E9, are GB2312's rare level-2 hanzi), so a cut `你` (E4 BD) stays
+/// an error rather than becoming `浣`.
+fn mostly_common_gbk(bytes: &[u8]) -> bool {
+    let (mut common, mut other) = (0usize, 0usize);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            i += 1;
+        } else if bytes.get(i + 1).is_some_and(|n| (0x30..=0x39).contains(n)) {
+            other += 1;
+            i += 4;
+        } else {
+            if (0xA1..=0xD7).contains(&b) {
+                common += 1;
+            } else {
+                other += 1;
+            }
+            i += 2;
+        }
+    }
+    common > other
 }
 
 /// The share of the head of an input above which it is taken for binary data: bytes that
@@ -367,6 +395,9 @@ mod tests {
             ("你好".into(), TextEncoding::Utf8)
         );
         assert!(auto_utf8.decode(b"\xff\xff\xff").is_err());
+        // A UTF-8 character cut short is an error, not a rare GBK character.
+        assert!(auto_utf8.decode(b"{\"text\":\"\xe4\xbd\"}").is_err());
+        assert!(auto_utf8.decode(b"\xe4\xbd\xa0\xe5\xa5").is_err());
         let auto_gb = LineDecoder {
             encoding: TextEncoding::Gb18030,
             per_line: true,

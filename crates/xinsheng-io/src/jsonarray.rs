@@ -104,6 +104,28 @@ impl<R: BufRead> ArrayReader<R> {
         }
     }
 
+    /// After the closing `]`: skip the white space and line break that end its line.
+    fn finish_line(&mut self) -> io::Result<()> {
+        loop {
+            let avail = match self.inner.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            let Some(&b) = avail.first() else {
+                return Ok(());
+            };
+            if !is_ws(b) {
+                return Ok(());
+            }
+            self.inner.consume(1);
+            if b == self.end {
+                self.line += 1;
+                return Ok(());
+            }
+        }
+    }
+
     /// Skip to the next line whose first byte that is not white space is `{`.
     fn resync(&mut self) -> io::Result<bool> {
         loop {
@@ -176,6 +198,9 @@ impl<R: BufRead> ArrayReader<R> {
                 (State::First | State::After | State::Element, b']') => {
                     self.inner.consume(1);
                     self.state = State::Done;
+                    if let Err(e) = self.finish_line() {
+                        return Some(Element::Io(self.line, e));
+                    }
                     return Some(Element::Closed(self.line));
                 }
                 (State::After, b',') => {
@@ -347,7 +372,7 @@ mod tests {
             [
                 "2 {\"text\":\"a b, [c]\",\"n\":[1,2]}",
                 "6 {\"text\":\"\\\"q\\\"\"}",
-                "7 ]"
+                "8 ]"
             ]
         );
         assert_eq!(all("[]", 100), ["1 ]"]);
