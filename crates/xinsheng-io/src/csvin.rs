@@ -15,7 +15,7 @@ use crate::speaker::SpeakerMap;
 /// The most physical lines one CSV record may span. A quoted field still open after this
 /// many lines is taken for an unclosed quote: the record is an error and reading resumes
 /// on the line after its first.
-pub(crate) const MAX_RECORD_LINES: usize = 1000;
+pub const MAX_CSV_RECORD_LINES: usize = 1000;
 
 /// A physical line that a record in progress had read, kept so that reading can resume
 /// on the line after the record's first when the record turns out to be broken.
@@ -27,7 +27,7 @@ enum Held {
 /// Why a record was broken off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Unclosed {
-    /// More than [`MAX_RECORD_LINES`] lines.
+    /// More than [`MAX_CSV_RECORD_LINES`] lines.
     Lines,
     /// More than the record byte limit.
     Bytes,
@@ -39,7 +39,7 @@ enum Unclosed {
 
 /// A CSV/TSV record parser on `csv-core`, fed one physical line at a time, so that it
 /// knows the line of every record and never holds more than about twice `max` bytes: a
-/// record (a quoted field) running past [`MAX_RECORD_LINES`] lines, `max` bytes or the
+/// record (a quoted field) running past [`MAX_CSV_RECORD_LINES`] lines, `max` bytes or the
 /// end of the input is reported at its first line, and its other lines are read again
 /// as records of their own.
 struct Parser<R> {
@@ -230,7 +230,7 @@ impl<R: BufRead> Parser<R> {
                 Fed::More => {
                     held_bytes += self.cur.len();
                     held.push(Held::Line(no, std::mem::take(&mut self.cur)));
-                    let why = if held.len() >= MAX_RECORD_LINES {
+                    let why = if held.len() >= MAX_CSV_RECORD_LINES {
                         Some(Unclosed::Lines)
                     } else if held_bytes > self.max {
                         Some(Unclosed::Bytes)
@@ -345,7 +345,7 @@ impl<R: BufRead> CsvInput<R> {
                 format!(
                     "unclosed quote: the quoted field that starts on this line {}; skipped, reading goes on with the next line",
                     match why {
-                        Unclosed::Lines => format!("runs past {MAX_RECORD_LINES} lines"),
+                        Unclosed::Lines => format!("runs past {MAX_CSV_RECORD_LINES} lines"),
                         Unclosed::Bytes => format!("runs past the limit of {} bytes", self.parser.max),
                         Unclosed::LongLine => format!("runs into a line longer than the limit of {} bytes", self.parser.max),
                         Unclosed::Eof => "runs to the end of the input".to_string(),
@@ -499,17 +499,17 @@ mod tests {
         );
         // Past the line limit: resumes, and a later quote pair still parses.
         let mut input = String::from("id,text\nK,\"open\n");
-        for i in 0..MAX_RECORD_LINES + 5 {
+        for i in 0..MAX_CSV_RECORD_LINES + 5 {
             input.push_str(&format!("R{i},t\n"));
         }
         input.push_str("Q,\"a\nb\"\n");
         let got = records(&input, 1 << 20);
         assert_eq!(got[1], row(2, &["<Lines>"]));
         assert_eq!(got[2], row(3, &["R0", "t"]));
-        assert_eq!(got.len(), 2 + MAX_RECORD_LINES + 5 + 1);
+        assert_eq!(got.len(), 2 + MAX_CSV_RECORD_LINES + 5 + 1);
         assert_eq!(
             got.last().unwrap(),
-            &row(MAX_RECORD_LINES as u64 + 8, &["Q", "a\nb"])
+            &row(MAX_CSV_RECORD_LINES as u64 + 8, &["Q", "a\nb"])
         );
         // Past the byte limit.
         let got = records("t\n\"xxxxxxxx\nyyyyyyyy\nzz,1\n", 12);

@@ -188,8 +188,9 @@ fn read_head<R: Read>(r: &mut R, n: usize) -> io::Result<Vec<u8>> {
 /// (unless `opts` fixes them), then read [`Item`]s one at a time.
 ///
 /// `name` is used in every [`Source`] and to tell the format by extension. An input that
-/// cannot be read at all (an I/O error at the start, UTF-16, a CSV without a text column)
-/// is a [`FileError`]; everything else is an [`Item::Error`] for its line.
+/// cannot be read at all (an I/O error at the start, a broken gzip header, UTF-16, binary
+/// data, a CSV without a text column) is a [`FileError`]; everything else is an
+/// [`Item::Error`] for its line.
 pub fn read<R: Read>(
     name: &str,
     mut reader: R,
