@@ -199,8 +199,8 @@ impl LineDecoder {
         }
         match self.encoding {
             TextEncoding::Utf8 => {
-                let valid = std::str::from_utf8(bytes).is_ok();
-                if (!valid || looks_like_gbk_in_disguise(bytes))
+                // A valid UTF-8 line is read as UTF-8, whatever it holds (α, café).
+                if std::str::from_utf8(bytes).is_err()
                     && mostly_common_gbk(bytes)
                     && encoding_rs::GB18030
                         .decode_without_bom_handling_and_without_replacement(bytes)
@@ -423,9 +423,15 @@ mod tests {
             ("你好".into(), TextEncoding::Utf8)
         );
         assert!(auto_utf8.decode(b"\xff\xff\xff").is_err());
-        // (A line of Greek alone, valid UTF-8 of two-byte letters that read as common GBK
-        // characters, is taken for GBK in a UTF-8 file: the price of reading short GBK lines.)
-        for s in ["café", "25°C", "Привет", "😀", "ok · 你好"] {
+        for s in [
+            "café",
+            "25°C",
+            "Привет",
+            "😀",
+            "ok · 你好",
+            "Ελλάδα",
+            "v1.4.2α",
+        ] {
             assert_eq!(
                 auto_utf8.decode(s.as_bytes()).unwrap().1,
                 TextEncoding::Utf8,
@@ -532,15 +538,16 @@ mod tests {
                 wrong.push(format!("UTF-8 line {text} in a UTF-8 file"));
             }
         }
-        // The one known weak spot: a short GBK line whose bytes are valid UTF-8 of
-        // Latin-1 letters (露 is C2 B6, UTF-8 for ¶) stays UTF-8 in a UTF-8 file, as
-        // Latin-1 text must (café). Under 1% of such lines; none the other ways.
+        // The one known weak spot: a short GBK line whose bytes are valid UTF-8 (露 is
+        // C2 B6, UTF-8 for ¶) stays UTF-8 in a UTF-8 file, as valid UTF-8 lines must
+        // (v1.4.2α): 1,813 of these 50,000 lines of one to six characters (almost all
+        // of one or two); none the other ways.
         let (weak, other): (Vec<&String>, Vec<&String>) = wrong
             .iter()
             .partition(|w| w.starts_with("GBK") && w.ends_with("UTF-8 file"));
         assert!(other.is_empty(), "{other:?}");
         assert!(
-            weak.len() < 500,
+            weak.len() < 2000,
             "{} of 50000: {:?}",
             weak.len(),
             &weak[..10]
