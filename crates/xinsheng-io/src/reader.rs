@@ -125,10 +125,12 @@ impl ReadStats {
 /// The first two bytes of a gzip stream.
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
-/// An input as read: plain, or gzip-compressed (told by its first bytes).
+/// An input as read: plain, or gzip-compressed (told by its first bytes), or one whose
+/// reading failed within its first bytes (the error comes after them).
 enum Decompressed<R> {
     Plain(R),
     Gzip(Box<MultiGzDecoder<R>>),
+    Failed(Option<io::Error>),
 }
 
 impl<R: Read> Read for Decompressed<R> {
@@ -136,6 +138,10 @@ impl<R: Read> Read for Decompressed<R> {
         match self {
             Decompressed::Plain(r) => r.read(buf),
             Decompressed::Gzip(r) => r.read(buf),
+            Decompressed::Failed(e) => match e.take() {
+                Some(e) => Err(e),
+                None => Ok(0),
+            },
         }
     }
 }
@@ -208,13 +214,22 @@ pub fn read<R: Read>(
     } else {
         Decompressed::Plain(raw)
     };
-    let mut head = read_head(&mut source, SNIFF_BYTES).map_err(|e| {
-        file_error(if gzip {
-            format!("cannot decompress (gzip): {e}")
-        } else {
-            e.to_string()
-        })
-    })?;
+    let mut head = Vec::with_capacity(SNIFF_BYTES);
+    if let Err(e) = source
+        .by_ref()
+        .take(SNIFF_BYTES as u64)
+        .read_to_end(&mut head)
+    {
+        if head.is_empty() {
+            return Err(file_error(if gzip {
+                format!("cannot decompress (gzip): {e}")
+            } else {
+                e.to_string()
+            }));
+        }
+        // What was read is read; the error comes after it, at its line.
+        source = Decompressed::Failed(Some(e));
+    }
     if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
         return Err(file_error(
             "UTF-16 is not supported; convert the file to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)"
