@@ -4,7 +4,7 @@
 //! lookup that matches a token also gives its classes ([`word_class`]).
 
 use super::CjkSet;
-use crate::types::CueCategory;
+use crate::types::{CueCategory, DeniedBy};
 
 /// Speech verbs: with a subject other than the speaker (他说, 我老婆说, 新闻里说) what
 /// follows in the sentence is reported speech.
@@ -250,17 +250,21 @@ pub(crate) const INABILITY: &[&str] = &[
     "不着",
 ];
 
+/// Last chars of institution nouns (工信部, 消协, 法院, 律师): a formal cue ending in one
+/// may be a bare mention.
+pub(crate) const INSTITUTION_SUFFIXES: &str = "部局会协院所台报社网委办处厅官者师门庭司组科";
+
 /// Affirmations whose repetition (好好好好) is impatient.
 const AFFIRMATIONS: &[&str] = &["好好", "行行", "是是", "对对", "嗯嗯", "知道知道"];
 
-/// Whether negators (known to negate) deny a cue of this category: any of them does,
-/// except that a refund cue is denied only by one that denies the speaker's intent
-/// (不用退款, not 不给退款). Also decides whether a lexicon term inherits the cue it
+/// Whether negators (known to negate) deny a cue of this category, as its
+/// [`DeniedBy`] says: any of them, or only one that denies the speaker's intent
+/// (不用退款, not 不给退款: refund cues). Also decides whether a lexicon term inherits the cue it
 /// contains (`Lexicon::inherit_cues`).
 pub(crate) fn negators_deny(cat: CueCategory, negators: &[&str]) -> bool {
-    match cat {
-        CueCategory::Refund => negators.iter().any(|t| INTENT_NEGATORS.contains(t)),
-        _ => true,
+    match cat.traits().denied_by {
+        DeniedBy::AnyNegator => true,
+        DeniedBy::IntentNegator => negators.iter().any(|t| INTENT_NEGATORS.contains(t)),
     }
 }
 

@@ -203,17 +203,8 @@ impl Found {
                 continue;
             }
             let sevf = c.severity as f32 * c.weight / CUE_WEIGHT[c.severity as usize];
-            let (label, v) = match c.category {
-                CueCategory::Urgency => (Emotion::Anxiety, -0.05 * sevf),
-                CueCategory::Churn => (Emotion::Disgust, -0.08 * sevf),
-                CueCategory::Supervisor => (Emotion::Anger, -0.03 * sevf),
-                // Asking for a refund is business; the anger is in other words.
-                CueCategory::Refund => (Emotion::Anger, -0.04 * sevf),
-                CueCategory::Impatience | CueCategory::RepeatContact => {
-                    (Emotion::Anger, -0.1 * sevf)
-                }
-                _ => (Emotion::Anger, -0.08 * sevf),
-            };
+            let t = c.category.traits();
+            let (label, v) = (t.emotion, t.voice * sevf);
             let u = &units[x.unit];
             acc.add(
                 u,

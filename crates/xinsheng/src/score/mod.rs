@@ -18,7 +18,7 @@ pub(crate) mod weights;
 
 use jieba_rs::Jieba;
 
-use crate::lexicon::{ContrastRole, Lexicon};
+use crate::lexicon::{ContrastRole, Lexicon, MarkerKind};
 use crate::normalize::{normalize_into, Normalized};
 use crate::segment::{recycle, segment, OriginalText, Unit};
 use crate::types::{AgentKind, Speaker, UtteranceAnalysis};
@@ -261,8 +261,8 @@ impl Terms<'_, '_, '_, '_, '_> {
             };
             // Markers that carry meaning by themselves.
             if let Some(m) = e.marker {
-                let confrontational = m == crate::lexicon::MarkerKind::Rhetorical
-                    || (m == crate::lexicon::MarkerKind::RhetoricalOpen && s.ends_question);
+                let confrontational = m == MarkerKind::Rhetorical
+                    || (m == MarkerKind::RhetoricalOpen && s.ends_question);
                 if confrontational && ctx.customer_side && e.escalation.is_none() {
                     self.found.confrontation(u, k, self.original, site.quoted);
                 }

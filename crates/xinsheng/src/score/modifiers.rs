@@ -302,7 +302,10 @@ pub(crate) fn weigh_term(
             _ => None,
         });
     } else {
-        note!("double negation {} (×0.5)", neg_texts.join("/"));
+        note!(
+            "double negation {} (×{DOUBLE_NEGATION})",
+            neg_texts.join("/")
+        );
         v *= DOUBLE_NEGATION * d;
         emo = emo.map(|(l, i)| (l, DOUBLE_NEGATION * i));
     }
@@ -317,14 +320,14 @@ pub(crate) fn weigh_term(
     }
     if site.quoted {
         f *= QUOTED_TERM;
-        note!("quoted ×0.5");
+        note!("quoted ×{QUOTED_TERM}");
     }
     v *= f;
     emo = emo.map(|(l, i)| (l, i * f));
     let (rhetorical, irony) = (site.rhetorical, ctx.irony);
     if v > 0.0 && site.ends_question && !rhetorical && !irony {
         // 解决了吗 / 满意吗: asked, not asserted.
-        note!("questioned, not asserted (×0.25)");
+        note!("questioned, not asserted (×{QUESTIONED})");
         v *= QUESTIONED;
         emo = emo.map(|(l, i)| (l, i * QUESTIONED));
     }
@@ -342,7 +345,7 @@ pub(crate) fn weigh_term(
     }
     if v > 0.0 && (rhetorical || irony) {
         note!(
-            "{} flips (×-0.6)",
+            "{} flips (×{FLIP})",
             if rhetorical {
                 "rhetorical question"
             } else {
