@@ -422,6 +422,14 @@ impl AnalyzerBuilder {
     }
 }
 
+#[cfg(test)]
+impl Analyzer {
+    /// The segmenter and the lexicon, for the stages' unit tests.
+    pub(crate) fn parts(&self) -> (&Jieba, &Lexicon) {
+        (&self.jieba, &self.lexicon)
+    }
+}
+
 /// Flag formal cues that are nouns (律师, 法院, 工信部, 12315): the segmenter's part of
 /// speech of the term's head word, or an institution suffix for words it does not know.
 fn mark_mentions(jieba: &Jieba, lexicon: &mut Lexicon) {

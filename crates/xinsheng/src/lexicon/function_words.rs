@@ -254,6 +254,18 @@ pub(crate) const INABILITY: &[&str] = &[
 /// may be a bare mention.
 pub(crate) const INSTITUTION_SUFFIXES: &str = "部局会协院所台报社网委办处厅官者师门庭司组科";
 
+/// Final particles that make a sentence a question (好了吗, 是么).
+pub(crate) const QUESTION_PARTICLES: &[&str] = &["吗", "么", "嘛"];
+
+/// Final particles of exasperation on a complaint or question (电话没人接啊).
+pub(crate) const EXASPERATION_PARTICLES: &[&str] = &["啊", "呀", "嘛"];
+
+/// What may follow a polite opener when it is no request (太麻烦了, 麻烦死了).
+pub(crate) const REQUEST_CLOSERS: &[&str] = &["了", "啦", "死", "死了", "的", "啊", "呀", "吧"];
+
+/// Pronouns jieba's HMM may glue to a one-char term it does not know (我怕, 我烦).
+pub(crate) const PRONOUN_CHARS: &str = "我你您他她它咱";
+
 /// Affirmations whose repetition (好好好好) is impatient.
 const AFFIRMATIONS: &[&str] = &["好好", "行行", "是是", "对对", "嗯嗯", "知道知道"];
 

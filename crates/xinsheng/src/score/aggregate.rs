@@ -208,3 +208,86 @@ pub(crate) fn sketch(text: &str) -> Vec<u32> {
     }
     hashes[..n].to_vec()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cue(weight: f32) -> Cue {
+        Cue {
+            category: crate::types::CueCategory::Complaint,
+            text: String::new(),
+            start: 0,
+            end: 0,
+            severity: 3,
+            weight,
+            negated: false,
+            quoted: false,
+        }
+    }
+
+    /// (summed valence) → (valence, polarity): squashed into -1..1, polar beyond the
+    /// threshold.
+    #[test]
+    fn valence_and_polarity() {
+        macro_rules! t {
+            ($sum:expr, $valence:expr, $polarity:ident) => {
+                let mut acc = Acc::new(None);
+                acc.valence = $sum;
+                let s = scores(&acc, &[], 0);
+                assert!(
+                    (s.valence - $valence).abs() < 1e-6,
+                    "{}: {}",
+                    $sum,
+                    s.valence
+                );
+                assert_eq!(s.polarity, Polarity::$polarity, "{}", $sum);
+            };
+        }
+        t!(0.0, 0.0, Neutral);
+        t!(1.0, std::f32::consts::FRAC_1_SQRT_2, Positive);
+        t!(-1.0, -std::f32::consts::FRAC_1_SQRT_2, Negative);
+        t!(0.08, 0.08 / (1.0f32 + 0.0064).sqrt(), Neutral);
+        t!(-1000.0, -1.0, Negative);
+    }
+
+    /// No emotion mass: all neutral; the neutral mass dilutes a little emotion.
+    #[test]
+    fn emotion_mix() {
+        let mut acc = Acc::new(None);
+        assert_eq!(scores(&acc, &[], 0).emotion, Emotion::Neutral);
+        acc.emo[0] = NEUTRAL_MASS;
+        let s = scores(&acc, &[], 0);
+        assert!((s.emotions.anger - 0.5).abs() < 1e-6);
+        acc.emo[0] = 3.0 * NEUTRAL_MASS;
+        assert_eq!(scores(&acc, &[], 0).emotion, Emotion::Anger);
+    }
+
+    /// (cue weights, valence) → risk: the strongest cue in full, the others damped;
+    /// affect adds a little only with a negative valence.
+    #[test]
+    fn risk() {
+        macro_rules! t {
+            ($weights:expr, $valence:expr, $risk:expr) => {
+                let cues: Vec<Cue> = $weights.iter().map(|&w| cue(w)).collect();
+                let e = escalation(cues, $valence, &[0.0; 7]);
+                assert!((e.risk - $risk).abs() < 1e-6, "{:?}: {}", $weights, e.risk);
+                assert_eq!(e.level, Level::from_risk(e.risk));
+            };
+        }
+        t!([0.0f32; 0], 0.0, 0.0);
+        t!([0.45], 0.0, 0.45);
+        t!([0.45], 0.5, 0.45);
+        t!([0.45, 0.45], 0.0, 1.0 - 0.55 * (1.0 - CUE_DAMPING * 0.45));
+        t!([0.0f32; 0], -0.5, AFFECT_VALENCE * 0.5);
+        t!([0.0f32; 0], -1.0, AFFECT_VALENCE);
+    }
+
+    #[test]
+    fn sketch_hashes_bigrams_of_words() {
+        assert_eq!(sketch("好"), Vec::<u32>::new());
+        assert_eq!(sketch("退款").len(), 1);
+        assert_eq!(sketch("退，款"), sketch("退款"));
+        assert_eq!(sketch(&"退款".repeat(100)).len(), 64);
+    }
+}

@@ -257,3 +257,75 @@ pub(crate) fn agent_term(
         }
     }
 }
+
+#[cfg(all(test, feature = "embedded-lexicons"))]
+mod tests {
+    use crate::score::testing::explain;
+    use crate::types::{CueCategory as C, Speaker};
+
+    /// The cues of a customer's text: (category, severity, text, negated, quoted).
+    #[test]
+    fn cues() {
+        macro_rules! t {
+            ($text:expr, $want:expr) => {
+                let a = explain($text, Speaker::Customer).analysis.unwrap();
+                let got: Vec<(C, u8, &str, bool, bool)> = a
+                    .escalation
+                    .cues
+                    .iter()
+                    .map(|c| (c.category, c.severity, c.text.as_str(), c.negated, c.quoted))
+                    .collect();
+                let want: Vec<(C, u8, &str, bool, bool)> = $want;
+                assert_eq!(got, want, "{}", $text);
+            };
+        }
+        // The speaker's intent makes a formal threat one level firmer.
+        t!(
+            "我要投诉",
+            vec![(C::Complaint, 4, "我要投诉", false, false)]
+        );
+        t!("我准备投诉", vec![(C::Complaint, 4, "投诉", false, false)]);
+        // Negated: any negator denies a complaint …
+        t!("我不投诉", vec![(C::Complaint, 3, "投诉", true, false)]);
+        // … but only a negator of intent denies a refund (不给退款 reports a refusal).
+        t!("不用退款", vec![(C::Refund, 2, "退款", true, false)]);
+        // Reported speech.
+        t!("他说要投诉", vec![(C::Complaint, 4, "要投诉", false, true)]);
+        // A confrontational question is a dissatisfaction cue.
+        t!(
+            "难道很满意吗",
+            vec![(C::Dissatisfaction, 2, "难道", false, false)]
+        );
+        // The original text, not the normalized one.
+        t!(
+            "我要投訴",
+            vec![(C::Complaint, 4, "我要投訴", false, false)]
+        );
+    }
+
+    /// An institution mention with no threat around it falls below the low level.
+    #[test]
+    fn mentions_are_demoted_without_a_threat() {
+        let a = explain("我要找律师", Speaker::Customer).analysis.unwrap();
+        assert_eq!(a.escalation.cues[0].severity, 5);
+        for text in ["律师说可以", "12315的电话是多少"] {
+            let a = explain(text, Speaker::Customer).analysis.unwrap();
+            for c in &a.escalation.cues {
+                assert!(c.weight <= super::MENTION_WEIGHT, "{text}: {c:?}");
+            }
+        }
+    }
+
+    /// Agent phrases are found in agent turns only.
+    #[test]
+    fn agent_phrases() {
+        let a = explain("非常抱歉让您久等了", Speaker::Agent)
+            .analysis
+            .unwrap();
+        assert!(!a.agent.is_empty());
+        let c = explain("非常抱歉让您久等了", Speaker::Customer)
+            .analysis
+            .unwrap();
+        assert!(c.agent.is_empty());
+    }
+}
