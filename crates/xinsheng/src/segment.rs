@@ -136,7 +136,6 @@ impl<'a> OriginalText<'a> {
 type Join<'a> = (usize, &'a str, &'a Entry, usize, u16, usize);
 
 /// Extend the join from token `i` token by token while it is still a prefix of some
-
 /// term, keeping the longest join that is a term: one probe per step. Gives the probe of
 /// token `i` alone and the match.
 #[inline(always)]

@@ -76,17 +76,18 @@ const ELAPSED_BEFORE: &[&str] = &[
     "拖了",
     "都已经",
 ];
+
 /// Characters of contact verbs (打, 问, 联系, 电话, 催, 反映, 投诉 …): a clause with one of
 /// them makes a counted repeat (打了五次) a repeat contact.
-
 static CONTACT_CHARS: CjkSet = CjkSet::new("打问联说催电话映找提申投诉咨沟交重跑修门来");
 
+/// A contact verb char.
 #[inline]
 pub(crate) fn is_contact_char(c: char) -> bool {
     CONTACT_CHARS.contains(c)
 }
-/// Acknowledgements that accept an answer when they make up a whole clause.
 
+/// Acknowledgements that accept an answer when they make up a whole clause.
 const ACCEPTANCE: &[&str] = &[
     "好的",
     "好",
@@ -110,7 +111,6 @@ const ACCEPTANCE: &[&str] = &[
     "嗯呢",
     "好的呢",
 ];
-/// Valence of an acknowledgement: mild, below the polarity threshold.
 
 /// "Why" words that challenge an answer in a customer turn.
 const WHY: &[&str] = &["为什么", "为啥", "干嘛", "干吗", "咋回事"];

@@ -183,14 +183,13 @@ impl Found {
                 threat_in_sentence[y.sentence] = true;
             }
         }
-        for i in 0..cues.len() {
-            let x = self.ctx[i];
-            if !x.mention || x.intent || !cues[i].is_active() {
+        for (c, x) in cues.iter_mut().zip(&self.ctx) {
+            if !x.mention || x.intent || !c.is_active() {
                 continue;
             }
             if !threat_in_sentence[x.sentence] {
-                cues[i].severity = 1;
-                cues[i].weight = MENTION_WEIGHT;
+                c.severity = 1;
+                c.weight = MENTION_WEIGHT;
             }
         }
     }
