@@ -309,9 +309,13 @@ mod tests {
         assert_eq!(a.escalation.cues[0].severity, 5);
         for text in ["律师说可以", "12315的电话是多少"] {
             let a = explain(text, Speaker::Customer).analysis.unwrap();
-            for c in &a.escalation.cues {
-                assert!(c.weight <= super::MENTION_WEIGHT, "{text}: {c:?}");
-            }
+            let c = &a.escalation.cues;
+            assert!(!c.is_empty(), "{text}: the mention is kept as evidence");
+            assert!(
+                c.iter()
+                    .all(|c| c.severity == 1 && c.weight == super::MENTION_WEIGHT),
+                "{text}: {c:?}"
+            );
         }
     }
 

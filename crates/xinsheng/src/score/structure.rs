@@ -183,11 +183,13 @@ fn reported_subject(units: &[Unit<'_>], k: usize) -> bool {
 #[cfg(all(test, feature = "embedded-lexicons"))]
 mod tests {
     use crate::score::testing::with_units;
+    use crate::score::weights::CONTRAST_WEIGHTS;
 
     /// Per text: sentences, then per sentence (ends as a question, has a question word,
     /// reported from unit), then the clause weights.
     #[test]
     fn structure() {
+        let (before, after, concessive) = CONTRAST_WEIGHTS;
         macro_rules! t {
             ($text:expr, $sentences:expr, $weights:expr) => {
                 with_units($text, |units, sentences, contrast| {
@@ -222,8 +224,8 @@ mod tests {
         t!("我老婆说要投诉", [(false, false, Some("说"))], [1.0]);
         t!("我说要投诉", [(false, false, None)], [1.0]);
         // Contrast: before / after the contrast word; a 虽然 clause alone.
-        t!("虽然快，但是很贵", [(false, false, None)], [0.5, 1.5]);
-        t!("虽然快", [(false, false, None)], [0.7]);
+        t!("虽然快，但是很贵", [(false, false, None)], [before, after]);
+        t!("虽然快", [(false, false, None)], [concessive]);
     }
 
     /// Units inside quotation marks are quoted; the marks close at the sentence end.
