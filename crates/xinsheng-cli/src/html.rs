@@ -9,125 +9,11 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use serde::{Deserialize, Serialize};
-use xinsheng::{AgentKind, Level, Speaker};
+use xinsheng::Speaker;
 
-use crate::calls::{Call, Flagged};
+pub use crate::call::{transcript, Mark, MarkKind, TranscriptTurn};
+use crate::call::Flagged;
 use crate::worklist::Worklist;
-
-/// One turn of a flagged call, as the report shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TranscriptTurn {
-    /// `file:line` of the turn.
-    pub source: String,
-    /// Who spoke.
-    pub speaker: Speaker,
-    /// The whole text of the turn.
-    pub text: String,
-    /// The turn's valence.
-    pub valence: f32,
-    /// The turn's escalation level.
-    pub level: Level,
-    /// Matched cues and agent phrases, as char ranges of `text`.
-    pub marks: Vec<Mark>,
-}
-
-/// What a marked span of a turn is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum MarkKind {
-    /// A customer escalation cue of this severity (1–5).
-    Cue(u8),
-    /// A cue that was negated (not counted) or quoted (counted at a fraction of its
-    /// weight: 他说要投诉).
-    InactiveCue,
-    /// A prohibited agent phrase.
-    Prohibited,
-    /// An encouraged agent phrase (empathy, apology, ownership …).
-    Encouraged,
-}
-
-impl MarkKind {
-    /// Which of two kinds covering the same char is shown.
-    fn rank(self) -> u8 {
-        match self {
-            MarkKind::Prohibited => 10,
-            MarkKind::Cue(s) => 4 + s.min(5),
-            MarkKind::Encouraged => 2,
-            MarkKind::InactiveCue => 1,
-        }
-    }
-
-    fn class(self) -> &'static str {
-        match self {
-            MarkKind::Cue(s) if s >= 4 => "cue hi",
-            MarkKind::Cue(3) => "cue mid",
-            MarkKind::Cue(_) => "cue lo",
-            MarkKind::InactiveCue => "cue off",
-            MarkKind::Prohibited => "ban",
-            MarkKind::Encouraged => "good",
-        }
-    }
-}
-
-/// A marked char range of a turn's text.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Mark {
-    /// First char (0-based, in chars).
-    pub start: usize,
-    /// One past the last char.
-    pub end: usize,
-    /// What it is.
-    pub kind: MarkKind,
-    /// Shown on hover, e.g. `regulator, severity 5`.
-    pub label: String,
-}
-
-/// The transcript of a call with its marks (the call's turns must hold whole texts:
-/// see [`crate::calls::Grouper::with_full_text`]).
-pub fn transcript(call: &Call) -> Vec<TranscriptTurn> {
-    call.turns
-        .iter()
-        .zip(&call.analysis.turns)
-        .map(|(m, a)| {
-            let mut marks = Vec::new();
-            for c in &a.escalation.cues {
-                let (kind, how) = if c.is_active() {
-                    (MarkKind::Cue(c.severity), "")
-                } else if c.negated {
-                    (MarkKind::InactiveCue, ", negated: not counted")
-                } else {
-                    (MarkKind::InactiveCue, ", quoted: counted at a fraction")
-                };
-                marks.push(Mark {
-                    start: c.start,
-                    end: c.end,
-                    kind,
-                    label: format!("{}, severity {}{how}", c.category, c.severity),
-                });
-            }
-            for g in a.agent.iter().filter(|g| !g.negated) {
-                let kind = match g.kind {
-                    AgentKind::Prohibited => MarkKind::Prohibited,
-                    AgentKind::Encouraged => MarkKind::Encouraged,
-                };
-                marks.push(Mark {
-                    start: g.start,
-                    end: g.end,
-                    kind,
-                    label: format!("{} {}, severity {}", g.kind, g.category, g.severity),
-                });
-            }
-            TranscriptTurn {
-                source: m.source.to_string(),
-                speaker: m.speaker,
-                text: m.text.clone(),
-                valence: a.valence,
-                level: a.escalation.level,
-                marks,
-            }
-        })
-        .collect()
-}
 
 /// Escape text for HTML content and attribute values.
 fn esc(out: &mut String, s: &str) {
@@ -353,6 +239,7 @@ fn section(out: &mut String, f: &Flagged) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use xinsheng::Level;
 
     fn turn(text: &str, marks: Vec<Mark>) -> TranscriptTurn {
         TranscriptTurn {

@@ -37,6 +37,7 @@
 #![warn(missing_docs)]
 
 pub mod app;
+pub mod call;
 pub mod calls;
 pub mod explain;
 pub mod html;
@@ -44,6 +45,7 @@ pub mod inputs;
 pub mod output;
 pub mod pipeline;
 pub mod report;
+pub mod spill;
 pub mod worklist;
 
 pub use inputs::Input;
