@@ -8,6 +8,7 @@ use std::process::{Command, Output, Stdio};
 mod calls;
 mod explain;
 mod flag;
+mod grouping;
 mod lexicon;
 mod props;
 mod robustness;

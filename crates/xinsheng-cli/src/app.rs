@@ -75,6 +75,11 @@ pub struct Global {
         default_value_t = 2048
     )]
     pub chunk_records: usize,
+    /// Bytes of one input's records held while grouping calls, before spilling to disk
+    /// (tuning and tests)
+    #[arg(long, global = true, hide = true, value_name = "BYTES",
+          default_value_t = crate::regroup::REGROUP_BYTES)]
+    pub group_bytes: usize,
 }
 
 /// The commands.
@@ -379,6 +384,7 @@ fn options(g: &Global, a: &InputArgs) -> Options {
         },
         threads,
         chunk_records: g.chunk_records.max(1),
+        group_bytes: g.group_bytes.max(1),
         ..Options::default()
     }
 }
@@ -469,7 +475,10 @@ fn call_format(g: &Global, f: Option<CallFormatArg>) -> CallFormat {
 }
 
 fn calls(g: &Global, a: &CallsArgs) -> Result<i32, Failure> {
-    let opts = options(g, &a.input);
+    let opts = Options {
+        group: true,
+        ..options(g, &a.input)
+    };
     let inputs = inputs(&a.input)?;
     let mut reporter = reporter(g, &inputs);
     let reading = pipeline::read(inputs, &opts, &reporter)?;
@@ -486,7 +495,10 @@ fn calls(g: &Global, a: &CallsArgs) -> Result<i32, Failure> {
 }
 
 fn flag(g: &Global, a: &FlagArgs) -> Result<i32, Failure> {
-    let opts = options(g, &a.input);
+    let opts = Options {
+        group: true,
+        ..options(g, &a.input)
+    };
     let inputs = inputs(&a.input)?;
     let mut reporter = reporter(g, &inputs);
     let reading = pipeline::read(inputs, &opts, &reporter)?;

@@ -1,8 +1,9 @@
 //! Conversations: grouping records into calls, call summaries and the `flag` worklist.
 //!
-//! A call is a run of consecutive records of one input with the same call id (records
-//! without an id in an input form one call named after the input). Calls never span
-//! inputs. A call longer than `max_turns` is summarized in parts of `max_turns` turns
+//! A call is the records of one input with the same call id (records without an id in
+//! an input form one call named after the input). The pipeline brings each call's
+//! records together before scoring ([`crate::regroup`], `Options::group`), so the
+//! grouper here sees a call as a run of consecutive records. Calls never span inputs. A call longer than `max_turns` is summarized in parts of `max_turns` turns
 //! (`"part": 1`, `2` …), so a pathological call cannot use unbounded memory.
 
 use std::collections::BinaryHeap;

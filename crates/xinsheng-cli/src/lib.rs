@@ -44,6 +44,7 @@ pub mod html;
 pub mod inputs;
 pub mod output;
 pub mod pipeline;
+pub mod regroup;
 pub mod report;
 pub mod spill;
 pub mod worklist;

@@ -28,6 +28,7 @@ use xinsheng_io::write::{record_format, RecordFormat, ScoreFormat};
 use xinsheng_io::{Item, ReadOptions, ReadStats, Record, RecordError, Source};
 
 use crate::inputs::Input;
+use crate::regroup::{Regrouper, REGROUP_BYTES};
 use crate::report::Reporter;
 
 /// Pipeline settings.
@@ -41,6 +42,11 @@ pub struct Options {
     pub chunk_records: usize,
     /// Most text bytes in one chunk.
     pub chunk_bytes: usize,
+    /// Bring each call's records together before scoring, wherever they stand in their
+    /// input (`calls`, `flag`; see [`crate::regroup`]); else records keep input order.
+    pub group: bool,
+    /// Bytes of records held in memory while grouping, before they spill to disk.
+    pub group_bytes: usize,
 }
 
 impl Default for Options {
@@ -50,6 +56,8 @@ impl Default for Options {
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             chunk_records: 2048,
             chunk_bytes: 8 << 20,
+            group: false,
+            group_bytes: REGROUP_BYTES,
         }
     }
 }
@@ -225,6 +233,7 @@ enum Entry {
     Item(Item),
     InputError(RecordError),
     EndOfInput { name: String, stats: ReadStats },
+    Warning(String),
 }
 
 /// An entry after the parallel stage.
@@ -233,6 +242,7 @@ enum Done<P> {
     Error(RecordError),
     InputError(RecordError),
     EndOfInput { name: String, stats: ReadStats },
+    Warning(String),
 }
 
 struct Counting<R> {
@@ -248,37 +258,122 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
-fn reader_thread(
-    inputs: Vec<Input>,
-    read: ReadOptions,
+/// The reader thread's chunk being filled; sent when full.
+struct Batcher {
+    batch: Vec<Entry>,
+    bytes: usize,
     chunk_records: usize,
     chunk_bytes: usize,
+    tx: SyncSender<Vec<Entry>>,
+}
+
+impl Batcher {
+    /// Add an entry of about `size` bytes; false when the receiving end is gone.
+    fn push(&mut self, entry: Entry, size: usize) -> bool {
+        self.batch.push(entry);
+        self.bytes += size;
+        if self.batch.len() >= self.chunk_records || self.bytes >= self.chunk_bytes {
+            let full = std::mem::replace(&mut self.batch, Vec::with_capacity(self.chunk_records));
+            self.bytes = 0;
+            return self.tx.send(full).is_ok();
+        }
+        true
+    }
+
+    fn item(&mut self, item: Item) -> bool {
+        let size = match &item {
+            Item::Record(r) => r.text.len() + 64,
+            Item::Error(e) => e.message.len() + 64,
+        };
+        self.push(Entry::Item(item), size)
+    }
+
+    fn input_error(&mut self, name: &str, message: String) -> bool {
+        self.push(
+            Entry::InputError(RecordError::new(Source::new(name.into(), 0), message)),
+            0,
+        )
+    }
+
+    fn finish(self) {
+        if !self.batch.is_empty() {
+            let _ = self.tx.send(self.batch);
+        }
+    }
+}
+
+/// Read one input's items through the regrouper into `out`; false when the receiving
+/// end is gone.
+fn read_grouped<R: Read>(
+    name: String,
+    rdr: &mut xinsheng_io::InputReader<R>,
+    group: &mut Regrouper,
+    out: &mut Batcher,
+) -> bool {
+    let mut failed = None;
+    for item in rdr.by_ref() {
+        if let Err(e) = group.push(item) {
+            failed = Some(e);
+            break;
+        }
+    }
+    let mut open = true;
+    let end = match failed {
+        Some(e) => Err(e),
+        None => group.finish_input(|item| {
+            open = open && out.item(item);
+            open
+        }),
+    };
+    if !open {
+        return false;
+    }
+    match end {
+        Err(e) => {
+            group.reset();
+            out.input_error(&name, e.to_string())
+        }
+        Ok(end) => {
+            for w in end.warnings {
+                if !out.push(Entry::Warning(w), 0) {
+                    return false;
+                }
+            }
+            match end.error {
+                Some(message) => out.input_error(&name, message),
+                None => {
+                    let stats = rdr.stats();
+                    out.push(Entry::EndOfInput { name, stats }, 0)
+                }
+            }
+        }
+    }
+}
+
+fn reader_thread(
+    inputs: Vec<Input>,
+    opts: Options,
     bytes: Arc<AtomicU64>,
     tx: SyncSender<Vec<Entry>>,
 ) {
-    let mut batch: Vec<Entry> = Vec::with_capacity(chunk_records);
-    let mut batch_bytes = 0usize;
-    macro_rules! push {
-        ($e:expr, $size:expr) => {{
-            batch.push($e);
-            batch_bytes += $size;
-            if batch.len() >= chunk_records || batch_bytes >= chunk_bytes {
-                let full = std::mem::replace(&mut batch, Vec::with_capacity(chunk_records));
-                batch_bytes = 0;
-                if tx.send(full).is_err() {
-                    return;
-                }
-            }
-        }};
-    }
+    let (chunk_records, chunk_bytes) = (opts.chunk_records.max(1), opts.chunk_bytes.max(1));
+    let mut out = Batcher {
+        batch: Vec::with_capacity(chunk_records),
+        bytes: 0,
+        chunk_records,
+        chunk_bytes,
+        tx,
+    };
+    let mut group = opts
+        .group
+        .then(|| Regrouper::new(opts.group_bytes, opts.read.fields.id.clone()));
     for input in inputs {
         let (name, reader) = match input.open() {
             Ok(x) => x,
             Err((name, message)) => {
-                push!(
-                    Entry::InputError(RecordError::new(Source::new(name.into(), 0), message)),
-                    0
-                );
+                if !out.input_error(&name, message) {
+                    return;
+                }
                 continue;
             }
         };
@@ -286,27 +381,33 @@ fn reader_thread(
             inner: reader,
             bytes: bytes.clone(),
         };
-        match xinsheng_io::read(&name, counting, &read) {
-            Err(e) => push!(
-                Entry::InputError(RecordError::new(Source::new(e.name.into(), 0), e.message)),
-                0
-            ),
-            Ok(mut rdr) => {
-                for item in rdr.by_ref() {
-                    let size = match &item {
-                        Item::Record(r) => r.text.len() + 64,
-                        Item::Error(e) => e.message.len() + 64,
-                    };
-                    push!(Entry::Item(item), size);
+        let open = match xinsheng_io::read(&name, counting, &opts.read) {
+            Err(e) => out.input_error(&e.name, e.message),
+            Ok(mut rdr) => match &mut group {
+                Some(group) => read_grouped(name, &mut rdr, group, &mut out),
+                None => {
+                    let mut open = true;
+                    for item in rdr.by_ref() {
+                        if !out.item(item) {
+                            open = false;
+                            break;
+                        }
+                    }
+                    let stats = rdr.stats();
+                    open && out.push(Entry::EndOfInput { name, stats }, 0)
                 }
-                let stats = rdr.stats();
-                push!(Entry::EndOfInput { name, stats }, 0);
-            }
+            },
+        };
+        if !open {
+            return;
         }
     }
-    if !batch.is_empty() {
-        let _ = tx.send(batch);
+    if let Some(w) = group.as_ref().and_then(Regrouper::closing_warning) {
+        if !out.push(Entry::Warning(w), 0) {
+            return;
+        }
     }
+    out.finish();
 }
 
 /// Inputs being read: the reader thread is running, a bounded number of chunks ahead.
@@ -323,14 +424,13 @@ pub struct Reading {
 pub fn read(inputs: Vec<Input>, opts: &Options, reporter: &Reporter) -> io::Result<Reading> {
     let start = Instant::now();
     let (tx, rx): (SyncSender<Vec<Entry>>, Receiver<Vec<Entry>>) = sync_channel(2);
-    let read = opts.read.clone();
-    let (chunk_records, chunk_bytes) = (opts.chunk_records.max(1), opts.chunk_bytes.max(1));
+    let opts = opts.clone();
     let bytes = reporter.bytes_counter();
     // Not scoped: on an early return (broken pipe, lexicon errors) the reader thread ends
     // at its next send, or with the process.
     std::thread::Builder::new()
         .name("xinsheng-read".into())
-        .spawn(move || reader_thread(inputs, read, chunk_records, chunk_bytes, bytes, tx))?;
+        .spawn(move || reader_thread(inputs, opts, bytes, tx))?;
     Ok(Reading {
         rx: std::sync::Mutex::new(rx),
         start,
@@ -388,6 +488,7 @@ fn deliver<S: Sink>(
                 }
                 sink.end_of_input()?;
             }
+            Done::Warning(w) => reporter.warn(&w),
         }
     }
     reporter.tick(summary.read);
@@ -417,7 +518,7 @@ pub fn run_reading<S: Sink>(
         let first = batch.iter().find_map(|e| match e {
             Entry::Item(Item::Record(r)) => Some(Some(r)),
             Entry::Item(Item::Error(_)) | Entry::InputError(_) => Some(None),
-            Entry::EndOfInput { .. } => None,
+            Entry::EndOfInput { .. } | Entry::Warning(_) => None,
         });
         match first {
             Some(first) => {
@@ -486,6 +587,7 @@ fn unscored<P>(e: Entry) -> Done<P> {
         Entry::Item(Item::Error(e)) => Done::Error(e),
         Entry::InputError(e) => Done::InputError(e),
         Entry::EndOfInput { name, stats } => Done::EndOfInput { name, stats },
+        Entry::Warning(w) => Done::Warning(w),
         // Never before the first item (which starts the sink), nor here.
         Entry::Item(Item::Record(r)) => Done::Error(RecordError::new(
             r.source,
