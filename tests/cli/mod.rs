@@ -10,6 +10,7 @@ mod explain;
 mod flag;
 mod grouping;
 mod lexicon;
+mod outputs;
 mod props;
 mod robustness;
 mod score;

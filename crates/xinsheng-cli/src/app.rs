@@ -542,7 +542,8 @@ fn flag(g: &Global, a: &FlagArgs) -> Result<i32, Failure> {
     if html {
         // The page says what was read but not how long it took: same input, same bytes.
         let note = format!("{}; {tail}", summary.counts());
-        crate::html::write_report(&mut out, &mut list, &note)?;
+        let sections = a.top.unwrap_or(crate::html::DEFAULT_HTML_SECTIONS);
+        crate::html::write_report(&mut out, &mut list, &note, sections)?;
     } else {
         write_flagged(&mut out, &mut list, format)?;
     }

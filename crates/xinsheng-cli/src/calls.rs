@@ -19,6 +19,7 @@ use xinsheng_io::{Record, RecordError};
 
 pub use crate::call::{Call, Evidence, FlagReason, Flagged, TurnMeta, EVIDENCE_CHARS};
 use crate::pipeline::{Render, Sink};
+use crate::errlog::ErrorLog;
 use crate::worklist::{footprint, rank_order, RankKey, Runs, Worklist, SPILL_BYTES};
 
 /// Default most turns of one call summarized at once.
@@ -303,8 +304,9 @@ pub const CALL_CSV_COLUMNS: [&str; 18] = [
 ];
 
 /// Columns of `flag --format csv`: the call, then the first reason that points at a
-/// turn (what a reviewer checks first), then every reason.
-pub const FLAG_CSV_COLUMNS: [&str; 15] = [
+/// turn (what a reviewer checks first), then every reason; an error row (after the
+/// calls) fills only `source` and `error`.
+pub const FLAG_CSV_COLUMNS: [&str; 16] = [
     "rank",
     "call_id",
     "part",
@@ -320,6 +322,7 @@ pub const FLAG_CSV_COLUMNS: [&str; 15] = [
     "evidence_speaker",
     "evidence_text",
     "reasons",
+    "error",
 ];
 
 fn csv_row(w: &mut impl Write, format: CallFormat, cells: &[&str]) -> io::Result<()> {
@@ -367,7 +370,8 @@ fn reasons_cell<'r>(
     s
 }
 
-/// Writes call summaries (`xinsheng calls`); error records too, in JSONL and CSV.
+/// Writes call summaries (`xinsheng calls`) and error records, in input order, in every
+/// format.
 pub struct CallWriter<W: Write> {
     w: W,
     format: CallFormat,
@@ -441,20 +445,7 @@ impl<W: Write> CallSink for CallWriter<W> {
                 )
             }
             CallFormat::Table => {
-                if !self.header {
-                    self.header = true;
-                    writeln!(
-                        self.w,
-                        "{} {:>5} {} {:>4} ESC {} {:>7} {:>6}  TOP REASON",
-                        pad("CALL", 18),
-                        "TURNS",
-                        pad("LEVEL", 8),
-                        "RISK",
-                        pad("TRAJECTORY", 10),
-                        "EMPATHY",
-                        "BANNED",
-                    )?;
-                }
+                self.table_header()?;
                 let id = match s.part {
                     Some(p) => format!("{} #{p}", s.call_id),
                     None => s.call_id.clone(),
@@ -493,7 +484,10 @@ impl<W: Write> CallSink for CallWriter<W> {
                 cells[CALL_CSV_COLUMNS.len() - 1] = &message;
                 csv_row(&mut self.w, self.format, &cells)
             }
-            CallFormat::Table => Ok(()),
+            CallFormat::Table => {
+                self.table_header()?;
+                writeln!(self.w, "{} error: {}", pad(&error.source.to_string(), 18), error.message)
+            }
         }
     }
 
@@ -507,6 +501,24 @@ impl<W: Write> CallSink for CallWriter<W> {
 }
 
 impl<W: Write> CallWriter<W> {
+    fn table_header(&mut self) -> io::Result<()> {
+        if !self.header {
+            self.header = true;
+            writeln!(
+                self.w,
+                "{} {:>5} {} {:>4} ESC {} {:>7} {:>6}  TOP REASON",
+                pad("CALL", 18),
+                "TURNS",
+                pad("LEVEL", 8),
+                "RISK",
+                pad("TRAJECTORY", 10),
+                "EMPATHY",
+                "BANNED",
+            )?;
+        }
+        Ok(())
+    }
+
     fn csv_header(&mut self) -> io::Result<()> {
         if !self.header {
             self.header = true;
@@ -516,7 +528,8 @@ impl<W: Write> CallWriter<W> {
     }
 }
 
-/// Keeps the calls at or above a level (`xinsheng flag`); errors are only counted.
+/// Keeps the calls at or above a level (`xinsheng flag`) and the error records (listed
+/// after the calls, in input order, in every format).
 ///
 /// With `with_top(n)`, the `n` riskiest calls in a bounded heap; else every flagged call,
 /// spilled to sorted runs on disk past [`SPILL_BYTES`] (see [`crate::worklist`]), so that
@@ -536,6 +549,7 @@ pub struct FlagCollector {
     buffered: usize,
     spill_bytes: usize,
     pub(crate) runs: Runs,
+    errors: ErrorLog,
     /// Calls seen.
     pub calls: u64,
     /// Calls at or above the level, kept or not.
@@ -578,6 +592,7 @@ impl FlagCollector {
             buffered: 0,
             spill_bytes: SPILL_BYTES,
             runs: Runs::default(),
+            errors: ErrorLog::default(),
             calls: 0,
             flagged_calls: 0,
             max_level: Level::None,
@@ -606,11 +621,14 @@ impl FlagCollector {
     }
 
     /// The worklist: highest level first, then highest risk, then input order; ranked.
+    /// The error records go with it ([`Worklist::errors`]).
     pub fn into_worklist(self) -> Worklist {
-        if self.top.is_some() {
-            return Worklist::in_memory(self.heap.into_vec().into_iter().map(|r| r.0).collect());
-        }
-        Worklist::from_runs(self.runs, self.buffer)
+        let list = if self.top.is_some() {
+            Worklist::in_memory(self.heap.into_vec().into_iter().map(|r| r.0).collect())
+        } else {
+            Worklist::from_runs(self.runs, self.buffer)
+        };
+        list.with_errors(self.errors)
     }
 }
 
@@ -662,8 +680,8 @@ impl CallSink for FlagCollector {
         Ok(())
     }
 
-    fn error(&mut self, _error: &RecordError) -> io::Result<()> {
-        Ok(())
+    fn error(&mut self, error: &RecordError) -> io::Result<()> {
+        self.errors.push(error)
     }
 
     fn finish(&mut self) -> io::Result<()> {
@@ -714,6 +732,7 @@ pub fn write_flagged<W: Write>(
                         ev.map_or("", |e| e.speaker.as_str()),
                         ev.map_or("", |e| e.text.as_str()),
                         &reasons,
+                        "",
                     ],
                 )?;
             }
@@ -772,7 +791,36 @@ pub fn write_flagged<W: Write>(
         }
         Ok(())
     })?;
+    write_flag_errors(w, flagged, format)?;
     w.flush()
+}
+
+/// The error records after the worklist, in input order.
+fn write_flag_errors<W: Write>(
+    w: &mut W,
+    flagged: &mut Worklist,
+    format: CallFormat,
+) -> io::Result<()> {
+    let n = flagged.errors().len();
+    if n > 0 && format == CallFormat::Table {
+        writeln!(
+            w,
+            "{n} record{} could not be read:",
+            if n == 1 { "" } else { "s" }
+        )?;
+    }
+    flagged.errors().for_each(|e| match format {
+        CallFormat::Jsonl => write_error_json(w, e),
+        CallFormat::Csv | CallFormat::Excel => {
+            let mut cells = [""; FLAG_CSV_COLUMNS.len()];
+            let source = e.source.to_string();
+            let message = e.to_string();
+            cells[3] = &source;
+            cells[FLAG_CSV_COLUMNS.len() - 1] = &message;
+            csv_row(w, format, &cells)
+        }
+        CallFormat::Table => writeln!(w, "    {e}"),
+    })
 }
 
 /// The worklist through the grouper and the collector: spilled or not, the same bytes.
@@ -839,7 +887,7 @@ mod worklist_tests {
             assert_eq!(list.len(), 27);
             if html {
                 let mut page = Vec::new();
-                crate::html::write_report(&mut page, &mut list, "note").unwrap();
+                crate::html::write_report(&mut page, &mut list, "note", 500).unwrap();
                 out.push(page);
             } else {
                 for format in [CallFormat::Jsonl, CallFormat::Table, CallFormat::Csv] {

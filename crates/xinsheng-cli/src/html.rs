@@ -107,9 +107,20 @@ mark.off{background:none;text-decoration:line-through dotted}mark.ban{background
 .muted{color:#777}a{color:#1c5fb8}
 ";
 
+/// Default most calls shown in detail (reasons and whole transcript) in the HTML page;
+/// the index lists every call. `flag --top N` sets it to N.
+pub const DEFAULT_HTML_SECTIONS: usize = 500;
+
 /// Write the worklist as one HTML page; `note` is shown under the title (the run's
-/// summary line, say).
-pub fn write_report<W: Write>(w: &mut W, flagged: &mut Worklist, note: &str) -> io::Result<()> {
+/// summary line, say). The index lists every call; the first `max_sections` have a
+/// section with their reasons and transcript (the page says how many have none); the
+/// records that could not be read close the page, in input order.
+pub fn write_report<W: Write>(
+    w: &mut W,
+    flagged: &mut Worklist,
+    note: &str,
+    max_sections: usize,
+) -> io::Result<()> {
     let mut out = String::with_capacity(16 * 1024);
     out.push_str("<!DOCTYPE html>\n<html lang=\"zh\">\n<head>\n<meta charset=\"utf-8\">\n");
     let _ = writeln!(
@@ -121,35 +132,32 @@ pub fn write_report<W: Write>(w: &mut W, flagged: &mut Worklist, note: &str) -> 
     if !note.is_empty() {
         let _ = writeln!(out, "<p class=\"muted\">{}</p>", escaped(note));
     }
+    let errors = flagged.errors().len();
+    if errors > 0 {
+        let _ = writeln!(
+            out,
+            "<p><a href=\"#errors\">{errors} record{} could not be read</a> (listed at the end).</p>",
+            if errors == 1 { "" } else { "s" }
+        );
+    }
+    let hidden = flagged.len().saturating_sub(max_sections);
     if flagged.is_empty() {
         out.push_str("<p>No call reached the level.</p>\n");
     } else {
+        if hidden > 0 {
+            let _ = writeln!(
+                out,
+                "<p>The first {max_sections} calls are shown in detail below; the other \
+                 {hidden} are listed in this index only (flag --top N shows N in detail; \
+                 --format jsonl lists every reason of every call).</p>"
+            );
+        }
         out.push_str(
             "<table>\n<tr><th>#</th><th>call</th><th>level</th><th>risk</th><th>turns</th>\
              <th>trajectory</th><th>first reason</th></tr>\n",
         );
         flagged.for_each(|f| {
-            let top = f
-                .reasons
-                .first()
-                .map(|r| r.detail.as_str())
-                .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "<tr><td class=\"num\">{}</td><td><a href=\"#call-{}\">{}</a></td>\
-                 <td><span class=\"lvl {}\">{}</span>{}</td><td class=\"num\">{:.2}</td>\
-                 <td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
-                f.rank,
-                f.rank,
-                escaped(&call_name(f)),
-                f.level.as_str(),
-                f.level.as_str(),
-                if f.escalated { " escalated" } else { "" },
-                f.risk,
-                f.turns,
-                f.trajectory,
-                escaped(top),
-            );
+            index_row(&mut out, f, f.rank <= max_sections);
             // The index of a long list is written as it grows.
             if out.len() >= 1 << 16 {
                 w.write_all(out.as_bytes())?;
@@ -161,12 +169,76 @@ pub fn write_report<W: Write>(w: &mut W, flagged: &mut Worklist, note: &str) -> 
     }
     w.write_all(out.as_bytes())?;
     flagged.for_each(|f| {
+        if f.rank > max_sections {
+            return Ok(());
+        }
         out.clear();
         section(&mut out, f);
         w.write_all(out.as_bytes())
     })?;
+    write_errors(w, flagged)?;
     w.write_all(b"</body>\n</html>\n")?;
     w.flush()
+}
+
+/// One row of the index; `linked` when the call has a section.
+fn index_row(out: &mut String, f: &Flagged, linked: bool) {
+    let top = f
+        .reasons
+        .first()
+        .map(|r| r.detail.as_str())
+        .unwrap_or_default();
+    let name = escaped(&call_name(f));
+    let call = if linked {
+        format!("<a href=\"#call-{}\">{name}</a>", f.rank)
+    } else {
+        name
+    };
+    let _ = writeln!(
+        out,
+        "<tr><td class=\"num\">{}</td><td>{call}</td>\
+         <td><span class=\"lvl {}\">{}</span>{}</td><td class=\"num\">{:.2}</td>\
+         <td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
+        f.rank,
+        f.level.as_str(),
+        f.level.as_str(),
+        if f.escalated { " escalated" } else { "" },
+        f.risk,
+        f.turns,
+        f.trajectory,
+        escaped(top),
+    );
+}
+
+/// The section of the records that could not be read: `file:line` and reason, in input
+/// order.
+fn write_errors<W: Write>(w: &mut W, flagged: &mut Worklist) -> io::Result<()> {
+    let n = flagged.errors().len();
+    if n == 0 {
+        return Ok(());
+    }
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "<section id=\"errors\">\n<h2>{n} record{} could not be read</h2>\n<table>\n\
+         <tr><th>source</th><th>reason</th></tr>",
+        if n == 1 { "" } else { "s" }
+    );
+    flagged.errors().for_each(|e| {
+        let _ = writeln!(
+            out,
+            "<tr><td class=\"muted\">{}</td><td>{}</td></tr>",
+            escaped(&e.source.to_string()),
+            escaped(&e.message)
+        );
+        if out.len() >= 1 << 16 {
+            w.write_all(out.as_bytes())?;
+            out.clear();
+        }
+        Ok(())
+    })?;
+    out.push_str("</table>\n</section>\n");
+    w.write_all(out.as_bytes())
 }
 
 fn section(out: &mut String, f: &Flagged) {

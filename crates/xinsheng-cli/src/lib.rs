@@ -39,6 +39,7 @@
 pub mod app;
 pub mod call;
 pub mod calls;
+pub mod errlog;
 pub mod explain;
 pub mod html;
 pub mod inputs;

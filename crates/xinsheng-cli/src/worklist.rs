@@ -16,6 +16,7 @@ use std::io;
 use serde::{Deserialize, Serialize};
 
 use crate::call::{Flagged, TranscriptTurn};
+use crate::errlog::ErrorLog;
 use crate::spill::{RunReader, RunWriter};
 
 /// Default bytes of flagged calls kept in memory before they are spilled to a run.
@@ -224,6 +225,9 @@ impl Head {
 #[derive(Debug)]
 pub struct Worklist {
     inner: Inner,
+    /// The records of the run that could not be read, in input order (every output
+    /// format lists them after the calls).
+    errors: ErrorLog,
 }
 
 #[derive(Debug)]
@@ -242,6 +246,7 @@ impl Worklist {
         }
         Worklist {
             inner: Inner::Memory(calls),
+            errors: ErrorLog::default(),
         }
     }
 
@@ -253,7 +258,19 @@ impl Worklist {
         rest.sort_by(rank_order);
         Worklist {
             inner: Inner::Runs(runs, rest),
+            errors: ErrorLog::default(),
         }
+    }
+
+    /// The list with the run's error records.
+    pub fn with_errors(mut self, errors: ErrorLog) -> Worklist {
+        self.errors = errors;
+        self
+    }
+
+    /// The run's error records, in input order.
+    pub fn errors(&mut self) -> &mut ErrorLog {
+        &mut self.errors
     }
 
     /// Calls in the list.
