@@ -113,7 +113,10 @@ fn flag_fail_on_exit_codes() {
     let lines = r.json_lines();
     assert_eq!(lines.len(), 2, "{}", r.stdout);
     assert!(lines[0].get("rank").is_some());
-    assert!(lines[1]["error"].as_str().unwrap().starts_with("mixed.jsonl:1: "));
+    assert!(lines[1]["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("mixed.jsonl:1: "));
 }
 
 #[test]

@@ -6,7 +6,11 @@ use crate::xs;
 /// `n` three-turn calls interleaved as a chat export ordered by time: every call's
 /// first turn, then every second turn, then every third.
 fn interleaved(n: usize) -> String {
-    let texts = ["你好，我的快递到哪了", "您好，请稍等，我帮您查一下", "好的谢谢"];
+    let texts = [
+        "你好，我的快递到哪了",
+        "您好，请稍等，我帮您查一下",
+        "好的谢谢",
+    ];
     let speakers = ["客户", "客服", "客户"];
     let mut s = String::new();
     for t in 0..3 {

@@ -20,6 +20,8 @@ pub struct TurnMeta {
     pub speaker: Speaker,
     /// The turn's text, cut to [`EVIDENCE_CHARS`] characters (`…` when cut).
     pub text: String,
+    /// Characters of the text analysed, when not all were (see [`crate::bounded`]).
+    pub analysed_chars: Option<usize>,
 }
 
 /// A finished call.
@@ -38,6 +40,14 @@ pub struct Call {
 }
 
 impl Call {
+    /// Turns whose text was analysed only in part (see [`crate::bounded`]).
+    pub fn truncated_turns(&self) -> usize {
+        self.turns
+            .iter()
+            .filter(|t| t.analysed_chars.is_some())
+            .count()
+    }
+
     /// `file:first-last` lines of the call.
     pub fn source_range(&self) -> String {
         match (self.turns.first(), self.turns.last()) {
@@ -101,6 +111,9 @@ pub struct Flagged {
     pub trajectory: Trajectory,
     /// Turns in the call.
     pub turns: usize,
+    /// Turns whose text was analysed only in part (long texts: see [`crate::bounded`]).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub truncated_turns: usize,
     /// Reasons, strongest first, with evidence.
     pub reasons: Vec<FlagReason>,
     /// Position of the call in the run.
@@ -115,6 +128,7 @@ pub struct Flagged {
 impl From<Call> for Flagged {
     fn from(call: Call) -> Self {
         let source = call.source_range();
+        let truncated_turns = call.truncated_turns();
         let e = call.analysis.escalation;
         let reasons = e
             .reasons
@@ -144,11 +158,17 @@ impl From<Call> for Flagged {
             first_turn: e.first_turn,
             trajectory: call.analysis.trajectory,
             turns: call.turns.len(),
+            truncated_turns,
             reasons,
             seq: call.seq,
             transcript: Vec::new(),
         }
     }
+}
+
+/// Serde's `skip_serializing_if` for counts.
+pub(crate) fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// One turn of a flagged call, as the report shows it.
@@ -264,4 +284,3 @@ pub fn transcript(call: &Call) -> Vec<TranscriptTurn> {
         })
         .collect()
 }
-

@@ -11,15 +11,16 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 use xinsheng::{
-    AgentQa, Analyzer, CallEscalation, Level, Peak, ReasonKind, Speaker,
-    Trajectory, TurnValence, UtteranceAnalysis,
+    AgentQa, Analyzer, CallEscalation, Level, Peak, ReasonKind, Speaker, Trajectory, TurnValence,
+    UtteranceAnalysis,
 };
 use xinsheng_io::write::{csv_cell, fit, pad, write_error_json, UTF8_BOM};
 use xinsheng_io::{Record, RecordError};
 
+use crate::bounded::Cut;
 pub use crate::call::{Call, Evidence, FlagReason, Flagged, TurnMeta, EVIDENCE_CHARS};
-use crate::pipeline::{Render, Sink};
 use crate::errlog::ErrorLog;
+use crate::pipeline::{Render, Sink};
 use crate::worklist::{footprint, rank_order, RankKey, Runs, Worklist, SPILL_BYTES};
 
 /// Default most turns of one call summarized at once.
@@ -122,6 +123,20 @@ fn snippet(mut text: String) -> String {
     text
 }
 
+/// The analysed part of a text cut to its first `n` characters, and how much was left.
+fn analysed_part(text: String, n: usize) -> String {
+    match text.char_indices().nth(n) {
+        Some((i, _)) => {
+            let rest = text[i..].chars().count();
+            let mut head = text;
+            head.truncate(i);
+            head.push_str(&format!(" … ({rest} more characters not analysed)"));
+            head
+        }
+        None => text,
+    }
+}
+
 /// A scored record, as the grouper keeps it.
 #[derive(Debug)]
 pub struct GroupTurn {
@@ -140,17 +155,19 @@ pub struct GroupRender {
 impl Render for GroupRender {
     type Prepared = GroupTurn;
 
-    fn prepare(&self, record: Record, analysis: UtteranceAnalysis) -> GroupTurn {
+    fn prepare(&self, record: Record, analysis: UtteranceAnalysis, cut: Option<Cut>) -> GroupTurn {
+        let analysed_chars = cut.map(|c| c.analysed_chars);
         GroupTurn {
             call_id: record.call_id,
             meta: TurnMeta {
                 source: record.source,
                 speaker: record.speaker,
-                text: if self.full_text {
-                    record.text
-                } else {
-                    snippet(record.text)
+                text: match (self.full_text, analysed_chars) {
+                    (false, _) => snippet(record.text),
+                    (true, None) => record.text,
+                    (true, Some(n)) => analysed_part(record.text, n),
                 },
+                analysed_chars,
             },
             analysis,
         }
@@ -223,6 +240,9 @@ pub struct CallSummary {
     pub source: String,
     /// Turns.
     pub turns: usize,
+    /// Turns whose text was analysed only in part (long texts: see [`crate::bounded`]).
+    #[serde(skip_serializing_if = "crate::call::is_zero")]
+    pub truncated_turns: usize,
     /// Customer turns.
     pub customer_turns: usize,
     /// Agent turns.
@@ -247,6 +267,7 @@ impl From<Call> for CallSummary {
         CallSummary {
             source: call.source_range(),
             turns: call.turns.len(),
+            truncated_turns: call.truncated_turns(),
             customer_turns: count(Speaker::Customer),
             agent_turns: count(Speaker::Agent),
             unknown_turns: count(Speaker::Unknown),
@@ -486,7 +507,12 @@ impl<W: Write> CallSink for CallWriter<W> {
             }
             CallFormat::Table => {
                 self.table_header()?;
-                writeln!(self.w, "{} error: {}", pad(&error.source.to_string(), 18), error.message)
+                writeln!(
+                    self.w,
+                    "{} error: {}",
+                    pad(&error.source.to_string(), 18),
+                    error.message
+                )
             }
         }
     }
@@ -827,9 +853,9 @@ fn write_flag_errors<W: Write>(
 #[cfg(test)]
 mod worklist_tests {
     use super::*;
-    use crate::worklist::{Worklist, MAX_RUNS};
     use crate::pipeline::{self, Options};
     use crate::report::Reporter;
+    use crate::worklist::{Worklist, MAX_RUNS};
     use crate::Input;
     use std::sync::OnceLock;
     use xinsheng::{Analyzer, Level};

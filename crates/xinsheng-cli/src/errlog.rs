@@ -114,7 +114,10 @@ impl ErrorLog {
                 if *name != *s.file {
                     name = Arc::from(s.file);
                 }
-                visit(&RecordError::new(Source::new(name.clone(), s.line), s.message))?;
+                visit(&RecordError::new(
+                    Source::new(name.clone(), s.line),
+                    s.message,
+                ))?;
             }
         }
         self.memory.iter().try_for_each(visit)

@@ -11,8 +11,8 @@ use std::io::{self, Write};
 
 use xinsheng::Speaker;
 
-pub use crate::call::{transcript, Mark, MarkKind, TranscriptTurn};
 use crate::call::Flagged;
+pub use crate::call::{transcript, Mark, MarkKind, TranscriptTurn};
 use crate::worklist::Worklist;
 
 /// Escape text for HTML content and attribute values.

@@ -37,6 +37,7 @@
 #![warn(missing_docs)]
 
 pub mod app;
+pub mod bounded;
 pub mod call;
 pub mod calls;
 pub mod errlog;

@@ -25,8 +25,9 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use xinsheng::{Analyzer, Speaker, UtteranceAnalysis};
 use xinsheng_io::write::{record_format, RecordFormat, ScoreFormat};
-use xinsheng_io::{Item, ReadOptions, ReadStats, Record, RecordError, Source};
+use xinsheng_io::{Item, Original, ReadOptions, ReadStats, Record, RecordError, Source};
 
+use crate::bounded::{self, Cut};
 use crate::inputs::Input;
 use crate::regroup::{Regrouper, REGROUP_BYTES};
 use crate::report::Reporter;
@@ -44,9 +45,13 @@ pub struct Options {
     pub chunk_bytes: usize,
     /// Bring each call's records together before scoring, wherever they stand in their
     /// input (`calls`, `flag`; see [`crate::regroup`]); else records keep input order.
+    /// Grouped records lose their original (`Original::Text`): call summaries do not
+    /// show it.
     pub group: bool,
     /// Bytes of records held in memory while grouping, before they spill to disk.
     pub group_bytes: usize,
+    /// Most bytes of records between reading and writing ([`IN_FLIGHT_BYTES`]).
+    pub in_flight_bytes: usize,
 }
 
 impl Default for Options {
@@ -58,6 +63,7 @@ impl Default for Options {
             chunk_bytes: 8 << 20,
             group: false,
             group_bytes: REGROUP_BYTES,
+            in_flight_bytes: IN_FLIGHT_BYTES,
         }
     }
 }
@@ -79,6 +85,8 @@ pub struct Summary {
     pub skipped: u64,
     /// Scored records whose speaker is unknown.
     pub unknown_speakers: u64,
+    /// Scored records whose text was analysed only in part (see [`crate::bounded`]).
+    pub truncated: u64,
     /// Wall time.
     pub elapsed: Duration,
 }
@@ -116,6 +124,13 @@ impl Summary {
             s.push_str(&format!(
                 ", {} unreadable",
                 plural(self.input_errors, "input", "inputs")
+            ));
+        }
+        if self.truncated > 0 {
+            s.push_str(&format!(
+                ", {} analysed in part (text over {} KiB; marked \"truncated\")",
+                plural(self.truncated, "record", "records"),
+                bounded::MAX_ANALYSED_BYTES >> 10
             ));
         }
         if self.unknown_speakers > 0 {
@@ -158,9 +173,17 @@ pub trait Sink: Send {
 pub trait Render: Sync {
     /// What it makes of a scored record.
     type Prepared: Send;
-    /// Render one scored record.
-    fn prepare(&self, record: Record, analysis: UtteranceAnalysis) -> Self::Prepared;
+    /// Render one scored record; `cut`: its text was analysed only in part.
+    fn prepare(
+        &self,
+        record: Record,
+        analysis: UtteranceAnalysis,
+        cut: Option<Cut>,
+    ) -> Self::Prepared;
 }
+
+/// Bytes reserved for a rendered record beyond its original (the analysis, the source).
+const RENDER_SLACK: usize = 2048;
 
 /// The sink of `xinsheng score`: every record rendered (in parallel) in a
 /// [`RecordFormat`] and written in order.
@@ -191,9 +214,21 @@ pub struct ScoreRender {
 impl Render for ScoreRender {
     type Prepared = Vec<u8>;
 
-    fn prepare(&self, record: Record, analysis: UtteranceAnalysis) -> Vec<u8> {
-        let mut out = Vec::with_capacity(record.text.len() * 2 + 768);
-        self.format.scored(&record, &analysis, &mut out);
+    fn prepare(&self, record: Record, analysis: UtteranceAnalysis, cut: Option<Cut>) -> Vec<u8> {
+        // The original record and the analysis (not twice the text: a 15 MB record
+        // would hold 30 MB more).
+        let original = match &record.original {
+            Original::Json { line, .. } => line.len(),
+            Original::Csv { fields, .. } => fields.iter().map(|f| f.len() + 3).sum(),
+            Original::Text => record.text.len(),
+        };
+        let mut out = Vec::with_capacity(original + RENDER_SLACK);
+        match cut {
+            None => self.format.scored(&record, &analysis, &mut out),
+            Some(c) => self
+                .format
+                .scored_cut(&record, &analysis, c.analysed_chars, &mut out),
+        }
         out
     }
 }
@@ -238,10 +273,14 @@ enum Entry {
 
 /// An entry after the parallel stage.
 enum Done<P> {
-    Scored(bool, P),
+    /// Scored: speaker unknown, text analysed in part, what the render made.
+    Scored(bool, bool, P),
     Error(RecordError),
     InputError(RecordError),
-    EndOfInput { name: String, stats: ReadStats },
+    EndOfInput {
+        name: String,
+        stats: ReadStats,
+    },
     Warning(String),
 }
 
@@ -258,13 +297,56 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
+/// Default most bytes of records read and not yet written (a record longer than that
+/// passes alone): with a few 15 MB records, chunks of one record each would otherwise
+/// fill every stage of the pipeline at once.
+pub const IN_FLIGHT_BYTES: usize = 32 << 20;
+
+/// The bytes of records between the reader and the writer: the reader waits before
+/// sending a chunk that would pass [`IN_FLIGHT_BYTES`]; the writer releases a chunk's
+/// bytes once it is written.
+#[derive(Debug)]
+struct InFlight {
+    bytes: std::sync::Mutex<usize>,
+    freed: std::sync::Condvar,
+    budget: usize,
+}
+
+impl InFlight {
+    fn new(budget: usize) -> InFlight {
+        InFlight {
+            bytes: std::sync::Mutex::new(0),
+            freed: std::sync::Condvar::new(),
+            budget,
+        }
+    }
+
+    fn acquire(&self, n: usize) {
+        let mut b = self.bytes.lock().unwrap_or_else(|p| p.into_inner());
+        while *b > 0 && *b + n > self.budget {
+            b = self.freed.wait(b).unwrap_or_else(|p| p.into_inner());
+        }
+        *b += n;
+    }
+
+    fn release(&self, n: usize) {
+        let mut b = self.bytes.lock().unwrap_or_else(|p| p.into_inner());
+        *b = b.saturating_sub(n);
+        self.freed.notify_all();
+    }
+}
+
+/// A chunk of entries and the bytes it holds.
+type Chunk = (Vec<Entry>, usize);
+
 /// The reader thread's chunk being filled; sent when full.
 struct Batcher {
     batch: Vec<Entry>,
     bytes: usize,
     chunk_records: usize,
     chunk_bytes: usize,
-    tx: SyncSender<Vec<Entry>>,
+    flight: Arc<InFlight>,
+    tx: SyncSender<Chunk>,
 }
 
 impl Batcher {
@@ -273,16 +355,28 @@ impl Batcher {
         self.batch.push(entry);
         self.bytes += size;
         if self.batch.len() >= self.chunk_records || self.bytes >= self.chunk_bytes {
-            let full = std::mem::replace(&mut self.batch, Vec::with_capacity(self.chunk_records));
-            self.bytes = 0;
-            return self.tx.send(full).is_ok();
+            return self.send();
         }
         true
     }
 
+    fn send(&mut self) -> bool {
+        let full = std::mem::replace(&mut self.batch, Vec::with_capacity(self.chunk_records));
+        let bytes = std::mem::take(&mut self.bytes);
+        self.flight.acquire(bytes);
+        self.tx.send((full, bytes)).is_ok()
+    }
+
     fn item(&mut self, item: Item) -> bool {
         let size = match &item {
-            Item::Record(r) => r.text.len() + 64,
+            Item::Record(r) => {
+                let original = match &r.original {
+                    Original::Json { line, .. } => line.len(),
+                    Original::Csv { fields, .. } => fields.iter().map(String::len).sum(),
+                    Original::Text => 0,
+                };
+                r.text.len() + original + 64
+            }
             Item::Error(e) => e.message.len() + 64,
         };
         self.push(Entry::Item(item), size)
@@ -295,9 +389,9 @@ impl Batcher {
         )
     }
 
-    fn finish(self) {
+    fn finish(mut self) {
         if !self.batch.is_empty() {
-            let _ = self.tx.send(self.batch);
+            self.send();
         }
     }
 }
@@ -312,6 +406,14 @@ fn read_grouped<R: Read>(
 ) -> bool {
     let mut failed = None;
     for item in rdr.by_ref() {
+        // Call summaries never show the original record: not kept, not spilled.
+        let item = match item {
+            Item::Record(mut r) => {
+                r.original = Original::Text;
+                Item::Record(r)
+            }
+            e => e,
+        };
         if let Err(e) = group.push(item) {
             failed = Some(e);
             break;
@@ -354,7 +456,8 @@ fn reader_thread(
     inputs: Vec<Input>,
     opts: Options,
     bytes: Arc<AtomicU64>,
-    tx: SyncSender<Vec<Entry>>,
+    flight: Arc<InFlight>,
+    tx: SyncSender<Chunk>,
 ) {
     let (chunk_records, chunk_bytes) = (opts.chunk_records.max(1), opts.chunk_bytes.max(1));
     let mut out = Batcher {
@@ -362,6 +465,7 @@ fn reader_thread(
         bytes: 0,
         chunk_records,
         chunk_bytes,
+        flight,
         tx,
     };
     let mut group = opts
@@ -414,7 +518,8 @@ fn reader_thread(
 /// Made by [`read`], consumed by [`run_reading`].
 pub struct Reading {
     // In a mutex only to make the handle `Sync`; it is taken out whole by `run_reading`.
-    rx: std::sync::Mutex<Receiver<Vec<Entry>>>,
+    rx: std::sync::Mutex<Receiver<Chunk>>,
+    flight: Arc<InFlight>,
     start: Instant,
 }
 
@@ -423,16 +528,19 @@ pub struct Reading {
 /// analyzer, overlaps with reading.
 pub fn read(inputs: Vec<Input>, opts: &Options, reporter: &Reporter) -> io::Result<Reading> {
     let start = Instant::now();
-    let (tx, rx): (SyncSender<Vec<Entry>>, Receiver<Vec<Entry>>) = sync_channel(2);
+    let (tx, rx): (SyncSender<Chunk>, Receiver<Chunk>) = sync_channel(2);
+    let flight = Arc::new(InFlight::new(opts.in_flight_bytes.max(1)));
+    let reader_flight = flight.clone();
     let opts = opts.clone();
     let bytes = reporter.bytes_counter();
     // Not scoped: on an early return (broken pipe, lexicon errors) the reader thread ends
     // at its next send, or with the process.
     std::thread::Builder::new()
         .name("xinsheng-read".into())
-        .spawn(move || reader_thread(inputs, opts, bytes, tx))?;
+        .spawn(move || reader_thread(inputs, opts, bytes, reader_flight, tx))?;
     Ok(Reading {
         rx: std::sync::Mutex::new(rx),
+        flight,
         start,
     })
 }
@@ -461,9 +569,10 @@ fn deliver<S: Sink>(
 ) -> io::Result<()> {
     for d in done {
         match d {
-            Done::Scored(unknown, p) => {
+            Done::Scored(unknown, cut, p) => {
                 summary.read += 1;
                 summary.scored += 1;
+                summary.truncated += u64::from(cut);
                 summary.unknown_speakers += u64::from(unknown);
                 sink.accept(p)?;
             }
@@ -503,7 +612,8 @@ pub fn run_reading<S: Sink>(
     sink: &mut S,
     reporter: &mut Reporter,
 ) -> io::Result<Summary> {
-    let Reading { rx, start } = reading;
+    let Reading { rx, flight, start } = reading;
+    let flight = &*flight;
     let rx = rx.into_inner().unwrap_or_else(|p| p.into_inner());
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads.max(1))
@@ -514,7 +624,7 @@ pub fn run_reading<S: Sink>(
 
     // Until the first item: batches of end-of-input marks only (empty inputs).
     let mut first_batch = None;
-    for batch in rx.iter() {
+    for (batch, bytes) in rx.iter() {
         let first = batch.iter().find_map(|e| match e {
             Entry::Item(Item::Record(r)) => Some(Some(r)),
             Entry::Item(Item::Error(_)) | Entry::InputError(_) => Some(None),
@@ -523,41 +633,44 @@ pub fn run_reading<S: Sink>(
         match first {
             Some(first) => {
                 let render = sink.start(first)?;
-                first_batch = Some((batch, render));
+                first_batch = Some(((batch, bytes), render));
                 break;
             }
             None => {
                 let done = batch.into_iter().map(unscored).collect();
                 deliver::<S>(done, sink, &mut summary, reporter)?;
+                flight.release(bytes);
             }
         }
     }
 
     if let Some((batch, render)) = first_batch {
         let render = &render;
-        let score_batch = |batch: Vec<Entry>| -> Vec<Done<S::Prepared>> {
-            pool.install(|| {
+        let score_batch = |(batch, bytes): Chunk| -> (Vec<Done<S::Prepared>>, usize) {
+            let done = pool.install(|| {
                 batch
                     .into_par_iter()
                     .map(|e| match e {
                         Entry::Item(Item::Record(r)) => {
                             let unknown = r.speaker == Speaker::Unknown;
-                            let a = analyzer.analyze(&r.text, r.speaker);
-                            Done::Scored(unknown, render.prepare(r, a))
+                            let (a, cut) = bounded::analyze(analyzer, &r.text, r.speaker);
+                            Done::Scored(unknown, cut.is_some(), render.prepare(r, a, cut))
                         }
                         other => unscored(other),
                     })
                     .collect()
-            })
+            });
+            (done, bytes)
         };
-        let (wtx, wrx) = sync_channel::<Vec<Done<S::Prepared>>>(1);
+        let (wtx, wrx) = sync_channel::<(Vec<Done<S::Prepared>>, usize)>(1);
         let (summary_ref, sink_ref, reporter_ref) = (&mut summary, &mut *sink, &mut *reporter);
         let written = std::thread::scope(|scope| -> io::Result<()> {
             let writer = std::thread::Builder::new()
                 .name("xinsheng-write".into())
                 .spawn_scoped(scope, move || -> io::Result<()> {
-                    for done in wrx {
+                    for (done, bytes) in wrx {
                         deliver::<S>(done, sink_ref, summary_ref, reporter_ref)?;
+                        flight.release(bytes);
                     }
                     Ok(())
                 })?;

@@ -127,10 +127,11 @@ struct Held {
     item: Item,
 }
 
-/// A held item as written to a run (the input's name and CSV header are the input's).
+/// A held item as written to a run, after its key (a line of its own, so that a merge
+/// holds only the keys of the runs' heads, not their records); the input's name and CSV
+/// header are the input's.
 #[derive(Serialize, Deserialize)]
 struct Stored {
-    key: Key,
     line: u64,
     item: StoredItem,
 }
@@ -144,7 +145,8 @@ enum StoredItem {
         speaker: Speaker,
         speaker_label: Option<String>,
         time: Option<String>,
-        text: String,
+        /// The text's length in bytes: the text follows the line, raw.
+        text_len: usize,
         original: StoredOriginal,
     },
 }
@@ -160,9 +162,45 @@ enum StoredOriginal {
     Text,
 }
 
+/// Write a held item to a run: its key, then the rest.
+fn write_held(w: &mut RunWriter, h: Held) -> io::Result<()> {
+    w.push(&h.key)?;
+    let (_, stored, text) = Stored::from_held(h);
+    w.push(&stored)?;
+    w.push_bytes(text.as_bytes())
+}
+
+/// Read a held item written by [`write_held`], after its key.
+fn read_held(
+    r: &mut RunReader,
+    key: Key,
+    name: &Arc<str>,
+    header: &Option<Arc<CsvHeader>>,
+) -> io::Result<Held> {
+    let stored = r.next::<Stored>()?.ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{WHAT}: a temporary file ends early"),
+        )
+    })?;
+    let text = match &stored.item {
+        StoredItem::Record { text_len, .. } => {
+            String::from_utf8(r.bytes(*text_len)?).map_err(|e| {
+                io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("{WHAT}: a temporary file does not read back: {e}"),
+                )
+            })?
+        }
+        StoredItem::Error(_) => String::new(),
+    };
+    Ok(stored.into_held(key, text, name, header))
+}
+
 impl Stored {
-    fn from_held(h: Held) -> Stored {
+    fn from_held(h: Held) -> (Key, Stored, String) {
         let line = h.item.source().line;
+        let mut text = String::new();
         let item = match h.item {
             Item::Error(e) => StoredItem::Error(e.message),
             Item::Record(r) => StoredItem::Record {
@@ -171,7 +209,10 @@ impl Stored {
                 speaker: r.speaker,
                 speaker_label: r.speaker_label,
                 time: r.time,
-                text: r.text,
+                text_len: {
+                    text = r.text;
+                    text.len()
+                },
                 original: match r.original {
                     Original::Json {
                         line,
@@ -187,14 +228,16 @@ impl Stored {
                 },
             },
         };
-        Stored {
-            key: h.key,
-            line,
-            item,
-        }
+        (h.key, Stored { line, item }, text)
     }
 
-    fn into_held(self, name: &Arc<str>, header: &Option<Arc<CsvHeader>>) -> Held {
+    fn into_held(
+        self,
+        key: Key,
+        text: String,
+        name: &Arc<str>,
+        header: &Option<Arc<CsvHeader>>,
+    ) -> Held {
         let source = Source::new(name.clone(), self.line);
         let item = match self.item {
             StoredItem::Error(message) => Item::Error(RecordError::new(source, message)),
@@ -204,7 +247,7 @@ impl Stored {
                 speaker,
                 speaker_label,
                 time,
-                text,
+                text_len: _,
                 original,
             } => Item::Record(Record {
                 source,
@@ -234,10 +277,7 @@ impl Stored {
                 },
             }),
         };
-        Held {
-            key: self.key,
-            item,
-        }
+        Held { key, item }
     }
 }
 
@@ -380,14 +420,14 @@ impl Regrouper {
         if self.runs.len() >= self.max_runs {
             let mut w = RunWriter::new(WHAT, HINT)?;
             let runs = std::mem::take(&mut self.runs);
-            self.merge(&runs, Vec::new(), |h| w.push(&Stored::from_held(h)))?;
+            self.merge(&runs, Vec::new(), |h| write_held(&mut w, h))?;
             self.runs = vec![w.finish()?];
         }
         let mut held = std::mem::take(&mut self.held);
         held.sort_unstable_by(|a, b| a.key.cmp(&b.key));
         let mut w = RunWriter::new(WHAT, HINT)?;
         for h in held {
-            w.push(&Stored::from_held(h))?;
+            write_held(&mut w, h)?;
         }
         self.runs.push(w.finish()?);
         self.held_bytes = 0;
@@ -408,23 +448,19 @@ impl Regrouper {
         for f in runs {
             readers.push(RunReader::new(f, WHAT)?);
         }
-        let mut heads: Vec<Option<Held>> = Vec::with_capacity(readers.len());
+        // The key of each run's next item (its record is read when it is taken).
         let mut heap = BinaryHeap::with_capacity(readers.len() + 1);
         for (i, r) in readers.iter_mut().enumerate() {
-            let h = r
-                .next::<Stored>()?
-                .map(|s| s.into_held(name, &self.header));
-            if let Some(h) = &h {
-                heap.push(Reverse((h.key.clone(), i)));
+            if let Some(k) = r.next::<Key>()? {
+                heap.push(Reverse((k, i)));
             }
-            heads.push(h);
         }
         let memory = readers.len();
         let mut rest = held.into_iter().peekable();
         if let Some(h) = rest.peek() {
             heap.push(Reverse((h.key.clone(), memory)));
         }
-        while let Some(Reverse((_, i))) = heap.pop() {
+        while let Some(Reverse((key, i))) = heap.pop() {
             let next = if i == memory {
                 let h = rest.next();
                 if let Some(n) = rest.peek() {
@@ -432,14 +468,11 @@ impl Regrouper {
                 }
                 h
             } else {
-                let h = heads[i].take();
-                heads[i] = readers[i]
-                    .next::<Stored>()?
-                    .map(|s| s.into_held(name, &self.header));
-                if let Some(n) = &heads[i] {
-                    heap.push(Reverse((n.key.clone(), i)));
+                let h = read_held(&mut readers[i], key, name, &self.header)?;
+                if let Some(k) = readers[i].next::<Key>()? {
+                    heap.push(Reverse((k, i)));
                 }
-                h
+                Some(h)
             };
             if let Some(h) = next {
                 visit(h)?;
@@ -584,7 +617,9 @@ mod tests {
                      {\"call_id\":\"B\",\"text\":\"b2\"}\n\
                      {\"text\":\"x2\"}\n\
                      {\"call_id\":\"C\",\"text\":\"c1\"}\n";
-        let want = ["1:a1", "5:a2", "2:b1", "6:b2", "3:error", "4:x1", "7:x2", "8:c1"];
+        let want = [
+            "1:a1", "5:a2", "2:b1", "6:b2", "3:error", "4:x1", "7:x2", "8:c1",
+        ];
         let (memory, runs) = regroup("i.jsonl", input, REGROUP_BYTES, MAX_RUNS);
         assert_eq!(runs, 0);
         assert_eq!(memory, want);
@@ -614,9 +649,10 @@ mod tests {
     fn csv_records_read_back_with_their_header() {
         let input = "call_id,speaker,text\nA,客户,一\nB,客服,二\nA,客户,三\n";
         let mut g = Regrouper::new(1, None);
-        let items: Vec<Item> = xinsheng_io::read("c.csv", input.as_bytes(), &ReadOptions::default())
-            .unwrap()
-            .collect();
+        let items: Vec<Item> =
+            xinsheng_io::read("c.csv", input.as_bytes(), &ReadOptions::default())
+                .unwrap()
+                .collect();
         let originals: Vec<Item> = items.clone();
         for item in items {
             g.push(item).unwrap();
@@ -627,11 +663,14 @@ mod tests {
             true
         })
         .unwrap();
-        assert_eq!(out, [
-            originals[0].clone(),
-            originals[2].clone(),
-            originals[1].clone()
-        ]);
+        assert_eq!(
+            out,
+            [
+                originals[0].clone(),
+                originals[2].clone(),
+                originals[1].clone()
+            ]
+        );
     }
 
     #[test]
@@ -659,7 +698,8 @@ mod tests {
         let mut g = Regrouper::new(REGROUP_BYTES, None);
         let mut ends = Vec::new();
         for name in ["a.jsonl", "b.jsonl", "c.jsonl"] {
-            let input = "{\"call_id\":\"K1\",\"text\":\"一\"}\n{\"call_id\":\"K2\",\"text\":\"二\"}\n";
+            let input =
+                "{\"call_id\":\"K1\",\"text\":\"一\"}\n{\"call_id\":\"K2\",\"text\":\"二\"}\n";
             for item in xinsheng_io::read(name, input.as_bytes(), &ReadOptions::default()).unwrap()
             {
                 g.push(item).unwrap();

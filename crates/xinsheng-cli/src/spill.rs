@@ -7,7 +7,7 @@
 //! run ends.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Seek, SeekFrom, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -25,6 +25,9 @@ pub fn temp_file(what: &str, hint: &str) -> io::Result<File> {
         )
     })
 }
+
+/// Capacity of a reader's line buffer kept from one line to the next.
+const LINE_KEPT: usize = 64 << 10;
 
 /// Writes values, one JSON line each, to a temporary file.
 pub struct RunWriter {
@@ -52,6 +55,12 @@ impl RunWriter {
         self.w.write_all(b"\n")
     }
 
+    /// Append raw bytes (read back with [`RunReader::bytes`], given their length): a long
+    /// text read back this way costs its length once, not its JSON line and its copy.
+    pub fn push_bytes(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.w.write_all(bytes)
+    }
+
     /// The file, flushed (read it with [`RunReader::new`]).
     pub fn finish(self) -> io::Result<File> {
         self.w.into_inner().map_err(|e| e.into_error())
@@ -60,7 +69,8 @@ impl RunWriter {
 
 /// Reads back, from the start, what a [`RunWriter`] wrote.
 pub struct RunReader {
-    lines: io::Lines<BufReader<File>>,
+    r: BufReader<File>,
+    line: String,
     what: &'static str,
 }
 
@@ -70,22 +80,36 @@ impl RunReader {
         let mut file = file.try_clone()?;
         file.seek(SeekFrom::Start(0))?;
         Ok(RunReader {
-            lines: BufReader::new(file).lines(),
+            r: BufReader::new(file),
+            line: String::new(),
             what,
         })
     }
 
     /// The next value, `None` at the end.
     pub fn next<T: DeserializeOwned>(&mut self) -> io::Result<Option<T>> {
-        let Some(line) = self.lines.next().transpose()? else {
+        self.line.clear();
+        if self.r.read_line(&mut self.line)? == 0 {
             return Ok(None);
-        };
-        serde_json::from_str(&line).map(Some).map_err(|e| {
+        }
+        let value = serde_json::from_str(&self.line).map(Some).map_err(|e| {
             io::Error::new(
                 io::ErrorKind::InvalidData,
                 format!("{}: a temporary file does not read back: {e}", self.what),
             )
-        })
+        });
+        // A long line's buffer is not kept.
+        if self.line.capacity() > LINE_KEPT {
+            self.line = String::new();
+        }
+        value
+    }
+
+    /// `n` raw bytes written with [`RunWriter::push_bytes`].
+    pub fn bytes(&mut self, n: usize) -> io::Result<Vec<u8>> {
+        let mut buf = vec![0; n];
+        self.r.read_exact(&mut buf)?;
+        Ok(buf)
     }
 }
 
@@ -110,5 +134,16 @@ mod tests {
             }
             assert_eq!(n, 1000);
         }
+        // Raw bytes between values.
+        let mut w = RunWriter::new("test", "none").unwrap();
+        w.push(&1u8).unwrap();
+        w.push_bytes("一\n二".as_bytes()).unwrap();
+        w.push(&2u8).unwrap();
+        let f = w.finish().unwrap();
+        let mut r = RunReader::new(&f, "test").unwrap();
+        assert_eq!(r.next::<u8>().unwrap(), Some(1));
+        assert_eq!(r.bytes(7).unwrap(), "一\n二".as_bytes());
+        assert_eq!(r.next::<u8>().unwrap(), Some(2));
+        assert_eq!(r.next::<u8>().unwrap(), None);
     }
 }
