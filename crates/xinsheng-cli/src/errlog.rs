@@ -110,7 +110,7 @@ impl ErrorLog {
         if let Some(f) = &self.file {
             let mut r = RunReader::new(f, WHAT)?;
             let mut name: Arc<str> = Arc::from("");
-            while let Some(s) = r.next::<Stored>()? {
+            while let Some(s) = r.read::<Stored>()? {
                 if *name != *s.file {
                     name = Arc::from(s.file);
                 }

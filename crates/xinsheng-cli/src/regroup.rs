@@ -177,7 +177,7 @@ fn read_held(
     name: &Arc<str>,
     header: &Option<Arc<CsvHeader>>,
 ) -> io::Result<Held> {
-    let stored = r.next::<Stored>()?.ok_or_else(|| {
+    let stored = r.read::<Stored>()?.ok_or_else(|| {
         io::Error::new(
             io::ErrorKind::InvalidData,
             format!("{WHAT}: a temporary file ends early"),
@@ -451,7 +451,7 @@ impl Regrouper {
         // The key of each run's next item (its record is read when it is taken).
         let mut heap = BinaryHeap::with_capacity(readers.len() + 1);
         for (i, r) in readers.iter_mut().enumerate() {
-            if let Some(k) = r.next::<Key>()? {
+            if let Some(k) = r.read::<Key>()? {
                 heap.push(Reverse((k, i)));
             }
         }
@@ -469,7 +469,7 @@ impl Regrouper {
                 h
             } else {
                 let h = read_held(&mut readers[i], key, name, &self.header)?;
-                if let Some(k) = readers[i].next::<Key>()? {
+                if let Some(k) = readers[i].read::<Key>()? {
                     heap.push(Reverse((k, i)));
                 }
                 Some(h)

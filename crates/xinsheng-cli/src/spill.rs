@@ -87,7 +87,7 @@ impl RunReader {
     }
 
     /// The next value, `None` at the end.
-    pub fn next<T: DeserializeOwned>(&mut self) -> io::Result<Option<T>> {
+    pub fn read<T: DeserializeOwned>(&mut self) -> io::Result<Option<T>> {
         self.line.clear();
         if self.r.read_line(&mut self.line)? == 0 {
             return Ok(None);
@@ -127,7 +127,7 @@ mod tests {
         for _ in 0..2 {
             let mut r = RunReader::new(&f, "test").unwrap();
             let mut n = 0u32;
-            while let Some((i, s)) = r.next::<(u32, String)>().unwrap() {
+            while let Some((i, s)) = r.read::<(u32, String)>().unwrap() {
                 assert_eq!(i, n);
                 assert_eq!(s, format!("第{i}行\n\"引号\""));
                 n += 1;
@@ -141,9 +141,9 @@ mod tests {
         w.push(&2u8).unwrap();
         let f = w.finish().unwrap();
         let mut r = RunReader::new(&f, "test").unwrap();
-        assert_eq!(r.next::<u8>().unwrap(), Some(1));
+        assert_eq!(r.read::<u8>().unwrap(), Some(1));
         assert_eq!(r.bytes(7).unwrap(), "一\n二".as_bytes());
-        assert_eq!(r.next::<u8>().unwrap(), Some(2));
-        assert_eq!(r.next::<u8>().unwrap(), None);
+        assert_eq!(r.read::<u8>().unwrap(), Some(2));
+        assert_eq!(r.read::<u8>().unwrap(), None);
     }
 }

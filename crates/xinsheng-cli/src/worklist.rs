@@ -201,7 +201,7 @@ struct CallRunReader(RunReader);
 
 impl CallRunReader {
     fn next(&mut self) -> io::Result<Option<Flagged>> {
-        Ok(self.0.next::<RunRecordIn>()?.map(|r| {
+        Ok(self.0.read::<RunRecordIn>()?.map(|r| {
             let mut f = r.call;
             f.seq = r.seq;
             f.transcript = r.transcript;
