@@ -279,7 +279,8 @@ pub struct FlagArgs {
     /// A longer call is summarized in parts of this many turns
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_TURNS)]
     pub max_turns: usize,
-    /// List only the N riskiest calls
+    /// List only the N riskiest calls [HTML without it: all in the index, the first 500
+    /// in detail]
     #[arg(long, value_name = "N")]
     pub top: Option<usize>,
 }
