@@ -109,6 +109,21 @@ pub struct CallSignals {
     pub prohibited_max_severity: u8,
 }
 
+impl CallSignals {
+    /// The cues of one category over the call, if the customer used any.
+    ///
+    /// ```
+    /// use xinsheng::{Analyzer, CueCategory, Turn};
+    /// let call = Analyzer::new().analyze_conversation(&[Turn::customer("我要投诉你们")]);
+    /// let complaint = call.signals.cue(CueCategory::Complaint).unwrap();
+    /// assert_eq!((complaint.active, complaint.turn), (1, 0));
+    /// assert!(call.signals.cue(CueCategory::Legal).is_none());
+    /// ```
+    pub fn cue(&self, category: CueCategory) -> Option<&CueSignal> {
+        self.cues.iter().find(|c| c.category == category)
+    }
+}
+
 /// The cues of one category over a call's customer turns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -436,6 +451,12 @@ mod tests {
             ]
         );
         assert_eq!(s[0].text, "dissatisfaction4");
+        let signals = CallSignals {
+            cues: s,
+            ..CallSignals::default()
+        };
+        assert_eq!(signals.cue(Refund).map(|c| c.turn), Some(0));
+        assert!(signals.cue(Complaint).is_none());
         assert_eq!(cue_mass(&turns), 0.3 + 0.4 + 0.5 + 0.5);
     }
 
