@@ -208,9 +208,6 @@ pub(crate) enum DeniedBy {
 
 /// What a cue category does, everywhere it matters: one row per category in
 /// [`CueCategory::traits`].
-// `escalates_at`, `critical_at` and `repeat` are for the roll-up (conversation.rs),
-// which reads them once its split lands; until then only the tests do.
-#[cfg_attr(not(test), allow(dead_code))]
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct CueTraits {
     /// An explicit formal (supervisor, complaint) or external (regulator, legal, media)

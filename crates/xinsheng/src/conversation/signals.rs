@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::repeats::repeated_questions;
 use super::trajectory::is_customer;
-use super::weights::{FIRST_TURN_SEVERITY, FORMAL_SEVERITY, HARM_SEVERITY, NEGATIVE_TURN};
+use super::weights::{FIRST_TURN_SEVERITY, NEGATIVE_TURN};
 use crate::types::{
     AgentCategory, AgentQa, Cue, CueCategory, Speaker, Trajectory, TurnValence, UtteranceAnalysis,
 };
@@ -107,6 +107,21 @@ pub struct CallSignals {
     pub prohibited: usize,
     /// Highest severity of a prohibited agent phrase (0 without any).
     pub prohibited_max_severity: u8,
+}
+
+impl CallSignals {
+    /// The cues of one category over the call, if the customer used any.
+    ///
+    /// ```
+    /// use xinsheng::{Analyzer, CueCategory, Turn};
+    /// let call = Analyzer::new().analyze_conversation(&[Turn::customer("我要投诉你们")]);
+    /// let complaint = call.signals.cue(CueCategory::Complaint).unwrap();
+    /// assert_eq!((complaint.active, complaint.turn), (1, 0));
+    /// assert!(call.signals.cue(CueCategory::Legal).is_none());
+    /// ```
+    pub fn cue(&self, category: CueCategory) -> Option<&CueSignal> {
+        self.cues.iter().find(|c| c.category == category)
+    }
 }
 
 /// The cues of one category over a call's customer turns.
@@ -232,16 +247,27 @@ fn cue_mass(turns: &[UtteranceAnalysis]) -> f32 {
     mass
 }
 
-/// An active formal cue of severity ≥ `FORMAL_SEVERITY`.
+/// An active cue at or above the severity its category escalates a call at (formal
+/// categories, `CueTraits::escalates_at`).
 fn explicit_threat(turns: &[UtteranceAnalysis]) -> bool {
-    customer_cues(turns)
-        .any(|(_, c)| c.is_active() && c.category.is_formal() && c.severity >= FORMAL_SEVERITY)
+    customer_cues(turns).any(|(_, c)| {
+        c.is_active()
+            && c.category
+                .traits()
+                .escalates_at
+                .is_some_and(|s| c.severity >= s)
+    })
 }
 
-/// An active harm cue of severity ≥ `HARM_SEVERITY`.
+/// An active cue at or above the severity its category makes a call critical at (harm,
+/// `CueTraits::critical_at`).
 fn harm_threat(turns: &[UtteranceAnalysis]) -> bool {
     customer_cues(turns).any(|(_, c)| {
-        c.is_active() && c.category == CueCategory::Harm && c.severity >= HARM_SEVERITY
+        c.is_active()
+            && c.category
+                .traits()
+                .critical_at
+                .is_some_and(|s| c.severity >= s)
     })
 }
 
@@ -252,16 +278,10 @@ fn first_cue_turn(turns: &[UtteranceAnalysis]) -> Option<usize> {
         .map(|(i, _)| i)
 }
 
-/// Active impatience and repeat-contact cues.
+/// Active impatience and repeat-contact cues (`CueTraits::repeat`).
 fn repeat_contact_cues(turns: &[UtteranceAnalysis]) -> usize {
     customer_cues(turns)
-        .filter(|(_, c)| {
-            c.is_active()
-                && matches!(
-                    c.category,
-                    CueCategory::RepeatContact | CueCategory::Impatience
-                )
-        })
+        .filter(|(_, c)| c.is_active() && c.category.traits().repeat)
         .count()
 }
 
@@ -436,6 +456,12 @@ mod tests {
             ]
         );
         assert_eq!(s[0].text, "dissatisfaction4");
+        let signals = CallSignals {
+            cues: s,
+            ..CallSignals::default()
+        };
+        assert_eq!(signals.cue(Refund).map(|c| c.turn), Some(0));
+        assert!(signals.cue(Complaint).is_none());
         assert_eq!(cue_mass(&turns), 0.3 + 0.4 + 0.5 + 0.5);
     }
 

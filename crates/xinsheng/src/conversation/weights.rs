@@ -31,10 +31,9 @@ pub(crate) const IMPROVING_RISE: f32 = 0.3;
 
 // --- cue signals ---
 
-/// Severity at which an active formal cue escalates the call (`CallEscalation::escalated`).
-pub(crate) const FORMAL_SEVERITY: u8 = 4;
-/// Severity at which an active harm cue makes the call critical.
-pub(crate) const HARM_SEVERITY: u8 = 5;
+// The severities at which a cue escalates a call or makes it critical are per category,
+// in the traits table (`CueCategory::traits`).
+
 /// Severity from which an active cue marks the call's first escalation turn.
 pub(crate) const FIRST_TURN_SEVERITY: u8 = 3;
 
