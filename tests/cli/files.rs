@@ -256,3 +256,17 @@ fn closed_stdin_is_an_error() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("stdin is closed"), "{err}");
 }
+
+#[test]
+fn escape_codes_in_a_call_id_never_reach_the_terminal() {
+    let sb = Sandbox::new();
+    sb.file(
+        "esc.jsonl",
+        "{\"call_id\":\"X\\u001b[31mRED\",\"speaker\":\"客户\",\"text\":\"我要投诉，我要打12315\"}\n",
+    );
+    for cmd in ["score", "calls", "flag"] {
+        let r = xs!(sb, cmd, "-q", "--format", "table", "esc.jsonl");
+        assert_eq!(r.code, 0, "{cmd}: {}", r.stderr);
+        assert!(!r.stdout.contains('\u{1b}'), "{cmd}: {:?}", r.stdout);
+    }
+}

@@ -14,7 +14,7 @@ use xinsheng::{
     AgentQa, Analyzer, CallEscalation, Level, Peak, ReasonKind, Speaker, Trajectory, TurnValence,
     UtteranceAnalysis,
 };
-use xinsheng_io::write::{csv_cell, fit, pad, write_error_json, UTF8_BOM};
+use xinsheng_io::write::{csv_cell, fit, pad, printable, write_error_json, UTF8_BOM};
 use xinsheng_io::{Record, RecordError};
 
 use crate::bounded::Cut;
@@ -511,7 +511,7 @@ impl<W: Write> CallSink for CallWriter<W> {
                     self.w,
                     "{} error: {}",
                     pad(&error.source.to_string(), 18),
-                    error.message
+                    printable(&error.message)
                 )
             }
         }
@@ -775,13 +775,13 @@ pub fn write_flagged<W: Write>(
                     w,
                     "#{} {}  {} risk {:.2}{}  {} turns, {}  [{}]",
                     f.rank,
-                    id,
+                    printable(&id),
                     f.level.as_str().to_uppercase(),
                     f.risk,
                     if f.escalated { ", escalated" } else { "" },
                     f.turns,
                     f.trajectory,
-                    f.source,
+                    printable(&f.source.to_string()),
                 )?;
                 for r in f.reasons.iter().take(TABLE_REASONS) {
                     match &r.evidence {
@@ -845,7 +845,7 @@ fn write_flag_errors<W: Write>(
             cells[FLAG_CSV_COLUMNS.len() - 1] = &message;
             csv_row(w, format, &cells)
         }
-        CallFormat::Table => writeln!(w, "    {e}"),
+        CallFormat::Table => writeln!(w, "    {}", printable(&e.to_string())),
     })
 }
 

@@ -630,6 +630,16 @@ pub fn fit(s: &str, width: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `s` with control characters (terminal escape sequences among them) shown as spaces,
+/// for text output: a call id or file name can never drive the reader's terminal.
+///
+/// ```
+/// assert_eq!(xinsheng_io::write::printable("C\u{1b}[31m1"), "C [31m1");
+/// ```
+pub fn printable(s: &str) -> Cow<'_, str> {
+    fit(s, usize::MAX)
+}
+
 /// `s` cut or padded with spaces to exactly `width` columns.
 pub fn pad(s: &str, width: usize) -> String {
     let f = fit(s, width);
