@@ -270,3 +270,41 @@ fn escape_codes_in_a_call_id_never_reach_the_terminal() {
         assert!(!r.stdout.contains('\u{1b}'), "{cmd}: {:?}", r.stdout);
     }
 }
+
+/// A full `$TMPDIR` during `flag` was reported as "output: No space left on device".
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_temporary_folder_is_named_not_blamed_on_the_output() {
+    let sb = Sandbox::new();
+    let tmp = sb.path("tiny");
+    fs::create_dir(&tmp).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=16k", "tmpfs"])
+        .arg(&tmp)
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("skipped: cannot mount a small tmpfs here (not root)");
+        return;
+    }
+    let mut input = String::new();
+    for i in 0..2000 {
+        input.push_str(&format!(
+            "{{\"call_id\":\"C{}\",\"speaker\":\"客户\",\"text\":\"我要投诉，第{i}次了，太慢了\"}}\n",
+            i % 50
+        ));
+    }
+    sb.file("big.jsonl", input);
+    let r = sb
+        .cmd(&["flag", "--group-bytes", "1000", "big.jsonl"])
+        .env("TMPDIR", &tmp)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let _ = std::process::Command::new("umount").arg(&tmp).status();
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(2), "{err}");
+    assert!(err.contains("temporary file in"), "{err}");
+    assert!(!err.contains("output:"), "{err}");
+}

@@ -16,14 +16,21 @@ use serde::Serialize;
 /// do when it cannot be made (they open the error message).
 pub fn temp_file(what: &str, hint: &str) -> io::Result<File> {
     tempfile::tempfile().map_err(|e| {
-        io::Error::new(
-            e.kind(),
-            format!(
-                "{what}: cannot create a temporary file in {} ({hint}): {e}",
-                std::env::temp_dir().display()
-            ),
-        )
+        crate::report::NotOutput::error(format!(
+            "{what}: cannot create a temporary file in {} ({hint}): {}",
+            std::env::temp_dir().display(),
+            crate::inputs::io_message(&e)
+        ))
     })
+}
+
+/// A failed write to a temporary file (a full `$TMPDIR`), said as such rather than as an
+/// error of the output.
+fn write_error(what: &str, e: impl std::fmt::Display) -> io::Error {
+    crate::report::NotOutput::error(format!(
+        "{what}: writing a temporary file in {}: {e} (set TMPDIR to a folder with room)",
+        std::env::temp_dir().display()
+    ))
 }
 
 /// Capacity of a reader's line buffer kept from one line to the next.
@@ -46,24 +53,26 @@ impl RunWriter {
 
     /// Append one value.
     pub fn push<T: Serialize + ?Sized>(&mut self, value: &T) -> io::Result<()> {
-        serde_json::to_writer(&mut self.w, value).map_err(|e| {
-            io::Error::new(
-                e.io_error_kind().unwrap_or(io::ErrorKind::Other),
-                format!("{}: writing a temporary file: {e}", self.what),
-            )
-        })?;
-        self.w.write_all(b"\n")
+        serde_json::to_writer(&mut self.w, value).map_err(|e| write_error(self.what, e))?;
+        self.w
+            .write_all(b"\n")
+            .map_err(|e| write_error(self.what, crate::inputs::io_message(&e)))
     }
 
     /// Append raw bytes (read back with [`RunReader::bytes`], given their length): a long
     /// text read back this way costs its length once, not its JSON line and its copy.
     pub fn push_bytes(&mut self, bytes: &[u8]) -> io::Result<()> {
-        self.w.write_all(bytes)
+        self.w
+            .write_all(bytes)
+            .map_err(|e| write_error(self.what, crate::inputs::io_message(&e)))
     }
 
     /// The file, flushed (read it with [`RunReader::new`]).
     pub fn finish(self) -> io::Result<File> {
-        self.w.into_inner().map_err(|e| e.into_error())
+        let what = self.what;
+        self.w
+            .into_inner()
+            .map_err(|e| write_error(what, crate::inputs::io_message(e.error())))
     }
 }
 
