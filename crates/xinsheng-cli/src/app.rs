@@ -91,6 +91,8 @@ pub enum Command {
     /// Check lexicon files or count their entries
     #[command(subcommand)]
     Lexicon(LexiconCommand),
+    /// Fit the call model on your own labels: a cross-validated report, then -o model.json
+    Calibrate(crate::calibrate::CalibrateArgs),
 }
 
 /// Input selection and parsing.
@@ -352,13 +354,13 @@ fn builder(g: &Global) -> AnalyzerBuilder {
     b
 }
 
-fn analyzer(g: &Global) -> Result<Analyzer, Failure> {
+pub(crate) fn analyzer(g: &Global) -> Result<Analyzer, Failure> {
     builder(g)
         .build()
         .map_err(|e| Failure::Fatal(lexicon_error_lines(&e).join("\nxinsheng: ")))
 }
 
-fn options(g: &Global, a: &InputArgs) -> Options {
+pub(crate) fn options(g: &Global, a: &InputArgs) -> Options {
     let threads = g
         .threads
         .map(usize::from)
@@ -383,7 +385,7 @@ fn options(g: &Global, a: &InputArgs) -> Options {
     }
 }
 
-fn inputs(a: &InputArgs) -> Result<Vec<Input>, Failure> {
+pub(crate) fn inputs(a: &InputArgs) -> Result<Vec<Input>, Failure> {
     if a.inputs.is_empty() {
         if io::stdin().is_terminal() {
             return Err(Failure::Fatal(
@@ -395,7 +397,7 @@ fn inputs(a: &InputArgs) -> Result<Vec<Input>, Failure> {
     Ok(expand(&a.inputs))
 }
 
-fn reporter(g: &Global, inputs: &[Input]) -> Reporter {
+pub(crate) fn reporter(g: &Global, inputs: &[Input]) -> Reporter {
     let r = Reporter::new(g.quiet);
     if !g.quiet && io::stderr().is_terminal() {
         let total: Option<u64> = inputs.iter().map(Input::size).sum();
@@ -405,7 +407,7 @@ fn reporter(g: &Global, inputs: &[Input]) -> Reporter {
     }
 }
 
-fn output(g: &Global) -> Result<Output, Failure> {
+pub(crate) fn output(g: &Global) -> Result<Output, Failure> {
     match &g.output {
         Some(p) => Output::file(p).map_err(|e| {
             Failure::Fatal(format!(
@@ -423,7 +425,7 @@ fn to_terminal(g: &Global) -> bool {
     g.output.is_none() && io::stdout().is_terminal()
 }
 
-fn commit(out: Output, g: &Global) -> Result<(), Failure> {
+pub(crate) fn commit(out: Output, g: &Global) -> Result<(), Failure> {
     out.commit().map_err(|e| match (&g.output, e.kind()) {
         (Some(p), _) => Failure::Fatal(format!(
             "{}: {}",
@@ -758,6 +760,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Explain(a) => explain(g, a),
         Command::Lexicon(LexiconCommand::Check { paths }) => lexicon_check(g, paths),
         Command::Lexicon(LexiconCommand::Stats { format }) => lexicon_stats(g, *format),
+        Command::Calibrate(a) => crate::calibrate::run(g, a),
     };
     match result {
         Ok(code) => code,

@@ -37,6 +37,7 @@
 #![warn(missing_docs)]
 
 pub mod app;
+pub mod calibrate;
 pub mod calls;
 pub mod explain;
 pub mod html;

@@ -62,7 +62,6 @@ features! {
     NegTurns = "neg_turns": "ln(1 + customer turns with valence <= -0.25)",
     AgentRefusals = "agent_refusals": "ln(1 + agent turns that say no)",
     EndRefused = "end_refused": "the last agent turn says no or deflects (0/1)",
-    HandRisk = "hand_risk": "the hand-set roll-up risk (noisy-or of the reasons)",
 }
 
 /// Number of features.
@@ -301,7 +300,6 @@ pub fn call_features(c: &ConversationAnalysis) -> [f64; N_FEATURES] {
                 .any(|m| !m.negated && is_deflection(m.category));
         set(&mut x, F::EndRefused, no as u8 as f64);
     }
-    set(&mut x, F::HandRisk, c.escalation.risk as f64);
     x
 }
 
