@@ -233,7 +233,12 @@ fn main() {
         println!("skipped: data directory {} not present", a.data.display());
         return;
     }
-    let an = Analyzer::new();
+    // The hand-set roll-up, so that its risk can be shown beside the model; the features
+    // do not depend on the call model.
+    let an = Analyzer::builder()
+        .without_call_model()
+        .build()
+        .expect("embedded lexicons are valid");
     let mut calls = Vec::new();
     jddc(
         &an,

@@ -56,11 +56,13 @@ features! {
     EndThanks = "end_thanks": "the last customer turn is grateful or clearly positive (0/1)",
     EndResolved = "end_resolved": "last customer turn positive after an agent ownership / follow-up turn (0/1)",
     CustomerTurns = "customer_turns": "ln(1 + customer turns)",
-    AgentShare = "agent_share": "agent turns / all turns",
+    AgentShare = "agent_share": "agent turns / all turns (0.5 when no turn is the agent's)",
     RefusedAnswers = "refused_answers": "share of customer turns the agent answered with a refusal or deflection",
     MoodMass = "mood_mass": "ln(1 + max(0, sum over customer turns of (i+1)/n * (risk - valence)))",
     NegTurns = "neg_turns": "ln(1 + customer turns with valence <= -0.25)",
     AgentRefusals = "agent_refusals": "ln(1 + agent turns that say no)",
+    CustLength = "customer_length": "mean ln(1 + char bigrams) of customer turns (at most 64 bigrams counted)",
+    NegLate = "neg_share_late": "share of negative customer turns in the second half of the call",
     EndRefused = "end_refused": "the last agent turn says no or deflects (0/1)",
 }
 
@@ -102,6 +104,8 @@ fn jaccard(a: &[u32], b: &[u32]) -> f64 {
 const REPEAT_SIMILARITY: f64 = 0.6;
 /// Weight of a turn's escalation risk in its mood (as in the roll-up's trajectory).
 const MOOD_RISK: f64 = 0.6;
+/// `agent_share` of a transcript without agent turns.
+const NO_AGENT_SHARE: f64 = 0.5;
 /// Last customer turns averaged by `neg_tail`.
 const TAIL_TURNS: usize = 3;
 
@@ -258,9 +262,14 @@ pub fn call_features(c: &ConversationAnalysis) -> [f64; N_FEATURES] {
         set(&mut x, F::EndResolved, (positive && acted) as u8 as f64);
     }
     set(&mut x, F::CustomerTurns, ln1p(n));
-    if !turns.is_empty() {
-        set(&mut x, F::AgentShare, na as f64 / turns.len() as f64);
-    }
+    // A transcript with no agent turn at all (customer side only) reads as an ordinary
+    // exchange: one agent turn per customer turn.
+    let share = if na == 0 {
+        NO_AGENT_SHARE
+    } else {
+        na as f64 / turns.len() as f64
+    };
+    set(&mut x, F::AgentShare, share);
     // Customer turns whose answer was a refusal or deflection.
     let mut refused_answers = 0;
     for (k, &i) in cust.iter().enumerate() {
@@ -292,6 +301,22 @@ pub fn call_features(c: &ConversationAnalysis) -> [f64; N_FEATURES] {
         ln1p(vals.iter().filter(|&&v| v <= NEGATIVE_TURN as f64).count()),
     );
     set(&mut x, F::AgentRefusals, ln1p(refusing));
+    set(
+        &mut x,
+        F::CustLength,
+        cust.iter()
+            .map(|&i| ln1p(turns[i].sketch.len()))
+            .sum::<f64>()
+            / nf,
+    );
+    let late = &vals[n / 2..];
+    if !late.is_empty() {
+        set(
+            &mut x,
+            F::NegLate,
+            late.iter().filter(|&&v| v <= NEGATIVE_TURN as f64).count() as f64 / late.len() as f64,
+        );
+    }
     if let Some(&last) = agent.last() {
         let a = &turns[last];
         let no = a.refusals > 0

@@ -25,6 +25,7 @@
 //! assert!(top.value > 0.0);
 //! ```
 
+mod apply;
 pub mod eval;
 mod features;
 mod file;
@@ -32,12 +33,23 @@ mod logistic;
 
 use std::sync::OnceLock;
 
+pub(crate) use apply::apply;
+pub use apply::MIN_REASON;
 pub use features::{call_features, feature_index, FeatureDoc, FEATURES, N_FEATURES};
 pub use file::{ModelError, Provenance};
 pub use logistic::sigmoid;
 
 /// The built-in model's file, fitted by the command recorded in its provenance.
 const BUILTIN: &str = include_str!("default_model.json");
+
+/// Standardized values are clipped to ±this many standard deviations, in fitting and in
+/// scoring alike: a call far outside the fitted calls (no agent turns at all, hundreds of
+/// turns) cannot get an arbitrarily large risk from one feature.
+pub const Z_CLIP: f64 = 3.0;
+
+fn z(x: f64, mean: f64, sd: f64) -> f64 {
+    ((x - mean) / sd).clamp(-Z_CLIP, Z_CLIP)
+}
 
 /// Fewest positives and negatives `fit` accepts by default.
 pub const MIN_CLASS: usize = 20;
@@ -80,6 +92,8 @@ pub struct FeatureContribution {
     pub index: usize,
     /// weight × standardized value (log-odds; > 0 raises risk).
     pub value: f64,
+    /// The standardized value (clipped to ±[`Z_CLIP`]); > 0: above the fitted calls' mean.
+    pub z: f64,
 }
 
 /// Why a model could not be fitted.
@@ -153,7 +167,7 @@ impl CallModel {
             + self
                 .terms
                 .iter()
-                .map(|t| t.weight * (x[t.index] - t.mean) / t.sd)
+                .map(|t| t.weight * z(x[t.index], t.mean, t.sd))
                 .sum::<f64>()
     }
 
@@ -169,7 +183,8 @@ impl CallModel {
             .iter()
             .map(|t| FeatureContribution {
                 index: t.index,
-                value: t.weight * (x[t.index] - t.mean) / t.sd,
+                value: t.weight * z(x[t.index], t.mean, t.sd),
+                z: z(x[t.index], t.mean, t.sd),
             })
             .collect();
         c.sort_by(|a, b| b.value.total_cmp(&a.value).then(a.index.cmp(&b.index)));
@@ -256,7 +271,7 @@ fn fit_unchecked(
             feats
                 .iter()
                 .zip(&scale)
-                .map(|(&j, &(m, s))| if s > 0.0 { (r[j] - m) / s } else { 0.0 })
+                .map(|(&j, &(m, s))| if s > 0.0 { z(r[j], m, s) } else { 0.0 })
                 .collect()
         })
         .collect();
