@@ -479,7 +479,7 @@ pub fn run(g: &Global, a: &CalibrateArgs) -> Result<i32, Failure> {
     let spec = spec(a)?;
     let label_file = a.labels.as_deref().map(read_labels).transpose()?;
     let opts = crate::app::options(g, &a.input);
-    let inputs = crate::app::inputs(&a.input)?;
+    let expanded = crate::app::inputs(g, &a.input)?;
     let names: Vec<String> = if a.input.inputs.is_empty() {
         vec!["stdin".into()]
     } else {
@@ -489,8 +489,8 @@ pub fn run(g: &Global, a: &CalibrateArgs) -> Result<i32, Failure> {
             .map(|i| i.to_string_lossy().into_owned())
             .collect()
     };
-    let mut reporter = crate::app::reporter(g, &inputs);
-    let reading = crate::pipeline::read(inputs, &opts, &reporter)?;
+    let mut reporter = crate::app::reporter(g, &expanded);
+    let reading = crate::app::start_reading(expanded.inputs, &opts, &reporter)?;
     let analyzer = crate::app::analyzer(g)?;
     let mut sink = LabelSink {
         analyzer: &analyzer,
@@ -544,7 +544,7 @@ pub fn run(g: &Global, a: &CalibrateArgs) -> Result<i32, Failure> {
     let mut report = Vec::new();
     model.provenance.evidence = write_report(&mut report, &labels, &oof, &builtin, &model, a)?;
     io::stdout().write_all(&report)?;
-    match &g.output {
+    match crate::app::output_path(g) {
         Some(path) => {
             let mut out = crate::app::output(g)?;
             out.write_all(model.to_json().as_bytes())?;

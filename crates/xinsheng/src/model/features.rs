@@ -36,7 +36,7 @@ features! {
     NegMax = "neg_max": "-valence of the most negative customer turn",
     NegEnd = "neg_end": "-valence of the last customer turn",
     NegTail = "neg_tail": "mean -valence of the last 3 customer turns",
-    NegMoodMean = "neg_mood_mean": "mean of (risk - valence) over customer turns",
+    NegMoodMean = "neg_mood_mean": "mean of -mood over customer turns (mood = valence - 0.6 x turn risk)",
     AngerMean = "anger_mean": "mean anger + disgust score over customer turns",
     SadMean = "sad_mean": "mean sadness + anxiety score over customer turns",
     TurnRiskMax = "turn_risk_max": "highest escalation risk of a customer turn",
@@ -58,7 +58,7 @@ features! {
     CustomerTurns = "customer_turns": "ln(1 + customer turns)",
     AgentShare = "agent_share": "agent turns / all turns (0.5 when no turn is the agent's)",
     RefusedAnswers = "refused_answers": "share of customer turns the agent answered with a refusal or deflection",
-    MoodMass = "mood_mass": "ln(1 + max(0, sum over customer turns of (i+1)/n * (risk - valence)))",
+    MoodMass = "mood_mass": "ln(1 + negative_mass of CallSignals: max(0, sum of (i+1)/n x -mood over the n customer turns))",
     NegTurns = "neg_turns": "ln(1 + customer turns with valence <= -0.25)",
     AgentRefusals = "agent_refusals": "ln(1 + agent turns that say no)",
     CustLength = "customer_length": "mean ln(1 + char bigrams) of customer turns (at most 64 bigrams counted)",
@@ -78,32 +78,6 @@ fn ln1p(n: usize) -> f64 {
     (n as f64).ln_1p()
 }
 
-/// Jaccard similarity of two sorted, deduplicated hash sets.
-fn jaccard(a: &[u32], b: &[u32]) -> f64 {
-    let (mut i, mut j, mut common) = (0, 0, 0usize);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                common += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    let union = a.len() + b.len() - common;
-    if union == 0 {
-        0.0
-    } else {
-        common as f64 / union as f64
-    }
-}
-
-/// Bigram similarity at or above which a customer turn repeats an earlier one.
-const REPEAT_SIMILARITY: f64 = 0.6;
-/// Weight of a turn's escalation risk in its mood (as in the roll-up's trajectory).
-const MOOD_RISK: f64 = 0.6;
 /// `agent_share` of a transcript without agent turns.
 const NO_AGENT_SHARE: f64 = 0.5;
 /// Last customer turns averaged by `neg_tail`.
@@ -160,7 +134,6 @@ pub fn call_features(c: &ConversationAnalysis) -> [f64; N_FEATURES] {
             F::NegTail,
             -tail.iter().sum::<f64>() / tail.len() as f64,
         );
-        let mut mood = 0f64;
         let mut anger = 0f64;
         let mut sad = 0f64;
         let mut rmax = 0f64;
@@ -168,13 +141,12 @@ pub fn call_features(c: &ConversationAnalysis) -> [f64; N_FEATURES] {
         for &i in &cust {
             let t = &turns[i];
             let r = t.escalation.risk as f64;
-            mood += r - t.valence as f64;
             anger += (t.emotions.anger + t.emotions.disgust) as f64;
             sad += (t.emotions.sadness + t.emotions.anxiety) as f64;
             rmax = rmax.max(r);
             rsum += r;
         }
-        set(&mut x, F::NegMoodMean, mood / nf);
+        set(&mut x, F::NegMoodMean, -c.signals.mood_mean as f64);
         set(&mut x, F::AngerMean, anger / nf);
         set(&mut x, F::SadMean, sad / nf);
         set(&mut x, F::TurnRiskMax, rmax);
@@ -205,7 +177,8 @@ pub fn call_features(c: &ConversationAnalysis) -> [f64; N_FEATURES] {
     set(&mut x, F::CueRefundChurn, ln1p(refund));
     set(&mut x, F::CueFormal, ln1p(formal));
     set(&mut x, F::CueSeverityMax, sev as f64);
-    set(&mut x, F::Repeated, ln1p(repeated_questions(c, &cust)));
+    let sig = &c.signals;
+    set(&mut x, F::Repeated, ln1p(sig.repeated_questions));
     // Agent conduct.
     let agent: Vec<usize> = (0..turns.len())
         .filter(|&i| turns[i].speaker == Speaker::Agent)
@@ -286,15 +259,11 @@ pub fn call_features(c: &ConversationAnalysis) -> [f64; N_FEATURES] {
         }
     }
     set(&mut x, F::RefusedAnswers, refused_answers as f64 / nf);
-    let mass: f64 = cust
-        .iter()
-        .enumerate()
-        .map(|(k, &i)| {
-            let t = &turns[i];
-            (k as f64 + 1.0) / nf * (MOOD_RISK * t.escalation.risk as f64 - t.valence as f64)
-        })
-        .sum();
-    set(&mut x, F::MoodMass, mass.max(0.0).ln_1p());
+    set(
+        &mut x,
+        F::MoodMass,
+        (sig.negative_mass as f64).max(0.0).ln_1p(),
+    );
     set(
         &mut x,
         F::NegTurns,
@@ -326,33 +295,4 @@ pub fn call_features(c: &ConversationAnalysis) -> [f64; N_FEATURES] {
         set(&mut x, F::EndRefused, no as u8 as f64);
     }
     x
-}
-
-/// Customer turns that ask again what an earlier turn asked, after an agent answered.
-fn repeated_questions(c: &ConversationAnalysis, cust: &[usize]) -> usize {
-    let sketches: Vec<Vec<u32>> = cust
-        .iter()
-        .map(|&i| {
-            let mut s = c.turns[i].sketch.clone();
-            s.sort_unstable();
-            s.dedup();
-            s
-        })
-        .collect();
-    let mut repeated = 0;
-    for j in 0..cust.len() {
-        if sketches[j].len() < 3 {
-            continue;
-        }
-        let again = (0..j).any(|k| {
-            jaccard(&sketches[k], &sketches[j]) >= REPEAT_SIMILARITY
-                && c.turns[cust[k] + 1..cust[j]]
-                    .iter()
-                    .any(|t| t.speaker == Speaker::Agent)
-        });
-        if again {
-            repeated += 1;
-        }
-    }
-    repeated
 }
