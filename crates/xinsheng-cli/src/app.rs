@@ -257,6 +257,10 @@ pub struct CallsArgs {
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_TURNS,
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub max_turns: usize,
+    /// Score calls with this model file (from `xinsheng calibrate`) instead of the
+    /// built-in one
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
 }
 
 /// `xinsheng flag`.
@@ -278,6 +282,10 @@ pub struct FlagArgs {
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_TURNS,
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub max_turns: usize,
+    /// Score calls with this model file (from `xinsheng calibrate`) instead of the
+    /// built-in one
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
     /// List only the N riskiest calls
     #[arg(long, value_name = "N")]
     pub top: Option<usize>,
@@ -372,6 +380,20 @@ fn lexicon_paths_exist(g: &Global) -> Result<(), Failure> {
         return Err(Failure::Fatal(format!("{}: {what}", p.display())));
     }
     Ok(())
+}
+
+/// The analyzer with a call model read from `--model` (`None`: the built-in one).
+fn analyzer_with(
+    g: &Global,
+    model: Option<xinsheng::model::CallModel>,
+) -> Result<Analyzer, Failure> {
+    lexicon_paths_exist(g)?;
+    let b = match model {
+        Some(m) => builder(g).call_model(m),
+        None => builder(g),
+    };
+    b.build()
+        .map_err(|e| Failure::Fatal(lexicon_error_lines(&e).join("\nxinsheng: ")))
 }
 
 pub(crate) fn analyzer(g: &Global) -> Result<Analyzer, Failure> {
@@ -554,12 +576,13 @@ fn call_format(g: &Global, f: Option<CallFormatArg>) -> CallFormat {
 }
 
 fn calls(g: &Global, a: &CallsArgs) -> Result<i32, Failure> {
+    let model = crate::calibrate::load_model(a.model.as_deref())?;
     let opts = options(g, &a.input);
     let mut out = output(g)?;
     let expanded = inputs(g, &a.input)?;
     let mut reporter = reporter(g, &expanded);
     let reading = start_reading(expanded.inputs, &opts, &reporter)?;
-    let analyzer = analyzer(g)?;
+    let analyzer = analyzer_with(g, model)?;
     let format = call_format(g, a.format);
     let mut grouper = Grouper::new(&analyzer, a.max_turns, CallWriter::new(&mut out, format));
     let summary = pipeline::run_reading(&analyzer, reading, &opts, &mut grouper, &mut reporter)?;
@@ -571,12 +594,13 @@ fn calls(g: &Global, a: &CallsArgs) -> Result<i32, Failure> {
 }
 
 fn flag(g: &Global, a: &FlagArgs) -> Result<i32, Failure> {
+    let model = crate::calibrate::load_model(a.model.as_deref())?;
     let opts = options(g, &a.input);
     let mut out = output(g)?;
     let expanded = inputs(g, &a.input)?;
     let mut reporter = reporter(g, &expanded);
     let reading = start_reading(expanded.inputs, &opts, &reporter)?;
-    let analyzer = analyzer(g)?;
+    let analyzer = analyzer_with(g, model)?;
     let html = a.format == Some(FlagFormatArg::Html);
     let format = call_format(
         g,

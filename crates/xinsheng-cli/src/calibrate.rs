@@ -469,6 +469,12 @@ fn write_report(
     ])
 }
 
+/// Read `--model FILE` (errors as `path:line: reason`); `None` without the flag.
+pub fn load_model(path: Option<&Path>) -> Result<Option<CallModel>, Failure> {
+    path.map(|p| CallModel::load(p).map_err(|e| Failure::Fatal(e.to_string())))
+        .transpose()
+}
+
 /// Run `xinsheng calibrate`.
 pub fn run(g: &Global, a: &CalibrateArgs) -> Result<i32, Failure> {
     let rule = match (&a.positive, a.below) {
