@@ -42,6 +42,9 @@ fn crc32(s: &str) -> u32 {
     !c
 }
 
+/// A dialogue as read: id, label, turns.
+type Dialogue = (String, bool, Vec<(Speaker, String)>);
+
 struct Call {
     set: &'static str,
     id: String,
@@ -55,7 +58,7 @@ fn jddc(an: &Analyzer, path: &Path, out: &mut Vec<Call>) {
         println!("skipped: {} not present", path.display());
         return;
     };
-    let mut dialogues: Vec<(String, bool, Vec<(Speaker, String)>)> = Vec::new();
+    let mut dialogues: Vec<Dialogue> = Vec::new();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let d: Value = serde_json::from_str(line).expect("JDDC line is JSON");
         let Some(s) = d["overall_sat3"].as_i64() else {
@@ -126,7 +129,7 @@ fn stc3(an: &Analyzer, path: &Path, out: &mut Vec<Call>) {
 fn analyze(
     an: &Analyzer,
     set: &'static str,
-    dialogues: Vec<(String, bool, Vec<(Speaker, String)>)>,
+    dialogues: Vec<Dialogue>,
     out: &mut Vec<Call>,
 ) {
     let convs: Vec<Vec<Turn>> = dialogues

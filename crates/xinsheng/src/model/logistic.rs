@@ -88,6 +88,8 @@ fn solve_spd(a: &[Vec<f64>], b: &[f64]) -> Option<Vec<f64>> {
 
 /// Fit the model on rows `x` (all the same length), labels `y`, sample weights `w`.
 /// `l2` must be > 0 (it keeps the Hessian positive definite even on separable data).
+// Matrix code reads best with indices.
+#[allow(clippy::needless_range_loop)]
 pub(crate) fn fit(x: &[Vec<f64>], y: &[bool], w: &[f64], l2: f64) -> Fit {
     let p = x.first().map_or(0, |r| r.len());
     let dim = p + 1;
