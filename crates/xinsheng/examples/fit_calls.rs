@@ -126,12 +126,7 @@ fn stc3(an: &Analyzer, path: &Path, out: &mut Vec<Call>) {
     analyze(an, "stc3", dialogues, out);
 }
 
-fn analyze(
-    an: &Analyzer,
-    set: &'static str,
-    dialogues: Vec<Dialogue>,
-    out: &mut Vec<Call>,
-) {
+fn analyze(an: &Analyzer, set: &'static str, dialogues: Vec<Dialogue>, out: &mut Vec<Call>) {
     let convs: Vec<Vec<Turn>> = dialogues
         .iter()
         .map(|(_, _, t)| t.iter().map(|(s, x)| Turn::new(*s, x)).collect())

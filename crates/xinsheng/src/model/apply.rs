@@ -203,3 +203,61 @@ pub(crate) fn apply(model: &CallModel, c: &mut ConversationAnalysis) {
     c.escalation.level = Level::from_risk(risk);
     c.escalation.reasons = reasons;
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Analyzer, Level, ReasonKind, Turn};
+
+    fn an() -> &'static Analyzer {
+        static A: std::sync::OnceLock<Analyzer> = std::sync::OnceLock::new();
+        A.get_or_init(Analyzer::new)
+    }
+
+    #[test]
+    fn threats_stay_rules_whatever_the_model_says() {
+        // A polite complaint threat: the model alone would not make it high.
+        let c = an().analyze_conversation(&[
+            Turn::customer("你好，麻烦帮我查下订单"),
+            Turn::agent("好的"),
+            Turn::customer("再不处理我就投诉"),
+        ]);
+        assert!(c.escalation.escalated);
+        assert!(c.escalation.level >= Level::High, "{:?}", c.escalation);
+        assert_eq!(c.escalation.reasons[0].kind, ReasonKind::ExplicitThreat);
+        let r = an().analyze_conversation(&[Turn::customer("再不退款我就打12315")]);
+        assert_eq!(r.escalation.level, Level::Critical, "{:?}", r.escalation);
+        let calm = an().analyze_conversation(&[
+            Turn::customer("你好，查一下订单"),
+            Turn::agent("好的，请稍等"),
+            Turn::customer("好的，谢谢"),
+        ]);
+        assert_eq!(calm.escalation.level, Level::None, "{:?}", calm.escalation);
+        assert!(calm.escalation.reasons.is_empty());
+    }
+
+    #[test]
+    fn reasons_are_the_raised_signals_with_their_turn() {
+        let c = an().analyze_conversation(&[
+            Turn::customer("快递一个星期了还没到"),
+            Turn::agent("这个没办法"),
+            Turn::customer("太失望了，你们这什么服务，气死我了"),
+        ]);
+        assert!(!c.escalation.reasons.is_empty());
+        for r in &c.escalation.reasons {
+            assert!(r.weight > 0.0 && r.weight < 1.0, "{r:?}");
+        }
+        // The strongest cue is quoted with its turn.
+        let cue = c
+            .escalation
+            .reasons
+            .iter()
+            .find(|r| r.kind == ReasonKind::Cue)
+            .expect("a cue reason");
+        assert_eq!(cue.turn, Some(2), "{cue:?}");
+        // Without a model: the hand-set roll-up, a different risk.
+        let hand = Analyzer::builder().without_call_model().build().unwrap();
+        let h = hand.analyze_conversation(&[Turn::customer("太失望了")]);
+        let m = an().analyze_conversation(&[Turn::customer("太失望了")]);
+        assert_ne!(h.escalation.risk, m.escalation.risk);
+    }
+}
