@@ -9,7 +9,11 @@
 //!   --folds K           folds (default 10); --seed S (default 20261203)
 //!   --single            also print each feature's own ROC-AUC per set
 //!   --write FILE        fit on everything with the first L2 and write the model file
+//!   --forward N         greedy forward selection of N features (--exclude a,b leaves some out)
+//!   --balance           weigh the two sets equally
 //! ```
+//!
+//! With `FIT_TIMING=1`, also times the roll-up of every call with and without the model.
 //!
 //! Positives: JDDC-USS valid dialogues with `overall_sat3 = 0`; STC-3 part 1 dialogues whose
 //! mean customer-satisfaction score S is ≤ −1. Folds are grouped by dialogue and stratified
@@ -310,6 +314,25 @@ fn main() {
             &calls,
             &oof,
         );
+    }
+    if std::env::var_os("FIT_TIMING").is_some() {
+        // What the model adds to a roll-up: the same analyzed turns rolled up by the
+        // hand-set roll-up and by the built-in model, on one thread.
+        let model = Analyzer::new();
+        let turns: Vec<Vec<xinsheng::UtteranceAnalysis>> =
+            calls.iter().map(|c| c.analysis.turns.clone()).collect();
+        for (name, an) in [("hand-set", &an), ("built-in model", &model)] {
+            let t = std::time::Instant::now();
+            for _ in 0..10 {
+                for ts in &turns {
+                    std::hint::black_box(an.roll_up(ts.clone()));
+                }
+            }
+            println!(
+                "roll-up x10, {name}: {:.1} ms",
+                t.elapsed().as_secs_f64() * 1e3
+            );
+        }
     }
     if a.forward > 0 {
         // Greedy forward selection on the mean of the two sets' out-of-fold ROC-AUC.
