@@ -484,6 +484,11 @@ pub fn run(g: &Global, a: &CalibrateArgs) -> Result<i32, Failure> {
     };
     let spec = spec(a)?;
     let label_file = a.labels.as_deref().map(read_labels).transpose()?;
+    // -o is checked before anything is read; nothing is written unless the fit succeeds
+    // (a dropped output removes its temporary file).
+    let out = crate::app::output_path(g)
+        .map(|_| crate::app::output(g))
+        .transpose()?;
     let opts = crate::app::options(g, &a.input);
     let expanded = crate::app::inputs(g, &a.input)?;
     let names: Vec<String> = if a.input.inputs.is_empty() {
@@ -550,14 +555,13 @@ pub fn run(g: &Global, a: &CalibrateArgs) -> Result<i32, Failure> {
     let mut report = Vec::new();
     model.provenance.evidence = write_report(&mut report, &labels, &oof, &builtin, &model, a)?;
     io::stdout().write_all(&report)?;
-    match crate::app::output_path(g) {
-        Some(path) => {
-            let mut out = crate::app::output(g)?;
+    match (out, crate::app::output_path(g)) {
+        (Some(mut out), Some(path)) => {
             out.write_all(model.to_json().as_bytes())?;
             crate::app::commit(out, g)?;
             reporter.note(&format_args!("model written to {}", path.display()));
         }
-        None => reporter.note(&"no model written (give -o model.json to write it)"),
+        _ => reporter.note(&"no model written (give -o model.json to write it)"),
     }
     Ok(0)
 }
