@@ -136,7 +136,10 @@ fn evidence(c: &ConversationAnalysis, feature: &str) -> (Option<usize>, String) 
                 });
             (
                 first.map(|t| t.turn),
-                format!("{negative} of {total} customer turns negative"),
+                format!(
+                    "negative mood mass {:.2} over {total} customer turns, {negative} clearly negative",
+                    c.signals.negative_mass
+                ),
             )
         }
     }
