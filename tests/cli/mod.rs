@@ -12,6 +12,7 @@ mod files;
 mod flag;
 mod lexicon;
 mod props;
+mod reading;
 mod robustness;
 mod score;
 

@@ -386,6 +386,9 @@ fn deliver<S: Sink>(
                 if stats.records + stats.errors == 0 {
                     reporter.warn(&format_args!("{name}: no records"));
                 }
+                if let Some(w) = stats.encoding_warning() {
+                    reporter.warn(&format_args!("{name}: {w}"));
+                }
                 sink.end_of_input()?;
             }
         }
