@@ -96,6 +96,8 @@ pub enum Command {
     /// Check lexicon files or count their entries
     #[command(subcommand)]
     Lexicon(LexiconCommand),
+    /// Fit the call model on your own labels: a cross-validated report, then -o model.json
+    Calibrate(crate::calibrate::CalibrateArgs),
 }
 
 /// Input selection and parsing.
@@ -260,6 +262,10 @@ pub struct CallsArgs {
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_TURNS,
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub max_turns: usize,
+    /// Score calls with this model file (from `xinsheng calibrate`) instead of the
+    /// built-in one
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
 }
 
 /// `xinsheng flag`.
@@ -281,6 +287,10 @@ pub struct FlagArgs {
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_TURNS,
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub max_turns: usize,
+    /// Score calls with this model file (from `xinsheng calibrate`) instead of the
+    /// built-in one
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
     /// List only the N riskiest calls [HTML without it: all in the index, the first 500
     /// in detail]
     #[arg(long, value_name = "N")]
@@ -378,14 +388,28 @@ fn lexicon_paths_exist(g: &Global) -> Result<(), Failure> {
     Ok(())
 }
 
-fn analyzer(g: &Global) -> Result<Analyzer, Failure> {
+/// The analyzer with a call model read from `--model` (`None`: the built-in one).
+fn analyzer_with(
+    g: &Global,
+    model: Option<xinsheng::model::CallModel>,
+) -> Result<Analyzer, Failure> {
+    lexicon_paths_exist(g)?;
+    let b = match model {
+        Some(m) => builder(g).call_model(m),
+        None => builder(g),
+    };
+    b.build()
+        .map_err(|e| Failure::Fatal(lexicon_error_lines(&e).join("\nxinsheng: ")))
+}
+
+pub(crate) fn analyzer(g: &Global) -> Result<Analyzer, Failure> {
     lexicon_paths_exist(g)?;
     builder(g)
         .build()
         .map_err(|e| Failure::Fatal(lexicon_error_lines(&e).join("\nxinsheng: ")))
 }
 
-fn options(g: &Global, a: &InputArgs) -> Options {
+pub(crate) fn options(g: &Global, a: &InputArgs) -> Options {
     let threads = g
         .threads
         .map(usize::from)
@@ -411,7 +435,7 @@ fn options(g: &Global, a: &InputArgs) -> Options {
     }
 }
 
-fn inputs(g: &Global, a: &InputArgs) -> Result<Expanded, Failure> {
+pub(crate) fn inputs(g: &Global, a: &InputArgs) -> Result<Expanded, Failure> {
     let expanded = if a.inputs.is_empty() {
         if io::stdin().is_terminal() {
             return Err(Failure::Fatal(
@@ -453,7 +477,7 @@ fn stdin_is_closed() -> bool {
 
 /// The reporter, with a progress line on a terminal; warns of every file a directory
 /// walk passed over (at most [`MAX_SKIPPED_SHOWN`] by name).
-fn reporter(g: &Global, expanded: &Expanded) -> Reporter {
+pub(crate) fn reporter(g: &Global, expanded: &Expanded) -> Reporter {
     let mut r = Reporter::new(g.quiet);
     let shown = expanded.skipped.len().min(MAX_SKIPPED_SHOWN);
     for s in &expanded.skipped[..shown] {
@@ -476,7 +500,7 @@ fn reporter(g: &Global, expanded: &Expanded) -> Reporter {
 /// Files a walk passed over that are named in a warning each; the rest are counted.
 const MAX_SKIPPED_SHOWN: usize = 20;
 
-fn output(g: &Global) -> Result<Output, Failure> {
+pub(crate) fn output(g: &Global) -> Result<Output, Failure> {
     match output_path(g) {
         Some(p) => Output::file(p).map_err(|e| {
             Failure::Fatal(format!(
@@ -490,7 +514,7 @@ fn output(g: &Global) -> Result<Output, Failure> {
 }
 
 /// Start the reader thread; failing to start a thread (a process limit) is said as such.
-fn start_reading(
+pub(crate) fn start_reading(
     inputs: Vec<Input>,
     opts: &Options,
     reporter: &Reporter,
@@ -509,11 +533,11 @@ fn to_terminal(g: &Global) -> bool {
 }
 
 /// The `-o` file; `None` for stdout (no `-o`, or `-o -`).
-fn output_path(g: &Global) -> Option<&std::path::Path> {
+pub(crate) fn output_path(g: &Global) -> Option<&std::path::Path> {
     g.output.as_deref().filter(|p| p.as_os_str() != "-")
 }
 
-fn commit(out: Output, g: &Global) -> Result<(), Failure> {
+pub(crate) fn commit(out: Output, g: &Global) -> Result<(), Failure> {
     out.commit().map_err(|e| match (output_path(g), e.kind()) {
         (Some(p), _) => Failure::Fatal(format!(
             "{}: {}",
@@ -559,6 +583,7 @@ fn call_format(g: &Global, f: Option<CallFormatArg>) -> CallFormat {
 }
 
 fn calls(g: &Global, a: &CallsArgs) -> Result<i32, Failure> {
+    let model = crate::calibrate::load_model(a.model.as_deref())?;
     let opts = Options {
         group: true,
         ..options(g, &a.input)
@@ -567,7 +592,7 @@ fn calls(g: &Global, a: &CallsArgs) -> Result<i32, Failure> {
     let expanded = inputs(g, &a.input)?;
     let mut reporter = reporter(g, &expanded);
     let reading = start_reading(expanded.inputs, &opts, &reporter)?;
-    let analyzer = analyzer(g)?;
+    let analyzer = analyzer_with(g, model)?;
     let format = call_format(g, a.format);
     let mut grouper = Grouper::new(&analyzer, a.max_turns, CallWriter::new(&mut out, format));
     let summary = pipeline::run_reading(&analyzer, reading, &opts, &mut grouper, &mut reporter)?;
@@ -579,6 +604,7 @@ fn calls(g: &Global, a: &CallsArgs) -> Result<i32, Failure> {
 }
 
 fn flag(g: &Global, a: &FlagArgs) -> Result<i32, Failure> {
+    let model = crate::calibrate::load_model(a.model.as_deref())?;
     let opts = Options {
         group: true,
         ..options(g, &a.input)
@@ -587,7 +613,7 @@ fn flag(g: &Global, a: &FlagArgs) -> Result<i32, Failure> {
     let expanded = inputs(g, &a.input)?;
     let mut reporter = reporter(g, &expanded);
     let reading = start_reading(expanded.inputs, &opts, &reporter)?;
-    let analyzer = analyzer(g)?;
+    let analyzer = analyzer_with(g, model)?;
     let html = a.format == Some(FlagFormatArg::Html);
     let format = call_format(
         g,
@@ -855,6 +881,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Explain(a) => explain(g, a),
         Command::Lexicon(LexiconCommand::Check { paths }) => lexicon_check(g, paths),
         Command::Lexicon(LexiconCommand::Stats { format }) => lexicon_stats(g, *format),
+        Command::Calibrate(a) => crate::calibrate::run(g, a),
     };
     match result {
         Ok(code) => code,

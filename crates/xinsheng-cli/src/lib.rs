@@ -42,6 +42,7 @@
 
 pub mod app;
 pub mod bounded;
+pub mod calibrate;
 pub mod call;
 pub mod calls;
 pub mod errlog;

@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use crate::conversation;
 use crate::error::Error;
 use crate::lexicon::{function_words, Lexicon, LexiconKind, LexiconStats, Source, EMBEDDED};
+use crate::model::CallModel;
 use crate::score::{self, Explanation};
 use crate::segment;
 use crate::types::{ConversationAnalysis, Speaker, Turn, UtteranceAnalysis};
@@ -37,6 +38,8 @@ use crate::types::{ConversationAnalysis, Speaker, Turn, UtteranceAnalysis};
 pub struct Analyzer {
     jieba: Jieba,
     lexicon: Lexicon,
+    /// The call model that sets call risk and reasons; `None`: the hand-set roll-up.
+    call_model: Option<CallModel>,
 }
 
 impl std::fmt::Debug for Analyzer {
@@ -133,13 +136,23 @@ impl Analyzer {
             .iter()
             .map(|t| self.analyze(t.text, t.speaker))
             .collect();
-        conversation::roll_up(analyses)
+        self.roll_up(analyses)
     }
 
     /// Roll up already analyzed turns (in conversation order) into a conversation
     /// analysis. Same result as [`Analyzer::analyze_conversation`] on the same turns.
     pub fn roll_up(&self, turns: Vec<UtteranceAnalysis>) -> ConversationAnalysis {
-        conversation::roll_up(turns)
+        let mut c = conversation::roll_up(turns);
+        if let Some(m) = &self.call_model {
+            crate::model::apply(m, &mut c);
+        }
+        c
+    }
+
+    /// The call model in use (`None`: the hand-set roll-up, see
+    /// [`AnalyzerBuilder::without_call_model`]).
+    pub fn call_model(&self) -> Option<&CallModel> {
+        self.call_model.as_ref()
     }
 
     /// Analyze many utterances in parallel (rayon), results in input order.
@@ -254,6 +267,8 @@ impl Analyzer {
 pub struct AnalyzerBuilder {
     embedded: bool,
     inputs: Vec<Input>,
+    call_model: Option<CallModel>,
+    hand_set: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -272,11 +287,37 @@ impl Default for AnalyzerBuilder {
         AnalyzerBuilder {
             embedded: true,
             inputs: Vec::new(),
+            call_model: None,
+            hand_set: false,
         }
     }
 }
 
 impl AnalyzerBuilder {
+    /// Score calls with this model (e.g. one fitted by `xinsheng calibrate` and read with
+    /// [`CallModel::load`]) instead of the built-in one.
+    ///
+    /// ```
+    /// use xinsheng::model::CallModel;
+    /// let model = CallModel::builtin().clone();
+    /// let analyzer = xinsheng::Analyzer::builder().call_model(model).build()?;
+    /// assert!(analyzer.call_model().is_some());
+    /// # Ok::<(), xinsheng::Error>(())
+    /// ```
+    pub fn call_model(mut self, model: CallModel) -> Self {
+        self.call_model = Some(model);
+        self.hand_set = false;
+        self
+    }
+
+    /// Score calls with the hand-set roll-up (a noisy-or of the reasons) instead of a
+    /// fitted model.
+    pub fn without_call_model(mut self) -> Self {
+        self.call_model = None;
+        self.hand_set = true;
+        self
+    }
+
     /// Start from no lexicons at all (only what you add).
     pub fn without_embedded(mut self) -> Self {
         self.embedded = false;
@@ -418,7 +459,19 @@ impl AnalyzerBuilder {
             function_words::word_class,
             segment::is_punct_char,
         );
-        Ok(Analyzer { jieba, lexicon })
+        let call_model = if self.hand_set {
+            None
+        } else {
+            Some(
+                self.call_model
+                    .unwrap_or_else(|| CallModel::builtin().clone()),
+            )
+        };
+        Ok(Analyzer {
+            jieba,
+            lexicon,
+            call_model,
+        })
     }
 }
 

@@ -40,6 +40,7 @@ mod analyzer;
 mod conversation;
 mod error;
 mod lexicon;
+pub mod model;
 pub mod normalize;
 mod score;
 mod segment;

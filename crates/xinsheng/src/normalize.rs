@@ -172,7 +172,7 @@ fn normalize_fast(text: &str, out: &mut Normalized) -> bool {
                     }
                     match charmap(ecp).into() {
                         0 => b.push(e, i),
-                        r => match char::from_u32(r).filter(|_| r != SLOW.into()) {
+                        r => match char::from_u32(r).filter(|_| r != u32::from(SLOW)) {
                             Some(r) => b.push(r, i),
                             None => return false,
                         },

@@ -1,0 +1,266 @@
+//! Applying a call model to a rolled-up call: the risk becomes the model's probability,
+//! the reasons its largest positive contributions with their evidence, and explicit
+//! threats stay rules: a formal or external threat (an active supervisor, complaint,
+//! regulator, legal, media or harm cue of severity ≥ 4) is at least `high`; a threat of
+//! violence or self-harm, or a regulator, legal or media threat of severity 5, `critical`.
+
+use super::{call_features, CallModel, FEATURES};
+use crate::conversation::NEGATIVE_TURN;
+use crate::types::{
+    ConversationAnalysis, CueCategory, Level, Reason, ReasonKind, Speaker, UtteranceAnalysis,
+};
+
+/// Contributions (log-odds) below this are not listed as reasons.
+pub const MIN_REASON: f64 = 0.05;
+/// Severity of a harm or external (regulator, legal, media) cue that makes a call
+/// critical.
+const CRITICAL_SEVERITY: u8 = 5;
+
+/// The reason kind a feature's contribution is shown as.
+fn kind_of(feature: &str) -> ReasonKind {
+    match feature {
+        "neg_end" | "neg_tail" => ReasonKind::NegativeEnding,
+        "turn_risk_max"
+        | "turn_risk_mean"
+        | "cue_dissatisfaction"
+        | "cue_refund_churn"
+        | "cue_formal"
+        | "cue_severity_max"
+        | "anger_mean" => ReasonKind::Cue,
+        "cue_impatience" | "repeated" => ReasonKind::RepeatContact,
+        "agent_refusal" | "agent_refusals" | "agent_deflect" | "refused_answers"
+        | "end_refused" => ReasonKind::AgentRefusal,
+        "agent_prohibited" => ReasonKind::AgentProhibited,
+        "missed_empathy" | "empathy_rate" => ReasonKind::NoEmpathy,
+        "customer_turns" | "agent_share" | "customer_length" => ReasonKind::LongExchange,
+        _ => ReasonKind::PersistentNegativity,
+    }
+}
+
+fn customer_turns(c: &ConversationAnalysis) -> impl Iterator<Item = (usize, &UtteranceAnalysis)> {
+    c.turns
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.speaker != Speaker::Agent)
+}
+
+/// The turn and text that show a feature's value.
+fn evidence(c: &ConversationAnalysis, feature: &str) -> (Option<usize>, String) {
+    let strongest_cue = |pick: &dyn Fn(CueCategory) -> bool| {
+        customer_turns(c)
+            .flat_map(|(i, t)| {
+                t.escalation
+                    .cues
+                    .iter()
+                    .filter(|q| q.is_active() && q.weight > 0.0 && pick(q.category))
+                    .map(move |q| (i, q))
+            })
+            .fold(
+                None,
+                |best: Option<(usize, &crate::types::Cue)>, (i, q)| match best {
+                    Some((_, b)) if b.weight >= q.weight => best,
+                    _ => Some((i, q)),
+                },
+            )
+            .map(|(i, q)| (Some(i), format!("{}: {}", q.category, q.text)))
+    };
+    let negative = c
+        .customer_valence
+        .iter()
+        .filter(|t| t.valence <= NEGATIVE_TURN)
+        .count();
+    let total = c.customer_valence.len();
+    match feature {
+        "neg_end" | "neg_tail" => match c.customer_valence.last() {
+            Some(t) => (
+                Some(t.turn),
+                format!("last customer turn valence {:.2}", t.valence),
+            ),
+            None => (None, "no customer turn".into()),
+        },
+        "turn_risk_max" | "turn_risk_mean" | "cue_severity_max" | "anger_mean" => {
+            strongest_cue(&|_| true).unwrap_or_else(|| {
+                let top = customer_turns(c).max_by(|a, b| {
+                    a.1.escalation
+                        .risk
+                        .total_cmp(&b.1.escalation.risk)
+                        .then(b.0.cmp(&a.0))
+                });
+                (
+                    top.map(|(i, _)| i),
+                    format!(
+                        "highest turn risk {:.2}",
+                        top.map_or(0.0, |(_, t)| t.escalation.risk)
+                    ),
+                )
+            })
+        }
+        "cue_dissatisfaction" => {
+            strongest_cue(&|k| matches!(k, CueCategory::Dissatisfaction | CueCategory::Abuse))
+                .unwrap_or((None, String::new()))
+        }
+        "cue_impatience" => strongest_cue(&|k| {
+            matches!(
+                k,
+                CueCategory::Impatience | CueCategory::RepeatContact | CueCategory::Urgency
+            )
+        })
+        .unwrap_or((None, String::new())),
+        "cue_refund_churn" => {
+            strongest_cue(&|k| matches!(k, CueCategory::Refund | CueCategory::Churn))
+                .unwrap_or((None, String::new()))
+        }
+        "missed_empathy" | "empathy_rate" => (
+            c.agent_qa.missed_empathy_turns.first().copied(),
+            format!(
+                "{} negative customer turn(s) answered without empathy",
+                c.agent_qa.missed_empathy_turns.len()
+            ),
+        ),
+        "customer_turns" | "agent_share" | "customer_length" => (
+            None,
+            format!(
+                "{total} customer turns, {} agent turns",
+                c.agent_qa.agent_turns
+            ),
+        ),
+        _ => {
+            let first = c
+                .customer_valence
+                .iter()
+                .find(|t| t.valence <= NEGATIVE_TURN)
+                .or_else(|| {
+                    c.customer_valence
+                        .iter()
+                        .min_by(|a, b| a.valence.total_cmp(&b.valence))
+                });
+            (
+                first.map(|t| t.turn),
+                format!(
+                    "negative mood mass {:.2} over {total} customer turns, {negative} clearly negative",
+                    c.signals.negative_mass
+                ),
+            )
+        }
+    }
+}
+
+/// Replace the hand-set call risk of `c` by the model's.
+pub(crate) fn apply(model: &CallModel, c: &mut ConversationAnalysis) {
+    let x = call_features(c);
+    let z = model.log_odds(&x);
+    let p = super::sigmoid(z);
+    let mut reasons: Vec<Reason> = c
+        .escalation
+        .reasons
+        .iter()
+        .filter(|r| r.kind == ReasonKind::ExplicitThreat)
+        .cloned()
+        .collect();
+    // Reasons are signals that are high on this call and raise its risk; a feature with a
+    // negative weight only corrects the others (a low value is not a reason).
+    for contrib in model.contributions(&x) {
+        if contrib.value < MIN_REASON {
+            break;
+        }
+        if contrib.z <= 0.0 {
+            continue;
+        }
+        let name = FEATURES[contrib.index].name;
+        let (turn, text) = evidence(c, name);
+        reasons.push(Reason {
+            kind: kind_of(name),
+            turn,
+            detail: if text.is_empty() {
+                name.to_string()
+            } else {
+                format!("{name}: {text}")
+            },
+            // How much lower the risk would be without this contribution.
+            weight: (p - super::sigmoid(z - contrib.value)) as f32,
+        });
+    }
+    // A threat of violence or self-harm, or of the regulator, the law or the media at
+    // the highest severity (打12315, 起诉, 曝光): critical whatever the model says.
+    let critical = customer_turns(c).any(|(_, t)| {
+        t.escalation.cues.iter().any(|q| {
+            q.is_active()
+                && q.severity >= CRITICAL_SEVERITY
+                && matches!(
+                    q.category,
+                    CueCategory::Harm
+                        | CueCategory::Regulator
+                        | CueCategory::Legal
+                        | CueCategory::Media
+                )
+        })
+    });
+    let mut risk = p as f32;
+    if c.escalation.escalated {
+        risk = risk.max(Level::High.min_risk());
+    }
+    if critical {
+        risk = risk.max(Level::Critical.min_risk());
+    }
+    c.escalation.risk = risk;
+    c.escalation.level = Level::from_risk(risk);
+    c.escalation.reasons = reasons;
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Analyzer, Level, ReasonKind, Turn};
+
+    fn an() -> &'static Analyzer {
+        static A: std::sync::OnceLock<Analyzer> = std::sync::OnceLock::new();
+        A.get_or_init(Analyzer::new)
+    }
+
+    #[test]
+    fn threats_stay_rules_whatever_the_model_says() {
+        // A polite complaint threat: the model alone would not make it high.
+        let c = an().analyze_conversation(&[
+            Turn::customer("你好，麻烦帮我查下订单"),
+            Turn::agent("好的"),
+            Turn::customer("再不处理我就投诉"),
+        ]);
+        assert!(c.escalation.escalated);
+        assert!(c.escalation.level >= Level::High, "{:?}", c.escalation);
+        assert_eq!(c.escalation.reasons[0].kind, ReasonKind::ExplicitThreat);
+        let r = an().analyze_conversation(&[Turn::customer("再不退款我就打12315")]);
+        assert_eq!(r.escalation.level, Level::Critical, "{:?}", r.escalation);
+        let calm = an().analyze_conversation(&[
+            Turn::customer("你好，查一下订单"),
+            Turn::agent("好的，请稍等"),
+            Turn::customer("好的，谢谢"),
+        ]);
+        assert_eq!(calm.escalation.level, Level::None, "{:?}", calm.escalation);
+        assert!(calm.escalation.reasons.is_empty());
+    }
+
+    #[test]
+    fn reasons_are_the_raised_signals_with_their_turn() {
+        let c = an().analyze_conversation(&[
+            Turn::customer("快递一个星期了还没到"),
+            Turn::agent("这个没办法"),
+            Turn::customer("太失望了，你们这什么服务，气死我了"),
+        ]);
+        assert!(!c.escalation.reasons.is_empty());
+        for r in &c.escalation.reasons {
+            assert!(r.weight > 0.0 && r.weight < 1.0, "{r:?}");
+        }
+        // The strongest cue is quoted with its turn.
+        let cue = c
+            .escalation
+            .reasons
+            .iter()
+            .find(|r| r.kind == ReasonKind::Cue)
+            .expect("a cue reason");
+        assert_eq!(cue.turn, Some(2), "{cue:?}");
+        // Without a model: the hand-set roll-up, a different risk.
+        let hand = Analyzer::builder().without_call_model().build().unwrap();
+        let h = hand.analyze_conversation(&[Turn::customer("太失望了")]);
+        let m = an().analyze_conversation(&[Turn::customer("太失望了")]);
+        assert_ne!(h.escalation.risk, m.escalation.risk);
+    }
+}

@@ -1,0 +1,298 @@
+//! The call feature vector: named call signals, one number each, computed from a rolled-up
+//! conversation. A [`crate::model::CallModel`] weighs a subset of them.
+//!
+//! Every feature is documented in [`FEATURES`] (name and one line); `docs/model.md` lists
+//! them too. Counts enter as `ln(1 + n)` so that one very long call does not dominate a fit.
+
+use crate::conversation::{NEGATIVE_TURN, POSITIVE_TURN};
+use crate::types::{AgentCategory, ConversationAnalysis, CueCategory, Emotion, Speaker};
+
+/// A named feature with its one-line meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FeatureDoc {
+    /// The name used in model files.
+    pub name: &'static str,
+    /// What the number is.
+    pub doc: &'static str,
+}
+
+macro_rules! features {
+    ($($id:ident = $name:literal : $doc:literal,)+) => {
+        /// Feature indices, in [`FEATURES`] order.
+        #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[repr(usize)]
+        enum F { $($id),+ }
+        /// Every call feature, in vector order.
+        pub const FEATURES: &[FeatureDoc] = &[$(FeatureDoc { name: $name, doc: $doc }),+];
+    };
+}
+
+features! {
+    NegShare = "neg_share": "share of customer turns with valence <= -0.25",
+    PosShare = "pos_share": "share of customer turns with valence >= 0.2",
+    NegMean = "neg_mean": "mean of -valence over customer turns",
+    NegRecency = "neg_recency": "recency-weighted mean of -valence (weight (i+1)/n)",
+    NegMax = "neg_max": "-valence of the most negative customer turn",
+    NegEnd = "neg_end": "-valence of the last customer turn",
+    NegTail = "neg_tail": "mean -valence of the last 3 customer turns",
+    NegMoodMean = "neg_mood_mean": "mean of -mood over customer turns (mood = valence - 0.6 x turn risk)",
+    AngerMean = "anger_mean": "mean anger + disgust score over customer turns",
+    SadMean = "sad_mean": "mean sadness + anxiety score over customer turns",
+    TurnRiskMax = "turn_risk_max": "highest escalation risk of a customer turn",
+    TurnRiskMean = "turn_risk_mean": "mean escalation risk of customer turns",
+    CueDissatisfaction = "cue_dissatisfaction": "ln(1 + active dissatisfaction / abuse cues)",
+    CueImpatience = "cue_impatience": "ln(1 + active impatience / repeat-contact / urgency cues)",
+    CueRefundChurn = "cue_refund_churn": "ln(1 + active refund / churn cues)",
+    CueFormal = "cue_formal": "ln(1 + active supervisor / complaint / regulator / legal / media / harm cues)",
+    CueSeverityMax = "cue_severity_max": "highest severity of an active customer cue (0 without)",
+    Repeated = "repeated": "ln(1 + customer turns repeating an earlier question after an agent answer)",
+    AgentRefusal = "agent_refusal": "share of agent turns that say no (不支持, 没办法, 无法)",
+    AgentDeflect = "agent_deflect": "ln(1 + agent shirking / refusal / stonewall phrases)",
+    AgentProhibited = "agent_prohibited": "ln(1 + other prohibited agent phrases)",
+    AgentEmpathy = "agent_empathy": "share of agent turns with empathy or apology",
+    MissedEmpathy = "missed_empathy": "ln(1 + negative customer turns answered without empathy)",
+    EmpathyRate = "empathy_rate": "empathy responses / opportunities (1 with no opportunity)",
+    EndThanks = "end_thanks": "the last customer turn is grateful or clearly positive (0/1)",
+    EndResolved = "end_resolved": "last customer turn positive after an agent ownership / follow-up turn (0/1)",
+    CustomerTurns = "customer_turns": "ln(1 + customer turns)",
+    AgentShare = "agent_share": "agent turns / all turns (0.5 when no turn is the agent's)",
+    RefusedAnswers = "refused_answers": "share of customer turns the agent answered with a refusal or deflection",
+    MoodMass = "mood_mass": "ln(1 + negative_mass of CallSignals: max(0, sum of (i+1)/n x -mood over the n customer turns))",
+    NegTurns = "neg_turns": "ln(1 + customer turns with valence <= -0.25)",
+    AgentRefusals = "agent_refusals": "ln(1 + agent turns that say no)",
+    CustLength = "customer_length": "mean ln(1 + char bigrams) of customer turns (at most 64 bigrams counted)",
+    NegLate = "neg_share_late": "share of negative customer turns in the second half of the call",
+    EndRefused = "end_refused": "the last agent turn says no or deflects (0/1)",
+}
+
+/// Number of features.
+pub const N_FEATURES: usize = FEATURES.len();
+
+/// Index of a feature by name.
+pub fn feature_index(name: &str) -> Option<usize> {
+    FEATURES.iter().position(|f| f.name == name)
+}
+
+fn ln1p(n: usize) -> f64 {
+    (n as f64).ln_1p()
+}
+
+/// `agent_share` of a transcript without agent turns.
+const NO_AGENT_SHARE: f64 = 0.5;
+/// Last customer turns averaged by `neg_tail`.
+const TAIL_TURNS: usize = 3;
+
+fn is_deflection(c: AgentCategory) -> bool {
+    matches!(
+        c,
+        AgentCategory::Shirking | AgentCategory::Refusal | AgentCategory::Stonewall
+    )
+}
+
+/// The feature vector of a rolled-up call, in [`FEATURES`] order.
+pub fn call_features(c: &ConversationAnalysis) -> [f64; N_FEATURES] {
+    let mut x = [0f64; N_FEATURES];
+    let turns = &c.turns;
+    let cust: Vec<usize> = c.customer_valence.iter().map(|t| t.turn).collect();
+    let vals: Vec<f64> = c
+        .customer_valence
+        .iter()
+        .map(|t| t.valence as f64)
+        .collect();
+    let n = vals.len();
+    let nf = n.max(1) as f64;
+    let set = |x: &mut [f64; N_FEATURES], f: F, v: f64| x[f as usize] = v;
+    if n > 0 {
+        set(
+            &mut x,
+            F::NegShare,
+            vals.iter().filter(|&&v| v <= NEGATIVE_TURN as f64).count() as f64 / nf,
+        );
+        set(
+            &mut x,
+            F::PosShare,
+            vals.iter().filter(|&&v| v >= POSITIVE_TURN as f64).count() as f64 / nf,
+        );
+        set(&mut x, F::NegMean, -vals.iter().sum::<f64>() / nf);
+        let wsum: f64 = (1..=n).map(|i| i as f64).sum();
+        let rec: f64 = vals
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (i as f64 + 1.0) * -v)
+            .sum();
+        set(&mut x, F::NegRecency, rec / wsum);
+        set(
+            &mut x,
+            F::NegMax,
+            -vals.iter().copied().fold(f64::INFINITY, f64::min),
+        );
+        set(&mut x, F::NegEnd, -vals[n - 1]);
+        let tail = &vals[n.saturating_sub(TAIL_TURNS)..];
+        set(
+            &mut x,
+            F::NegTail,
+            -tail.iter().sum::<f64>() / tail.len() as f64,
+        );
+        let mut anger = 0f64;
+        let mut sad = 0f64;
+        let mut rmax = 0f64;
+        let mut rsum = 0f64;
+        for &i in &cust {
+            let t = &turns[i];
+            let r = t.escalation.risk as f64;
+            anger += (t.emotions.anger + t.emotions.disgust) as f64;
+            sad += (t.emotions.sadness + t.emotions.anxiety) as f64;
+            rmax = rmax.max(r);
+            rsum += r;
+        }
+        set(&mut x, F::NegMoodMean, -c.signals.mood_mean as f64);
+        set(&mut x, F::AngerMean, anger / nf);
+        set(&mut x, F::SadMean, sad / nf);
+        set(&mut x, F::TurnRiskMax, rmax);
+        set(&mut x, F::TurnRiskMean, rsum / nf);
+    }
+    // Customer cues.
+    let (mut dis, mut imp, mut refund, mut formal, mut sev) = (0, 0, 0, 0, 0u8);
+    for &i in &cust {
+        for cue in turns[i]
+            .escalation
+            .cues
+            .iter()
+            .filter(|c| c.is_active() && c.weight > 0.0)
+        {
+            sev = sev.max(cue.severity);
+            match cue.category {
+                CueCategory::Dissatisfaction | CueCategory::Abuse => dis += 1,
+                CueCategory::Impatience | CueCategory::RepeatContact | CueCategory::Urgency => {
+                    imp += 1
+                }
+                CueCategory::Refund | CueCategory::Churn => refund += 1,
+                _ => formal += 1,
+            }
+        }
+    }
+    set(&mut x, F::CueDissatisfaction, ln1p(dis));
+    set(&mut x, F::CueImpatience, ln1p(imp));
+    set(&mut x, F::CueRefundChurn, ln1p(refund));
+    set(&mut x, F::CueFormal, ln1p(formal));
+    set(&mut x, F::CueSeverityMax, sev as f64);
+    let sig = &c.signals;
+    set(&mut x, F::Repeated, ln1p(sig.repeated_questions));
+    // Agent conduct.
+    let agent: Vec<usize> = (0..turns.len())
+        .filter(|&i| turns[i].speaker == Speaker::Agent)
+        .collect();
+    let na = agent.len();
+    let (mut refusing, mut deflect, mut prohibited, mut empathic) = (0, 0, 0, 0);
+    for &i in &agent {
+        let t = &turns[i];
+        if t.refusals > 0 {
+            refusing += 1;
+        }
+        let active = || t.agent.iter().filter(|m| !m.negated);
+        deflect += active().filter(|m| is_deflection(m.category)).count();
+        prohibited += active()
+            .filter(|m| m.kind == crate::types::AgentKind::Prohibited && !is_deflection(m.category))
+            .count();
+        if active().any(|m| m.category.is_empathic()) {
+            empathic += 1;
+        }
+    }
+    if na > 0 {
+        set(&mut x, F::AgentRefusal, refusing as f64 / na as f64);
+        set(&mut x, F::AgentEmpathy, empathic as f64 / na as f64);
+    }
+    set(&mut x, F::AgentDeflect, ln1p(deflect));
+    set(&mut x, F::AgentProhibited, ln1p(prohibited));
+    set(
+        &mut x,
+        F::MissedEmpathy,
+        ln1p(c.agent_qa.missed_empathy_turns.len()),
+    );
+    set(
+        &mut x,
+        F::EmpathyRate,
+        c.agent_qa.empathy_rate.map_or(1.0, |r| r as f64),
+    );
+    // Resolution at the end.
+    if let Some(&last) = cust.last() {
+        let t = &turns[last];
+        let positive = t.emotion == Emotion::Gratitude
+            || t.emotion == Emotion::Joy
+            || t.valence >= POSITIVE_TURN;
+        set(&mut x, F::EndThanks, positive as u8 as f64);
+        let acted = turns[..last].iter().any(|a| {
+            a.speaker == Speaker::Agent
+                && a.agent.iter().any(|m| {
+                    !m.negated
+                        && matches!(
+                            m.category,
+                            AgentCategory::Ownership | AgentCategory::Followup
+                        )
+                })
+        });
+        set(&mut x, F::EndResolved, (positive && acted) as u8 as f64);
+    }
+    set(&mut x, F::CustomerTurns, ln1p(n));
+    // A transcript with no agent turn at all (customer side only) reads as an ordinary
+    // exchange: one agent turn per customer turn.
+    let share = if na == 0 {
+        NO_AGENT_SHARE
+    } else {
+        na as f64 / turns.len() as f64
+    };
+    set(&mut x, F::AgentShare, share);
+    // Customer turns whose answer was a refusal or deflection.
+    let mut refused_answers = 0;
+    for (k, &i) in cust.iter().enumerate() {
+        let end = cust.get(k + 1).copied().unwrap_or(turns.len());
+        let answered_no = turns[i + 1..end].iter().any(|a| {
+            a.speaker == Speaker::Agent
+                && (a.refusals > 0
+                    || a.agent
+                        .iter()
+                        .any(|m| !m.negated && is_deflection(m.category)))
+        });
+        if answered_no {
+            refused_answers += 1;
+        }
+    }
+    set(&mut x, F::RefusedAnswers, refused_answers as f64 / nf);
+    set(
+        &mut x,
+        F::MoodMass,
+        (sig.negative_mass as f64).max(0.0).ln_1p(),
+    );
+    set(
+        &mut x,
+        F::NegTurns,
+        ln1p(vals.iter().filter(|&&v| v <= NEGATIVE_TURN as f64).count()),
+    );
+    set(&mut x, F::AgentRefusals, ln1p(refusing));
+    set(
+        &mut x,
+        F::CustLength,
+        cust.iter()
+            .map(|&i| ln1p(turns[i].sketch.len()))
+            .sum::<f64>()
+            / nf,
+    );
+    let late = &vals[n / 2..];
+    if !late.is_empty() {
+        set(
+            &mut x,
+            F::NegLate,
+            late.iter().filter(|&&v| v <= NEGATIVE_TURN as f64).count() as f64 / late.len() as f64,
+        );
+    }
+    if let Some(&last) = agent.last() {
+        let a = &turns[last];
+        let no = a.refusals > 0
+            || a.agent
+                .iter()
+                .any(|m| !m.negated && is_deflection(m.category));
+        set(&mut x, F::EndRefused, no as u8 as f64);
+    }
+    x
+}
