@@ -14,10 +14,10 @@ use crate::columns;
 use crate::convert::{items, json_loads, text_of, to_json, type_name, Speakers};
 use crate::errors::build_error;
 
-/// Texts (or calls) analyzed between two hand-overs to Python in `analyze_many` and
-/// `analyze_conversations`: bounds the JSON held at once, and keeps the GIL free while
-/// the analysis runs.
-const CHUNK_TEXTS: usize = 8192;
+/// Texts analyzed per chunk in `analyze_many`: the pool analyzes one chunk while the
+/// calling thread turns the previous one into Python objects; small enough that the
+/// two overlap on short lists, large enough to keep every core busy.
+const CHUNK_TEXTS: usize = 2048;
 /// Calls analyzed between two hand-overs to Python.
 const CHUNK_CALLS: usize = 512;
 
@@ -250,19 +250,53 @@ impl PyAnalyzer {
         let speakers = self.speakers.for_texts(speakers, texts.len())?;
         let out = PyList::empty(py);
         let analyzer = &*self.inner;
-        for (chunk, who) in texts.chunks(CHUNK_TEXTS).zip(speakers.chunks(CHUNK_TEXTS)) {
-            let json = py.detach(|| {
-                self.on_pool(threads, || {
-                    let parts: Vec<String> = chunk
-                        .par_iter()
-                        .zip(who.par_iter())
-                        .map(|(t, s)| to_json(&analyzer.analyze(t, *s)))
-                        .collect();
-                    join_array(&parts)
-                })
-            })?;
-            out.call_method1("extend", (json_loads(py, &json)?,))?;
-        }
+        let chunks: Vec<(&[String], &[Speaker])> = texts
+            .chunks(CHUNK_TEXTS)
+            .zip(speakers.chunks(CHUNK_TEXTS))
+            .collect();
+        // One chunk's analyses as a JSON array, on the pool.
+        let analyze_chunk = |(chunk, who): (&[String], &[Speaker])| -> PyResult<String> {
+            self.on_pool(threads, || {
+                let parts: Vec<String> = chunk
+                    .par_iter()
+                    .zip(who.par_iter())
+                    .map(|(t, s)| to_json(&analyzer.analyze(t, *s)))
+                    .collect();
+                join_array(&parts)
+            })
+        };
+        let extend = |json: &str| -> PyResult<()> {
+            out.call_method1("extend", (json_loads(py, json)?,))?;
+            Ok(())
+        };
+        let Some(first) = chunks.first() else {
+            return Ok(out);
+        };
+        let mut pending = py.detach(|| analyze_chunk(*first))?;
+        std::thread::scope(|scope| -> PyResult<()> {
+            for next in chunks.iter().skip(1) {
+                // The pool analyzes the next chunk while this thread (holding the GIL)
+                // turns the current one into Python objects.
+                let spawned = std::thread::Builder::new()
+                    .name("xinsheng-many".into())
+                    .spawn_scoped(scope, || analyze_chunk(*next));
+                let json = match spawned {
+                    Ok(handle) => {
+                        let converted = extend(&pending);
+                        let joined = py.detach(|| handle.join());
+                        converted?;
+                        joined.unwrap_or_else(|p| std::panic::resume_unwind(p))?
+                    }
+                    Err(_) => {
+                        extend(&pending)?;
+                        py.detach(|| analyze_chunk(*next))?
+                    }
+                };
+                pending = json;
+            }
+            Ok(())
+        })?;
+        extend(&pending)?;
         Ok(out)
     }
 
