@@ -6,7 +6,8 @@ and through Spark in local mode with 1 and 2 executor cores.
         [--no-spark] [--no-peers] [--corpus FILE]
 
 Corpus: the review texts of ``../shared/data/polarity/waimai_10k.csv`` when present
-(read only; nothing of it is written into the repository), else the project's own
+(read only; nothing of it is written into the repository; ``--data DIR`` names another
+place for ``shared/data``), else the project's own
 ``benches/fixtures/utterances.txt`` repeated to about 12,000 lines; or ``--corpus FILE``
 (one utterance per line).
 
@@ -42,17 +43,19 @@ from pathlib import Path
 from typing import Callable, Dict, List
 
 ROOT = Path(__file__).resolve().parents[3]
-WAIMAI = ROOT.parent / "shared" / "data" / "polarity" / "waimai_10k.csv"
+DATA = ROOT.parent / "shared" / "data"
+WAIMAI_REL = Path("polarity") / "waimai_10k.csv"
 FIXTURE = ROOT / "benches" / "fixtures" / "utterances.txt"
 FALLBACK_LINES = 12_000
 
 
-def load_corpus(path: str | None) -> tuple[List[str], str]:
+def load_corpus(path: str | None, data: Path) -> tuple[List[str], str]:
     if path:
         lines = [l for l in Path(path).read_text(encoding="utf-8").splitlines() if l.strip()]
         return lines, path
-    if WAIMAI.is_file():
-        with WAIMAI.open(encoding="utf-8") as f:
+    waimai = data / WAIMAI_REL
+    if waimai.is_file():
+        with waimai.open(encoding="utf-8") as f:
             texts = [row["review"] for row in csv.DictReader(f) if row["review"].strip()]
         return [t.replace("\n", " ") for t in texts], "../shared/data/polarity/waimai_10k.csv (reviews)"
     base = []
@@ -186,11 +189,12 @@ def main() -> None:
     ap.add_argument("--no-spark", action="store_true")
     ap.add_argument("--no-peers", action="store_true")
     ap.add_argument("--corpus")
+    ap.add_argument("--data", type=Path, default=DATA, help="the shared data directory (default ../shared/data)")
     args = ap.parse_args()
 
     import xinsheng
 
-    texts, source = load_corpus(args.corpus)
+    texts, source = load_corpus(args.corpus, args.data)
     result: Dict[str, object] = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}",
