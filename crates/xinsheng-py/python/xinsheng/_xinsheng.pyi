@@ -1,0 +1,85 @@
+"""Type stubs of the native module ``xinsheng._xinsheng`` (re-exported by ``xinsheng``)."""
+
+import os
+from typing import Any, Dict, Iterable, List, Literal, Mapping, Optional, Sequence, Tuple, Union
+
+__version__: str
+SCHEMA_VERSION: str
+
+Role = Literal["customer", "agent", "unknown"]
+StrPath = Union[str, "os.PathLike[str]"]
+# A turn: a (speaker, text) pair, or a dict with "speaker" and "text" keys.
+TurnLike = Union[Tuple[str, str], Sequence[str], Mapping[str, str]]
+
+# An utterance analysis (`UtteranceAnalysis`, the CLI's JSON schema): keys speaker,
+# emotion, emotions, polarity, valence, intensity, escalation {risk, level, cues[]}, agent[].
+UtteranceDict = Dict[str, Any]
+# A conversation analysis (`ConversationAnalysis`): keys turns[], customer_valence[],
+# trajectory, peak, escalation {risk, level, escalated, first_turn, reasons[]}, agent_qa.
+ConversationDict = Dict[str, Any]
+
+class LexiconError(ValueError):
+    """Bad lexicon lines: the message lists each as ``path:line: reason``."""
+
+    errors: List[Tuple[str, int, str]]
+
+def speaker_role(label: str) -> Role:
+    """The role a speaker label maps to with the built-in labels (客服 → "agent", 客户 → "customer")."""
+
+class Analyzer:
+    """Tags Chinese customer-service utterances and conversations with emotion,
+    sentiment and escalation risk.
+
+    Build once (about 0.1 s) and share: immutable and thread-safe.
+
+    :param lexicon_dir: a directory of ``*.tsv`` lexicon files; a file named like a
+        built-in lexicon (``escalation.tsv``) replaces it.
+    :param lexicons: one lexicon file or a sequence of them, added after the directory.
+    :param model: a call-risk model file (not supported by this build yet: refused with
+        ``ValueError``).
+    :param speaker_map: extra speaker labels, e.g. ``{"访客": "customer"}``.
+    :param embedded: start from the built-in lexicons (default) or from none.
+    :raises LexiconError: bad lexicon lines, every one listed as ``path:line: reason``.
+    :raises FileNotFoundError: a lexicon directory, file or model file that does not exist.
+    """
+
+    def __init__(
+        self,
+        lexicon_dir: Optional[StrPath] = None,
+        lexicons: Union[StrPath, Iterable[StrPath], None] = None,
+        model: Optional[StrPath] = None,
+        *,
+        speaker_map: Optional[Mapping[str, Role]] = None,
+        embedded: bool = True,
+    ) -> None: ...
+    def analyze(self, text: str, speaker: str = "customer") -> UtteranceDict:
+        """Analyze one utterance. ``speaker`` is ``"customer"``, ``"agent"``,
+        ``"unknown"`` or a label such as 客服 / 客户 (mapped like the CLI; unknown labels
+        are scored like a customer, without agent checks)."""
+    def analyze_many(
+        self,
+        texts: Sequence[str],
+        speakers: Union[str, Sequence[str], None] = None,
+        threads: Optional[int] = None,
+    ) -> List[UtteranceDict]:
+        """Analyze many utterances in parallel with the GIL released; results in input
+        order, identical whatever ``threads`` (``None``: all cores)."""
+    def analyze_conversation(self, turns: Sequence[TurnLike]) -> ConversationDict:
+        """Analyze one conversation, turns in order."""
+    def analyze_conversations(
+        self, calls: Sequence[Sequence[TurnLike]], threads: Optional[int] = None
+    ) -> List[ConversationDict]:
+        """Analyze many conversations in parallel; results in input order."""
+    def explain(self, text: str, speaker: str = "customer") -> str:
+        """The step-by-step explanation ``xinsheng explain`` prints."""
+    def speaker_role(self, label: str) -> Role:
+        """The role a label maps to with this analyzer's speaker map."""
+    def _score_columns(
+        self,
+        texts: Sequence[str],
+        speakers: Union[str, Sequence[str], None] = None,
+        threads: Optional[int] = None,
+    ) -> Dict[str, List[Any]]: ...
+    def _call_columns(
+        self, calls: Sequence[Sequence[TurnLike]], threads: Optional[int] = None
+    ) -> Dict[str, List[Any]]: ...

@@ -1,0 +1,419 @@
+//! The `xinsheng.Analyzer` class.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use pyo3::exceptions::{PyFileNotFoundError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+use rayon::prelude::*;
+use xinsheng::{Analyzer, AnalyzerBuilder, Speaker, Turn};
+
+use crate::columns;
+use crate::convert::{items, json_loads, text_of, to_json, type_name, Speakers};
+use crate::errors::build_error;
+
+/// Texts analyzed per chunk in `analyze_many`: the pool analyzes one chunk while the
+/// calling thread turns the previous one into Python objects; small enough that the
+/// two overlap on short lists, large enough to keep every core busy.
+const CHUNK_TEXTS: usize = 2048;
+/// Calls analyzed between two hand-overs to Python.
+const CHUNK_CALLS: usize = 512;
+
+/// Tags Chinese customer-service utterances and conversations with emotion, sentiment
+/// and escalation risk. Built once (about 0.1 s), immutable and thread-safe: share one.
+#[pyclass(name = "Analyzer", module = "xinsheng", frozen)]
+pub struct PyAnalyzer {
+    inner: Arc<Analyzer>,
+    speakers: Speakers,
+    /// Thread pools for an explicit `threads=`, by size.
+    pools: Mutex<HashMap<usize, Arc<rayon::ThreadPool>>>,
+    description: String,
+}
+
+/// Lexicon file arguments: one path, or a sequence of paths.
+fn lexicon_paths(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<PathBuf>> {
+    let Some(obj) = obj.filter(|o| !o.is_none()) else {
+        return Ok(Vec::new());
+    };
+    if let Ok(p) = obj.extract::<PathBuf>() {
+        return Ok(vec![p]);
+    }
+    items(obj, "lexicons")?
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            p.extract::<PathBuf>().map_err(|_| {
+                PyTypeError::new_err(format!(
+                    "lexicons[{i}]: expected a path (str or os.PathLike), got {}",
+                    type_name(p)
+                ))
+            })
+        })
+        .collect()
+}
+
+/// Adds a call-risk model file to the builder.
+///
+/// TODO(integrator): wire `AnalyzerBuilder::call_model` here once the library has it
+/// (the "model" helper's branch); until then a model file is refused with a clear error.
+fn with_model(_builder: AnalyzerBuilder, path: &Path) -> PyResult<AnalyzerBuilder> {
+    if !path.is_file() {
+        return Err(PyFileNotFoundError::new_err(format!(
+            "{}: no such model file",
+            path.display()
+        )));
+    }
+    Err(PyValueError::new_err(format!(
+        "{}: this build of xinsheng {} cannot load call-risk model files yet \
+         (the library has no AnalyzerBuilder::call_model); pass model=None",
+        path.display(),
+        env!("CARGO_PKG_VERSION")
+    )))
+}
+
+/// A speaker_map argument: label → "customer" / "agent" / "unknown".
+fn speaker_entries(map: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<(String, Speaker)>> {
+    let Some(map) = map.filter(|o| !o.is_none()) else {
+        return Ok(Vec::new());
+    };
+    let dict = map.cast::<PyDict>().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "speaker_map: expected a dict of label -> \"customer\" | \"agent\" | \"unknown\", got {}",
+            type_name(map)
+        ))
+    })?;
+    let mut out = Vec::new();
+    for (k, v) in dict.iter() {
+        let label = text_of(&k, &|| "speaker_map key".into())?;
+        let role = text_of(&v, &|| format!("speaker_map[{label:?}]"))?;
+        let speaker = role
+            .parse::<Speaker>()
+            .map_err(|e| PyValueError::new_err(format!("speaker_map[{label:?}]: {e}")))?;
+        out.push((label, speaker));
+    }
+    Ok(out)
+}
+
+impl PyAnalyzer {
+    /// Runs `f` on the pool of `threads` threads (rayon's global pool for `None`).
+    fn on_pool<T: Send>(
+        &self,
+        threads: Option<usize>,
+        f: impl FnOnce() -> T + Send,
+    ) -> PyResult<T> {
+        let Some(n) = threads else {
+            return Ok(f());
+        };
+        if n == 0 {
+            return Err(PyValueError::new_err(
+                "threads: must be at least 1 (or None for all cores)",
+            ));
+        }
+        let pool = {
+            let mut pools = self.pools.lock().unwrap_or_else(|p| p.into_inner());
+            match pools.get(&n) {
+                Some(p) => Arc::clone(p),
+                None => {
+                    let p = rayon::ThreadPoolBuilder::new()
+                        .num_threads(n)
+                        .thread_name(|i| format!("xinsheng-{i}"))
+                        .build()
+                        .map_err(|e| PyValueError::new_err(format!("threads={n}: {e}")))?;
+                    let p = Arc::new(p);
+                    pools.insert(n, Arc::clone(&p));
+                    p
+                }
+            }
+        };
+        Ok(pool.install(f))
+    }
+
+    fn texts(&self, texts: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
+        items(texts, "texts")?
+            .iter()
+            .enumerate()
+            .map(|(i, t)| text_of(t, &|| format!("texts[{i}]")))
+            .collect()
+    }
+
+    fn calls(&self, calls: &Bound<'_, PyAny>) -> PyResult<Vec<Vec<(Speaker, String)>>> {
+        items(calls, "calls")?
+            .iter()
+            .enumerate()
+            .map(|(i, c)| self.speakers.turns(c, &|| format!("calls[{i}]")))
+            .collect()
+    }
+
+    /// Analyzes `calls` in parallel, in order.
+    pub(crate) fn analyze_calls(
+        &self,
+        py: Python<'_>,
+        calls: &[Vec<(Speaker, String)>],
+        threads: Option<usize>,
+    ) -> PyResult<Vec<xinsheng::ConversationAnalysis>> {
+        let analyzer = &*self.inner;
+        py.detach(|| {
+            self.on_pool(threads, || {
+                calls
+                    .par_iter()
+                    .map(|c| {
+                        let turns: Vec<Turn<'_>> =
+                            c.iter().map(|(s, t)| Turn::new(*s, t)).collect();
+                        analyzer.analyze_conversation(&turns)
+                    })
+                    .collect()
+            })
+        })
+    }
+}
+
+#[pymethods]
+impl PyAnalyzer {
+    #[new]
+    #[pyo3(signature = (lexicon_dir=None, lexicons=None, model=None, *, speaker_map=None, embedded=true))]
+    fn new(
+        py: Python<'_>,
+        lexicon_dir: Option<PathBuf>,
+        lexicons: Option<&Bound<'_, PyAny>>,
+        model: Option<PathBuf>,
+        speaker_map: Option<&Bound<'_, PyAny>>,
+        embedded: bool,
+    ) -> PyResult<Self> {
+        let files = lexicon_paths(lexicons)?;
+        let speakers = Speakers::new(speaker_entries(speaker_map)?);
+        let mut builder = Analyzer::builder();
+        if !embedded {
+            builder = builder.without_embedded();
+        }
+        if let Some(dir) = &lexicon_dir {
+            builder = builder.lexicon_dir(dir);
+        }
+        for f in &files {
+            builder = builder.lexicon_file(f);
+        }
+        if let Some(m) = &model {
+            builder = with_model(builder, m)?;
+        }
+        let analyzer = py
+            .detach(|| builder.build())
+            .map_err(|e| build_error(py, e))?;
+        let description = format!(
+            "Analyzer(lexicon_dir={}, lexicons={:?}, model={}, embedded={}, terms={})",
+            lexicon_dir.map_or("None".into(), |d| format!("{:?}", d.display().to_string())),
+            files
+                .iter()
+                .map(|f| f.display().to_string())
+                .collect::<Vec<_>>(),
+            model.map_or("None".into(), |m| format!("{:?}", m.display().to_string())),
+            if embedded { "True" } else { "False" },
+            analyzer.lexicon_stats().terms,
+        );
+        Ok(PyAnalyzer {
+            inner: Arc::new(analyzer),
+            speakers,
+            pools: Mutex::new(HashMap::new()),
+            description,
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        self.description.clone()
+    }
+
+    /// Analyze one utterance; returns the `UtteranceAnalysis` dict (the CLI's JSON schema).
+    #[pyo3(signature = (text, speaker=String::from("customer")), text_signature = "(self, text, speaker='customer')")]
+    fn analyze<'py>(
+        &self,
+        py: Python<'py>,
+        text: &Bound<'py, PyAny>,
+        speaker: String,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let text = text_of(text, &|| "text".into())?;
+        let speaker = self.speakers.of_label(&speaker);
+        let analyzer = &*self.inner;
+        let json = py.detach(|| to_json(&analyzer.analyze(&text, speaker)));
+        json_loads(py, &json)
+    }
+
+    /// Analyze many utterances in parallel (GIL released), results in input order.
+    #[pyo3(signature = (texts, speakers=None, threads=None))]
+    fn analyze_many<'py>(
+        &self,
+        py: Python<'py>,
+        texts: &Bound<'py, PyAny>,
+        speakers: Option<&Bound<'py, PyAny>>,
+        threads: Option<usize>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let texts = self.texts(texts)?;
+        let speakers = self.speakers.for_texts(speakers, texts.len())?;
+        let out = PyList::empty(py);
+        let analyzer = &*self.inner;
+        let chunks: Vec<(&[String], &[Speaker])> = texts
+            .chunks(CHUNK_TEXTS)
+            .zip(speakers.chunks(CHUNK_TEXTS))
+            .collect();
+        // One chunk's analyses as a JSON array, on the pool.
+        let analyze_chunk = |(chunk, who): (&[String], &[Speaker])| -> PyResult<String> {
+            self.on_pool(threads, || {
+                let parts: Vec<String> = chunk
+                    .par_iter()
+                    .zip(who.par_iter())
+                    .map(|(t, s)| to_json(&analyzer.analyze(t, *s)))
+                    .collect();
+                join_array(&parts)
+            })
+        };
+        let extend = |json: &str| -> PyResult<()> {
+            out.call_method1("extend", (json_loads(py, json)?,))?;
+            Ok(())
+        };
+        let Some(first) = chunks.first() else {
+            return Ok(out);
+        };
+        let mut pending = py.detach(|| analyze_chunk(*first))?;
+        std::thread::scope(|scope| -> PyResult<()> {
+            for next in chunks.iter().skip(1) {
+                // The pool analyzes the next chunk while this thread (holding the GIL)
+                // turns the current one into Python objects.
+                let spawned = std::thread::Builder::new()
+                    .name("xinsheng-many".into())
+                    .spawn_scoped(scope, || analyze_chunk(*next));
+                let json = match spawned {
+                    Ok(handle) => {
+                        let converted = extend(&pending);
+                        let joined = py.detach(|| handle.join());
+                        converted?;
+                        joined.unwrap_or_else(|p| std::panic::resume_unwind(p))?
+                    }
+                    Err(_) => {
+                        extend(&pending)?;
+                        py.detach(|| analyze_chunk(*next))?
+                    }
+                };
+                pending = json;
+            }
+            Ok(())
+        })?;
+        extend(&pending)?;
+        Ok(out)
+    }
+
+    /// Analyze one conversation: turns as (speaker, text) pairs or dicts.
+    fn analyze_conversation<'py>(
+        &self,
+        py: Python<'py>,
+        turns: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let turns = self.speakers.turns(turns, &|| "turns".into())?;
+        let analyzer = &*self.inner;
+        let json = py.detach(|| {
+            let turns: Vec<Turn<'_>> = turns.iter().map(|(s, t)| Turn::new(*s, t)).collect();
+            to_json(&analyzer.analyze_conversation(&turns))
+        });
+        json_loads(py, &json)
+    }
+
+    /// Analyze many conversations in parallel (GIL released), results in input order.
+    #[pyo3(signature = (calls, threads=None))]
+    fn analyze_conversations<'py>(
+        &self,
+        py: Python<'py>,
+        calls: &Bound<'py, PyAny>,
+        threads: Option<usize>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let calls = self.calls(calls)?;
+        let out = PyList::empty(py);
+        for chunk in calls.chunks(CHUNK_CALLS) {
+            let analyses = self.analyze_calls(py, chunk, threads)?;
+            let json = py.detach(|| {
+                let parts: Vec<String> = analyses.iter().map(to_json).collect();
+                join_array(&parts)
+            });
+            out.call_method1("extend", (json_loads(py, &json)?,))?;
+        }
+        Ok(out)
+    }
+
+    /// Explain one utterance: the text `xinsheng explain` prints.
+    #[pyo3(signature = (text, speaker=String::from("customer")), text_signature = "(self, text, speaker='customer')")]
+    fn explain(
+        &self,
+        py: Python<'_>,
+        text: &Bound<'_, PyAny>,
+        speaker: String,
+    ) -> PyResult<String> {
+        let text = text_of(text, &|| "text".into())?;
+        let speaker = self.speakers.of_label(&speaker);
+        let analyzer = &*self.inner;
+        Ok(py.detach(|| {
+            let ex = analyzer.explain(&text, speaker);
+            let mut out = Vec::new();
+            xinsheng_cli::explain::write_text(&mut out, &text, speaker, &ex)
+                .expect("writing to memory does not fail");
+            String::from_utf8(out).expect("the explanation is UTF-8 text")
+        }))
+    }
+
+    /// The role a label maps to with this analyzer's speaker map.
+    fn speaker_role(&self, label: String) -> &'static str {
+        self.speakers.of_label(&label).as_str()
+    }
+
+    /// Flat per-utterance columns (for `xinsheng.pandas` / `xinsheng.spark`).
+    #[pyo3(signature = (texts, speakers=None, threads=None))]
+    fn _score_columns<'py>(
+        &self,
+        py: Python<'py>,
+        texts: &Bound<'py, PyAny>,
+        speakers: Option<&Bound<'py, PyAny>>,
+        threads: Option<usize>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let texts = self.texts(texts)?;
+        let speakers = self.speakers.for_texts(speakers, texts.len())?;
+        let analyzer = &*self.inner;
+        let rows = py.detach(|| {
+            self.on_pool(threads, || {
+                texts
+                    .par_iter()
+                    .zip(speakers.par_iter())
+                    .map(|(t, s)| columns::ScoreRow::of(&analyzer.analyze(t, *s)))
+                    .collect::<Vec<_>>()
+            })
+        })?;
+        columns::score_columns(py, &rows)
+    }
+
+    /// Flat per-call columns (for `xinsheng.pandas` / `xinsheng.spark`).
+    #[pyo3(signature = (calls, threads=None))]
+    fn _call_columns<'py>(
+        &self,
+        py: Python<'py>,
+        calls: &Bound<'py, PyAny>,
+        threads: Option<usize>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let calls = self.calls(calls)?;
+        let analyses = self.analyze_calls(py, &calls, threads)?;
+        let rows: Vec<columns::CallRow> = calls
+            .iter()
+            .zip(&analyses)
+            .map(|(c, a)| columns::CallRow::of(c, a))
+            .collect();
+        columns::call_columns(py, &rows)
+    }
+}
+
+/// `[a,b,…]` from JSON texts.
+fn join_array(parts: &[String]) -> String {
+    let mut s = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum::<usize>() + 2);
+    s.push('[');
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str(p);
+    }
+    s.push(']');
+    s
+}

@@ -1,0 +1,173 @@
+//! Flat columns for data frames: one list per column, cells as the CLI's CSV writes
+//! them (`cues` as `category:text|…`, `reasons` as `kind detail (turn N) +weight | …`),
+//! floats as in the CLI's JSON.
+
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+use xinsheng::{ConversationAnalysis, Speaker, UtteranceAnalysis};
+use xinsheng_io::write::{agent_cell, cues_cell};
+
+use crate::convert::py_float;
+
+/// The per-utterance columns, in order.
+pub const SCORE_COLUMNS: [&str; 8] = [
+    "emotion",
+    "polarity",
+    "valence",
+    "intensity",
+    "risk",
+    "level",
+    "cues",
+    "agent",
+];
+
+/// The flat cells of one utterance.
+pub struct ScoreRow {
+    emotion: &'static str,
+    polarity: &'static str,
+    valence: f64,
+    intensity: f64,
+    risk: f64,
+    level: &'static str,
+    cues: String,
+    agent: String,
+}
+
+impl ScoreRow {
+    /// The cells of an analysis.
+    pub fn of(a: &UtteranceAnalysis) -> ScoreRow {
+        ScoreRow {
+            emotion: a.emotion.as_str(),
+            polarity: a.polarity.as_str(),
+            valence: py_float(a.valence),
+            intensity: py_float(a.intensity),
+            risk: py_float(a.escalation.risk),
+            level: a.escalation.level.as_str(),
+            cues: cues_cell(a),
+            agent: agent_cell(a),
+        }
+    }
+}
+
+/// `{column: [cells]}` for utterances.
+pub fn score_columns<'py>(py: Python<'py>, rows: &[ScoreRow]) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("emotion", PyList::new(py, rows.iter().map(|r| r.emotion))?)?;
+    d.set_item(
+        "polarity",
+        PyList::new(py, rows.iter().map(|r| r.polarity))?,
+    )?;
+    d.set_item("valence", PyList::new(py, rows.iter().map(|r| r.valence))?)?;
+    d.set_item(
+        "intensity",
+        PyList::new(py, rows.iter().map(|r| r.intensity))?,
+    )?;
+    d.set_item("risk", PyList::new(py, rows.iter().map(|r| r.risk))?)?;
+    d.set_item("level", PyList::new(py, rows.iter().map(|r| r.level))?)?;
+    d.set_item(
+        "cues",
+        PyList::new(py, rows.iter().map(|r| r.cues.as_str()))?,
+    )?;
+    d.set_item(
+        "agent",
+        PyList::new(py, rows.iter().map(|r| r.agent.as_str()))?,
+    )?;
+    debug_assert_eq!(d.len(), SCORE_COLUMNS.len());
+    Ok(d)
+}
+
+/// The flat cells of one call.
+pub struct CallRow {
+    turns: usize,
+    customer_turns: usize,
+    agent_turns: usize,
+    level: &'static str,
+    risk: f64,
+    escalated: bool,
+    first_turn: Option<usize>,
+    trajectory: &'static str,
+    empathy_rate: Option<f64>,
+    prohibited: usize,
+    reasons: String,
+}
+
+impl CallRow {
+    /// The cells of a call's analysis.
+    pub fn of(turns: &[(Speaker, String)], a: &ConversationAnalysis) -> CallRow {
+        let count = |who: Speaker| turns.iter().filter(|(s, _)| *s == who).count();
+        let e = &a.escalation;
+        CallRow {
+            turns: turns.len(),
+            customer_turns: count(Speaker::Customer),
+            agent_turns: count(Speaker::Agent),
+            level: e.level.as_str(),
+            risk: py_float(e.risk),
+            escalated: e.escalated,
+            first_turn: e.first_turn,
+            trajectory: a.trajectory.as_str(),
+            empathy_rate: a.agent_qa.empathy_rate.map(py_float),
+            prohibited: a.agent_qa.prohibited.len(),
+            reasons: reasons_cell(a),
+        }
+    }
+}
+
+/// All reasons in one cell, as the CLI's `calls --format csv` writes them:
+/// `kind detail (turn N) +weight`, strongest first, ` | ` between them.
+fn reasons_cell(a: &ConversationAnalysis) -> String {
+    let mut s = String::new();
+    for r in &a.escalation.reasons {
+        if !s.is_empty() {
+            s.push_str(" | ");
+        }
+        s.push_str(r.kind.as_str());
+        s.push(' ');
+        s.push_str(&r.detail);
+        if let Some(t) = r.turn {
+            s.push_str(&format!(" (turn {t})"));
+        }
+        s.push_str(&format!(" +{:.2}", r.weight));
+    }
+    s
+}
+
+/// `{column: [cells]}` for calls.
+pub fn call_columns<'py>(py: Python<'py>, rows: &[CallRow]) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("turns", PyList::new(py, rows.iter().map(|r| r.turns))?)?;
+    d.set_item(
+        "customer_turns",
+        PyList::new(py, rows.iter().map(|r| r.customer_turns))?,
+    )?;
+    d.set_item(
+        "agent_turns",
+        PyList::new(py, rows.iter().map(|r| r.agent_turns))?,
+    )?;
+    d.set_item("level", PyList::new(py, rows.iter().map(|r| r.level))?)?;
+    d.set_item("risk", PyList::new(py, rows.iter().map(|r| r.risk))?)?;
+    d.set_item(
+        "escalated",
+        PyList::new(py, rows.iter().map(|r| r.escalated))?,
+    )?;
+    d.set_item(
+        "first_turn",
+        PyList::new(py, rows.iter().map(|r| r.first_turn))?,
+    )?;
+    d.set_item(
+        "trajectory",
+        PyList::new(py, rows.iter().map(|r| r.trajectory))?,
+    )?;
+    d.set_item(
+        "empathy_rate",
+        PyList::new(py, rows.iter().map(|r| r.empathy_rate))?,
+    )?;
+    d.set_item(
+        "prohibited",
+        PyList::new(py, rows.iter().map(|r| r.prohibited))?,
+    )?;
+    d.set_item(
+        "reasons",
+        PyList::new(py, rows.iter().map(|r| r.reasons.as_str()))?,
+    )?;
+    Ok(d)
+}
