@@ -58,19 +58,17 @@ fn lexicon_paths(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<PathBuf>> {
 ///
 /// TODO(integrator): wire `AnalyzerBuilder::call_model` here once the library has it
 /// (the "model" helper's branch); until then a model file is refused with a clear error.
-fn with_model(_builder: AnalyzerBuilder, path: &Path) -> PyResult<AnalyzerBuilder> {
+fn with_model(builder: AnalyzerBuilder, path: &Path) -> PyResult<AnalyzerBuilder> {
     if !path.is_file() {
         return Err(PyFileNotFoundError::new_err(format!(
             "{}: no such model file",
             path.display()
         )));
     }
-    Err(PyValueError::new_err(format!(
-        "{}: this build of xinsheng {} cannot load call-risk model files yet \
-         (the library has no AnalyzerBuilder::call_model); pass model=None",
-        path.display(),
-        env!("CARGO_PKG_VERSION")
-    )))
+    // A bad file is `path:line: reason`, as the CLI's --model says it.
+    let model =
+        xinsheng::model::CallModel::load(path).map_err(|e| PyValueError::new_err(e.to_string()))?;
+    Ok(builder.call_model(model))
 }
 
 /// A speaker_map argument: label → "customer" / "agent" / "unknown".

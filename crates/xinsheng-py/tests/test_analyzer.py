@@ -244,6 +244,9 @@ def test_model_file(tmp_path: Path):
         xinsheng.Analyzer(model=tmp_path / "missing.model")
     m = tmp_path / "calls.model"
     m.write_text("{}", encoding="utf-8")
-    # TODO(integrator): once AnalyzerBuilder::call_model exists, this builds and scores.
-    with pytest.raises(ValueError, match="call_model"):
+    with pytest.raises(ValueError, match="calls.model"):
         xinsheng.Analyzer(model=m)
+    # The built-in model, loaded from its file, scores exactly as the default does.
+    builtin = Path(__file__).resolve().parents[2] / "xinsheng/src/model/default_model.json"
+    turns = [("customer", "快递一个星期了还没到"), ("agent", "这个不归我管"), ("customer", "我要投诉")]
+    assert xinsheng.Analyzer(model=builtin).analyze_conversation(turns) == xinsheng.Analyzer().analyze_conversation(turns)
