@@ -1,0 +1,133 @@
+//! Issue 13, context decides whether a cue counts: one table per error class, on the
+//! embedded lexicons. The sentences are the project's own, written for these tests.
+
+use std::sync::OnceLock;
+
+use xinsheng::{AgentKind, Analyzer, CueCategory, Level, Polarity, Speaker, UtteranceAnalysis};
+
+fn an() -> &'static Analyzer {
+    static A: OnceLock<Analyzer> = OnceLock::new();
+    A.get_or_init(Analyzer::new)
+}
+
+fn c(text: &str) -> UtteranceAnalysis {
+    an().analyze(text, Speaker::Customer)
+}
+
+fn agent(text: &str) -> UtteranceAnalysis {
+    an().analyze(text, Speaker::Agent)
+}
+
+fn active(a: &UtteranceAnalysis, cat: CueCategory) -> bool {
+    a.escalation
+        .cues
+        .iter()
+        .any(|c| c.category == cat && c.is_active())
+}
+
+fn prohibited(a: &UtteranceAnalysis) -> bool {
+    a.agent
+        .iter()
+        .any(|m| m.kind == AgentKind::Prohibited && !m.negated)
+}
+
+#[test]
+fn harm_phrased_other_ways_reaches_high() {
+    for t in [
+        // conditional violence
+        "谁敢再推我一下，我见一个砍一个",
+        "再扣我工资我就跟你们拼了",
+        "明天我揣着刀去你们网点等着",
+        // a weapon or petrol brought to the premises
+        "我拎着汽油站在你们大厅里",
+        "我带了一桶汽油过来，就在你们楼下",
+        // not wanting to live, jumping inside a longer sentence
+        "欠款越滚越多，我实在是活不下去了",
+        "钱要不回来我就从这栋楼上跳下去",
+        "我真的不想再活下去了",
+        "这样下去还不如死了算了",
+    ] {
+        let a = c(t);
+        assert!(active(&a, CueCategory::Harm), "{t}: no harm cue");
+        assert!(
+            a.escalation.level >= Level::High,
+            "{t}: {:?}",
+            a.escalation.level
+        );
+    }
+}
+
+#[test]
+fn harm_lookalikes_are_not_threats() {
+    for t in [
+        "游乐园的跳楼机今天开放吗",
+        "汽油车和电车的保险价格一样吗",
+        "加油站的积分可以换洗车券吗",
+    ] {
+        assert!(!active(&c(t), CueCategory::Harm), "{t}");
+    }
+}
+
+#[test]
+fn cue_words_in_another_sense_do_not_fire() {
+    let table: &[(&str, CueCategory)] = &[
+        ("我的电动车被刮了，保险报案要拍哪些照片", CueCategory::Legal),
+        ("车险报案以后多久能定损", CueCategory::Legal),
+        ("报案号丢了，能帮我查一下吗", CueCategory::Legal),
+        (
+            "有人冒充快递员要我扫码，我要举报骗子",
+            CueCategory::Regulator,
+        ),
+        (
+            "这个店铺卖假货，请问怎么举报这个店铺",
+            CueCategory::Regulator,
+        ),
+        ("垃圾处理器的安装费是多少", CueCategory::Dissatisfaction),
+        ("物业说装修垃圾要自己清运吗", CueCategory::Dissatisfaction),
+        ("我们领导要一份对账单，怎么导出", CueCategory::Supervisor),
+        (
+            "我们经理让我问一下这台电脑能开专票吗",
+            CueCategory::Supervisor,
+        ),
+        ("短信上写着谨防诈骗，是官方发的吗", CueCategory::Legal),
+        ("我刚才又下了一单，能合并发货吗", CueCategory::RepeatContact),
+        (
+            "这个月话费充了三次，怎么只显示两笔",
+            CueCategory::RepeatContact,
+        ),
+    ];
+    for (t, cat) in table {
+        assert!(!active(&c(t), *cat), "{t}: {cat:?} fired");
+    }
+}
+
+#[test]
+fn agent_deflection_and_dismissal_are_prohibited() {
+    for t in [
+        "这个我也不太清楚，您问问别人吧",
+        "这个不归我们售后管的",
+        "一切以审核结果为准",
+        "您去问卖家吧，平台这边处理不了",
+        "嫌慢可以别用啊",
+        "就你事多",
+        "您自己看着办",
+        "跟您说了多少遍了",
+        "你不办就挂了，我这边很忙",
+        "再不还钱就打电话到你单位去",
+    ] {
+        assert!(prohibited(&agent(t)), "{t}: no prohibited phrase");
+    }
+}
+
+#[test]
+fn slang_and_dialect_read_negative() {
+    for t in [
+        "nmd，快递又丢了",
+        "好嬲，等咗成个钟",
+        "芭比Q了，护照办不下来",
+        "冇人理我，搞咩啊",
+        "侬哪能介慢",
+    ] {
+        assert_eq!(c(t).polarity, Polarity::Negative, "{t}");
+    }
+}
