@@ -131,3 +131,20 @@ fn slang_and_dialect_read_negative() {
         assert_eq!(c(t).polarity, Polarity::Negative, "{t}");
     }
 }
+
+#[test]
+fn negativity_without_a_negative_word() {
+    // Rhetorical 就这X？ is contempt.
+    for t in ["你们售后就这服务？", "客服就这种态度吗"] {
+        let a = c(t);
+        assert_eq!(a.polarity, Polarity::Negative, "{t}");
+        assert!(a.escalation.level >= Level::Low, "{t}");
+    }
+    // Health stakes are urgency.
+    for t in [
+        "我妈每周要透析三次，这台机器什么时候修好",
+        "家里的胰岛素快用完了，这单能不能先发",
+    ] {
+        assert!(active(&c(t), CueCategory::Urgency), "{t}");
+    }
+}
