@@ -7,6 +7,7 @@ use std::process::{Command, Output, Stdio};
 
 mod calls;
 mod explain;
+mod files;
 mod flag;
 mod lexicon;
 mod props;

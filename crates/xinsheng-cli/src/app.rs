@@ -19,7 +19,7 @@ use xinsheng_io::{
 use crate::calls::{
     write_flagged, CallFormat, CallWriter, FlagCollector, Grouper, DEFAULT_MAX_TURNS,
 };
-use crate::inputs::{expand, Input};
+use crate::inputs::{expand, Expanded, Input};
 use crate::output::Output;
 use crate::pipeline::{self, Options};
 use crate::report::Reporter;
@@ -252,7 +252,8 @@ pub struct CallsArgs {
     #[arg(long, value_enum)]
     pub format: Option<CallFormatArg>,
     /// A longer call is summarized in parts of this many turns
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_TURNS)]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_TURNS,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub max_turns: usize,
 }
 
@@ -272,7 +273,8 @@ pub struct FlagArgs {
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub fail_on: Option<LevelArg>,
     /// A longer call is summarized in parts of this many turns
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_TURNS)]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_TURNS,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub max_turns: usize,
     /// List only the N riskiest calls
     #[arg(long, value_name = "N")]
@@ -352,7 +354,26 @@ fn builder(g: &Global) -> AnalyzerBuilder {
     b
 }
 
+/// A `--lexicon` file or `--lexicon-dir` that is not there is said as such (before the
+/// lexicon's own checks, which would first ask what kind of lexicon it is).
+fn lexicon_paths_exist(g: &Global) -> Result<(), Failure> {
+    let dir = g.lexicon_dir.iter().map(|d| (d, true));
+    for (p, want_dir) in dir.chain(g.lexicons.iter().map(|f| (f, false))) {
+        let what = match std::fs::metadata(p) {
+            Err(e) => crate::inputs::io_message(&e),
+            Ok(m) if want_dir && !m.is_dir() => "not a directory".into(),
+            Ok(m) if !want_dir && m.is_dir() => {
+                "is a directory (use --lexicon-dir for a folder of lexicons)".into()
+            }
+            Ok(_) => continue,
+        };
+        return Err(Failure::Fatal(format!("{}: {what}", p.display())));
+    }
+    Ok(())
+}
+
 fn analyzer(g: &Global) -> Result<Analyzer, Failure> {
+    lexicon_paths_exist(g)?;
     builder(g)
         .build()
         .map_err(|e| Failure::Fatal(lexicon_error_lines(&e).join("\nxinsheng: ")))
@@ -383,30 +404,73 @@ fn options(g: &Global, a: &InputArgs) -> Options {
     }
 }
 
-fn inputs(a: &InputArgs) -> Result<Vec<Input>, Failure> {
-    if a.inputs.is_empty() {
+fn inputs(g: &Global, a: &InputArgs) -> Result<Expanded, Failure> {
+    let expanded = if a.inputs.is_empty() {
         if io::stdin().is_terminal() {
             return Err(Failure::Fatal(
                 "no input: give files, directories, or - to read stdin".into(),
             ));
         }
-        return Ok(vec![Input::Stdin]);
+        Expanded {
+            inputs: vec![Input::Stdin],
+            skipped: Vec::new(),
+        }
+    } else {
+        expand(&a.inputs, output_path(g))
+    };
+    if expanded.inputs.iter().any(|i| matches!(i, Input::Stdin)) && stdin_is_closed() {
+        return Err(Failure::Fatal(
+            "stdin is closed: give files or directories, or pipe the input in".into(),
+        ));
     }
-    Ok(expand(&a.inputs))
+    Ok(expanded)
 }
 
-fn reporter(g: &Global, inputs: &[Input]) -> Reporter {
-    let r = Reporter::new(g.quiet);
+/// Standard input was closed when the program started (`<&-`): the runtime then opens
+/// it on `/dev/null`, and an input read from there would pass for an empty one.
+fn stdin_is_closed() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let (Ok(stdin), Ok(null)) = (
+            std::fs::metadata("/proc/self/fd/0"),
+            std::fs::metadata("/dev/null"),
+        ) else {
+            return false;
+        };
+        stdin.rdev() == null.rdev() && stdin.dev() == null.dev() && stdin.ino() == null.ino()
+    }
+    #[cfg(not(target_os = "linux"))]
+    false
+}
+
+/// The reporter, with a progress line on a terminal; warns of every file a directory
+/// walk passed over (at most [`MAX_SKIPPED_SHOWN`] by name).
+fn reporter(g: &Global, expanded: &Expanded) -> Reporter {
+    let mut r = Reporter::new(g.quiet);
+    let shown = expanded.skipped.len().min(MAX_SKIPPED_SHOWN);
+    for s in &expanded.skipped[..shown] {
+        r.warn(&format_args!("skipped {}: {}", s.path.display(), s.reason));
+    }
+    if expanded.skipped.len() > shown {
+        let more = expanded.skipped.len() - shown;
+        r.warn(&format_args!(
+            "skipped {more} more files under the input folders"
+        ));
+    }
     if !g.quiet && io::stderr().is_terminal() {
-        let total: Option<u64> = inputs.iter().map(Input::size).sum();
+        let total: Option<u64> = expanded.inputs.iter().map(Input::size).sum();
         r.with_progress(total)
     } else {
         r
     }
 }
 
+/// Files a walk passed over that are named in a warning each; the rest are counted.
+const MAX_SKIPPED_SHOWN: usize = 20;
+
 fn output(g: &Global) -> Result<Output, Failure> {
-    match &g.output {
+    match output_path(g) {
         Some(p) => Output::file(p).map_err(|e| {
             Failure::Fatal(format!(
                 "{}: {}",
@@ -418,13 +482,32 @@ fn output(g: &Global) -> Result<Output, Failure> {
     }
 }
 
+/// Start the reader thread; failing to start a thread (a process limit) is said as such.
+fn start_reading(
+    inputs: Vec<Input>,
+    opts: &Options,
+    reporter: &Reporter,
+) -> Result<pipeline::Reading, Failure> {
+    pipeline::read(inputs, opts, reporter).map_err(|e| {
+        Failure::Fatal(format!(
+            "cannot start the reader thread: {}",
+            crate::inputs::io_message(&e)
+        ))
+    })
+}
+
 /// Readable formats are the default when results go to a terminal.
 fn to_terminal(g: &Global) -> bool {
-    g.output.is_none() && io::stdout().is_terminal()
+    output_path(g).is_none() && io::stdout().is_terminal()
+}
+
+/// The `-o` file; `None` for stdout (no `-o`, or `-o -`).
+fn output_path(g: &Global) -> Option<&std::path::Path> {
+    g.output.as_deref().filter(|p| p.as_os_str() != "-")
 }
 
 fn commit(out: Output, g: &Global) -> Result<(), Failure> {
-    out.commit().map_err(|e| match (&g.output, e.kind()) {
+    out.commit().map_err(|e| match (output_path(g), e.kind()) {
         (Some(p), _) => Failure::Fatal(format!(
             "{}: {}",
             p.display(),
@@ -436,10 +519,11 @@ fn commit(out: Output, g: &Global) -> Result<(), Failure> {
 
 fn score(g: &Global, a: &ScoreArgs) -> Result<i32, Failure> {
     let opts = options(g, &a.input);
-    let inputs = inputs(&a.input)?;
-    let mut reporter = reporter(g, &inputs);
+    let mut out = output(g)?;
+    let expanded = inputs(g, &a.input)?;
+    let mut reporter = reporter(g, &expanded);
     // Reading starts first, so that building the analyzer overlaps with it.
-    let reading = pipeline::read(inputs, &opts, &reporter)?;
+    let reading = start_reading(expanded.inputs, &opts, &reporter)?;
     let analyzer = analyzer(g)?;
     let format = match a.format {
         Some(ScoreFormatArg::Jsonl) => ScoreFormat::Jsonl,
@@ -449,7 +533,6 @@ fn score(g: &Global, a: &ScoreArgs) -> Result<i32, Failure> {
         None if to_terminal(g) => ScoreFormat::Table,
         None => ScoreFormat::Jsonl,
     };
-    let mut out = output(g)?;
     let summary =
         pipeline::score_reading(&analyzer, reading, &opts, format, &mut out, &mut reporter)?;
     commit(out, g)?;
@@ -470,12 +553,12 @@ fn call_format(g: &Global, f: Option<CallFormatArg>) -> CallFormat {
 
 fn calls(g: &Global, a: &CallsArgs) -> Result<i32, Failure> {
     let opts = options(g, &a.input);
-    let inputs = inputs(&a.input)?;
-    let mut reporter = reporter(g, &inputs);
-    let reading = pipeline::read(inputs, &opts, &reporter)?;
+    let mut out = output(g)?;
+    let expanded = inputs(g, &a.input)?;
+    let mut reporter = reporter(g, &expanded);
+    let reading = start_reading(expanded.inputs, &opts, &reporter)?;
     let analyzer = analyzer(g)?;
     let format = call_format(g, a.format);
-    let mut out = output(g)?;
     let mut grouper = Grouper::new(&analyzer, a.max_turns, CallWriter::new(&mut out, format));
     let summary = pipeline::run_reading(&analyzer, reading, &opts, &mut grouper, &mut reporter)?;
     let n = grouper.calls();
@@ -487,9 +570,10 @@ fn calls(g: &Global, a: &CallsArgs) -> Result<i32, Failure> {
 
 fn flag(g: &Global, a: &FlagArgs) -> Result<i32, Failure> {
     let opts = options(g, &a.input);
-    let inputs = inputs(&a.input)?;
-    let mut reporter = reporter(g, &inputs);
-    let reading = pipeline::read(inputs, &opts, &reporter)?;
+    let mut out = output(g)?;
+    let expanded = inputs(g, &a.input)?;
+    let mut reporter = reporter(g, &expanded);
+    let reading = start_reading(expanded.inputs, &opts, &reporter)?;
     let analyzer = analyzer(g)?;
     let html = a.format == Some(FlagFormatArg::Html);
     let format = call_format(
@@ -503,7 +587,6 @@ fn flag(g: &Global, a: &FlagArgs) -> Result<i32, Failure> {
         }),
     );
     let min_level = Level::from(a.min_level);
-    let mut out = output(g)?;
     let mut collector = FlagCollector::new(min_level);
     if let Some(n) = a.top {
         collector = collector.with_top(n);
@@ -762,6 +845,10 @@ pub fn run(cli: Cli) -> i32 {
     match result {
         Ok(code) => code,
         Err(Failure::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => 0,
+        Err(Failure::Io(e)) if crate::report::NotOutput::is(&e) => {
+            let _ = writeln!(io::stderr(), "xinsheng: {e}");
+            2
+        }
         Err(Failure::Io(e)) => {
             let _ = writeln!(
                 io::stderr(),

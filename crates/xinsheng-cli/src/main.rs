@@ -9,5 +9,9 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    // Without it, an interrupted `-o` run would leave its temporary file behind.
+    if let Err(e) = xinsheng_cli::output::cleanup_on_signals() {
+        eprintln!("xinsheng: warning: cannot watch for signals: {e}");
+    }
     std::process::exit(xinsheng_cli::app::main_with_args(std::env::args_os()));
 }

@@ -408,7 +408,12 @@ pub fn run_reading<S: Sink>(
         .num_threads(opts.threads.max(1))
         .thread_name(|i| format!("xinsheng-score-{i}"))
         .build()
-        .map_err(io::Error::other)?;
+        .map_err(|e| {
+            let n = opts.threads.max(1);
+            crate::report::NotOutput::error(format!(
+                "cannot start {n} scoring threads ({e}): lower -j"
+            ))
+        })?;
     let mut summary = Summary::default();
 
     // Until the first item: batches of end-of-input marks only (empty inputs).

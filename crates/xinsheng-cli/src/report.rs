@@ -13,6 +13,32 @@ use std::time::{Duration, Instant};
 /// output stream and the summary).
 pub const MAX_ERRORS_SHOWN: u64 = 100;
 
+/// An error met while producing results that is not about writing them (a thread that
+/// cannot start, a full temporary folder): carried in an [`io::Error`] so that it is not
+/// reported as an output error.
+#[derive(Debug)]
+pub struct NotOutput(pub String);
+
+impl NotOutput {
+    /// An [`io::Error`] saying `message`.
+    pub fn error(message: impl Into<String>) -> io::Error {
+        io::Error::other(NotOutput(message.into()))
+    }
+
+    /// Whether `e` is one of these.
+    pub fn is(e: &io::Error) -> bool {
+        e.get_ref().is_some_and(|inner| inner.is::<NotOutput>())
+    }
+}
+
+impl std::fmt::Display for NotOutput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for NotOutput {}
+
 /// The progress line (records/s, and percent + ETA when the input size is known).
 #[derive(Debug)]
 struct Progress {

@@ -12,7 +12,8 @@
 //! look-alikes that are not cues (系统升级 is not 投诉升级).
 //!
 //! Conversations roll up into a speaker-aware picture: customer trajectory, peak emotion,
-//! call escalation with reasons and evidence, and agent QA (empathy after negative turns,
+//! call escalation with reasons and evidence, the call's signals as named values
+//! ([`CallSignals`]), and agent QA (empathy after negative turns,
 //! prohibited phrases / 服务禁语).
 //!
 //! ```
@@ -41,16 +42,15 @@ mod error;
 mod lexicon;
 pub mod normalize;
 mod score;
+mod segment;
 mod types;
 
 pub use analyzer::{Analyzer, AnalyzerBuilder};
-pub use conversation::{trajectory, NEGATIVE_TURN, POSITIVE_TURN};
+pub use conversation::{trajectory, CallSignals, CueSignal, NEGATIVE_TURN, POSITIVE_TURN};
 pub use error::{Error, LexiconError, LineError, ParseLabelError};
 pub use lexicon::{lexicon_lines, LexiconKind, LexiconStats};
-pub use score::{
-    Contribution, ExplainToken, Explanation, CONTRAST_WEIGHTS, CUE_WEIGHT, MAX_JOIN, NEUTRAL_MASS,
-    POLARITY_THRESHOLD, QUOTED_FACTOR, SCOPE_WINDOW,
-};
+pub use score::{Contribution, ExplainToken, Explanation};
+pub use segment::MAX_JOIN;
 pub use types::{
     AgentCategory, AgentKind, AgentMatch, AgentQa, CallEscalation, ConversationAnalysis, Cue,
     CueCategory, Emotion, EmotionScores, Escalation, Level, Peak, Polarity, ProhibitedHit, Reason,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
+use crate::conversation::CallSignals;
 use crate::error::ParseLabelError;
 
 macro_rules! label_enum {
@@ -434,6 +435,12 @@ pub struct AgentMatch {
 }
 
 /// The analysis of one utterance.
+///
+/// Two inputs of the call roll-up are not serialized (they would add to every `score`
+/// line): a customer turn's bigram sketch (repeated questions) and an agent turn's refusal
+/// count. Turns read back from JSON and rolled up with [`crate::Analyzer::roll_up`] show no
+/// repeated question and no agent refusal; everything else is the same. Roll up before
+/// serializing, or serialize the [`ConversationAnalysis`], whose `signals` keep both.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UtteranceAnalysis {
     /// Who spoke.
@@ -613,4 +620,7 @@ pub struct ConversationAnalysis {
     pub escalation: CallEscalation,
     /// Agent conduct.
     pub agent_qa: AgentQa,
+    /// The signals the call's escalation is computed from (absent in older JSON: zeros).
+    #[serde(default)]
+    pub signals: CallSignals,
 }

@@ -1,0 +1,204 @@
+//! The customer's side of a call: valence per turn, the mood the trajectory follows, its
+//! shape, and the most intense moment.
+
+use super::weights::{
+    IMPROVING_RISE, IMPROVING_START, NEGATIVE_TURN, POSITIVE_TURN, RECOVERED_DIP, RECOVERED_END,
+    RECOVERED_START_ABOVE_DIP, RISK_IN_MOOD, VOLATILE_SWINGS, WORSENING_DROP, WORSENING_END,
+};
+use crate::types::{Emotion, Peak, Speaker, Trajectory, TurnValence, UtteranceAnalysis};
+
+/// True for the turns the customer side of the roll-up reads: customer and unknown
+/// speakers (an unknown speaker is scored like a customer).
+pub(crate) fn is_customer(t: &UtteranceAnalysis) -> bool {
+    t.speaker != Speaker::Agent
+}
+
+/// Valence of every customer turn, with its index in the call.
+pub(crate) fn customer_valence(turns: &[UtteranceAnalysis]) -> Vec<TurnValence> {
+    turns
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| is_customer(t))
+        .map(|(i, t)| TurnValence {
+            turn: i,
+            valence: t.valence,
+        })
+        .collect()
+}
+
+/// Mood of every customer turn, for the trajectory and the negativity signals.
+///
+/// Valence saturates, so a turn that escalates (a threat after a complaint) must still
+/// read worse: mood = valence − `RISK_IN_MOOD` × escalation risk.
+pub(crate) fn moods(turns: &[UtteranceAnalysis], customer: &[TurnValence]) -> Vec<f32> {
+    customer
+        .iter()
+        .map(|t| t.valence - RISK_IN_MOOD * turns[t.turn].escalation.risk)
+        .collect()
+}
+
+/// Classify the shape of a mood series (one value per customer turn).
+///
+/// Middle turns of a service call are often plain information (订单号, 地址) and score
+/// near zero, so the shape is read from where the customer starts, where they end, and
+/// the deepest dip, not from averages.
+///
+/// ```
+/// use xinsheng::{trajectory, Trajectory};
+/// assert_eq!(trajectory(&[-0.6, 0.0, 0.4]), Trajectory::Improving);
+/// assert_eq!(trajectory(&[-0.3, 0.0, -0.9]), Trajectory::Worsening);
+/// assert_eq!(trajectory(&[0.1, -0.6, 0.0, 0.3]), Trajectory::Recovered);
+/// ```
+pub fn trajectory(vals: &[f32]) -> Trajectory {
+    let n = vals.len();
+    if n < 2 {
+        return Trajectory::Stable;
+    }
+    let (start, end) = (vals[0], vals[n - 1]);
+    let (min_i, min_v) =
+        vals.iter().copied().enumerate().fold(
+            (0, f32::INFINITY),
+            |a, (i, v)| if v < a.1 { (i, v) } else { a },
+        );
+    if swings(vals) >= VOLATILE_SWINGS {
+        Trajectory::Volatile
+    } else if end <= start - WORSENING_DROP && end < WORSENING_END {
+        Trajectory::Worsening
+    } else if min_i > 0
+        && min_i < n - 1
+        && min_v <= RECOVERED_DIP
+        && end >= RECOVERED_END
+        && start > min_v + RECOVERED_START_ABOVE_DIP
+    {
+        Trajectory::Recovered
+    } else if start < IMPROVING_START && end >= start + IMPROVING_RISE {
+        Trajectory::Improving
+    } else {
+        Trajectory::Stable
+    }
+}
+
+/// Changes between clearly negative and clearly positive turns (neutral turns between
+/// them do not count).
+fn swings(vals: &[f32]) -> usize {
+    let mut swings = 0;
+    let mut state = 0i8;
+    for &v in vals {
+        let s = if v <= NEGATIVE_TURN {
+            -1
+        } else if v >= POSITIVE_TURN {
+            1
+        } else {
+            0
+        };
+        if s != 0 {
+            if state != 0 && s != state {
+                swings += 1;
+            }
+            state = s;
+        }
+    }
+    swings
+}
+
+/// The customer's most intense non-neutral turn (the first one on ties).
+pub(crate) fn peak(turns: &[UtteranceAnalysis]) -> Option<Peak> {
+    turns
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| is_customer(t) && t.emotion != Emotion::Neutral)
+        .fold(
+            None::<(usize, &UtteranceAnalysis)>,
+            |best, (i, t)| match best {
+                Some((_, b)) if b.intensity >= t.intensity => best,
+                _ => Some((i, t)),
+            },
+        )
+        .map(|(i, t)| Peak {
+            turn: i,
+            emotion: t.emotion,
+            intensity: t.intensity,
+            valence: t.valence,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conversation::test_util::turn;
+
+    #[test]
+    fn trajectories() {
+        use Trajectory::*;
+        let cases: &[(&[f32], Trajectory)] = &[
+            (&[], Stable),
+            (&[-0.9], Stable),
+            (&[0.0, 0.1, 0.0], Stable),
+            (&[-0.6, -0.3, 0.4], Improving),
+            (&[-0.6, 0.0, 0.4], Improving),
+            (&[0.1, -0.2, -0.7], Worsening),
+            (&[-0.3, 0.0, -0.9], Worsening),
+            // Neutral middle turns do not hide the shape.
+            (&[-0.4, 0.0, 0.0, -0.9], Worsening),
+            // Dropping but ending above WORSENING_END is not worsening.
+            (&[0.3, 0.0, -0.1], Stable),
+            (&[0.0, -0.6, -0.5, 0.2], Recovered),
+            (&[0.1, -0.6, 0.0, 0.3], Recovered),
+            // The dip must be in the middle.
+            (&[-0.6, 0.0, 0.0], Improving),
+            (&[-0.5, 0.5, -0.5, 0.5, -0.4], Volatile),
+            // Two swings are not volatile.
+            (&[-0.5, 0.5, -0.5], Stable),
+        ];
+        for (vals, want) in cases {
+            assert_eq!(trajectory(vals), *want, "{vals:?}");
+        }
+    }
+
+    #[test]
+    fn swing_counts() {
+        let cases: &[(&[f32], usize)] = &[
+            (&[], 0),
+            (&[-0.5, 0.0, -0.5], 0),
+            (&[-0.5, 0.0, 0.5], 1),
+            (&[-0.5, 0.5, -0.5, 0.5], 3),
+            // Thresholds are inclusive.
+            (&[NEGATIVE_TURN, POSITIVE_TURN], 1),
+        ];
+        for (vals, want) in cases {
+            assert_eq!(swings(vals), *want, "{vals:?}");
+        }
+    }
+
+    #[test]
+    fn moods_subtract_risk() {
+        let mut threat = turn(Speaker::Customer, -0.5);
+        threat.escalation.risk = 0.5;
+        let turns = vec![
+            turn(Speaker::Customer, 0.5),
+            turn(Speaker::Agent, 0.9),
+            threat,
+        ];
+        let cv = customer_valence(&turns);
+        assert_eq!(cv.iter().map(|t| t.turn).collect::<Vec<_>>(), [0, 2]);
+        assert_eq!(moods(&turns, &cv), [0.5, -0.5 - RISK_IN_MOOD * 0.5]);
+    }
+
+    #[test]
+    fn peaks() {
+        let mut a = turn(Speaker::Customer, -0.5);
+        a.emotion = Emotion::Anger;
+        a.intensity = 0.7;
+        let mut b = a.clone();
+        b.intensity = 0.7;
+        let mut agent = a.clone();
+        agent.speaker = Speaker::Agent;
+        agent.intensity = 0.9;
+        let mut neutral = turn(Speaker::Customer, 0.0);
+        neutral.intensity = 1.0;
+        // Agent and neutral turns never peak; the first of equals wins.
+        let p = peak(&[neutral, agent, a, b]).unwrap();
+        assert_eq!((p.turn, p.emotion), (2, Emotion::Anger));
+        assert_eq!(peak(&[turn(Speaker::Customer, 0.0)]), None);
+    }
+}
