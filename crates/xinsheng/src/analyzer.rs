@@ -7,8 +7,9 @@ use rayon::prelude::*;
 
 use crate::conversation;
 use crate::error::Error;
-use crate::lexicon::{Lexicon, LexiconKind, LexiconStats, Source, EMBEDDED};
+use crate::lexicon::{function_words, Lexicon, LexiconKind, LexiconStats, Source, EMBEDDED};
 use crate::score::{self, Explanation};
+use crate::segment;
 use crate::types::{ConversationAnalysis, Speaker, Turn, UtteranceAnalysis};
 
 /// Tags Chinese customer-service utterances and conversations with emotion, sentiment and
@@ -225,7 +226,7 @@ impl Analyzer {
     /// assert!(!an.matches_as_one_term("今天天气"));
     /// ```
     pub fn matches_as_one_term(&self, term: &str) -> bool {
-        score::matches_as_one_term(&self.jieba, &self.lexicon, term)
+        segment::matches_as_one_term(&self.jieba, &self.lexicon, term)
     }
 
     /// Segment text the way the analyzer does (after normalization), for inspection.
@@ -413,9 +414,9 @@ impl AnalyzerBuilder {
         let mut lexicon = lexicon;
         mark_mentions(&jieba, &mut lexicon);
         lexicon.finish(
-            score::function_words(),
-            score::word_class,
-            score::is_punct_char,
+            function_words::function_words(),
+            function_words::word_class,
+            segment::is_punct_char,
         );
         Ok(Analyzer { jieba, lexicon })
     }

@@ -13,6 +13,8 @@ use crate::error::{LexiconError, LineError};
 use crate::normalize::normalize_term;
 use crate::types::{AgentCategory, CueCategory, Emotion};
 
+pub(crate) mod function_words;
+
 /// The kinds of lexicon file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -578,7 +580,7 @@ impl Lexicon {
                 }
             }
             // A negator inside the term denies the cue as one before a cue in a text does.
-            let negated = !negators.is_empty() && crate::score::negators_deny(cue.0, &negators);
+            let negated = !negators.is_empty() && function_words::negators_deny(cue.0, &negators);
             if !negated {
                 inherited.push((term.clone(), cue));
             }

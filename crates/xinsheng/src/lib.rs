@@ -41,16 +41,15 @@ mod error;
 mod lexicon;
 pub mod normalize;
 mod score;
+mod segment;
 mod types;
 
 pub use analyzer::{Analyzer, AnalyzerBuilder};
 pub use conversation::{trajectory, NEGATIVE_TURN, POSITIVE_TURN};
 pub use error::{Error, LexiconError, LineError, ParseLabelError};
 pub use lexicon::{lexicon_lines, LexiconKind, LexiconStats};
-pub use score::{
-    Contribution, ExplainToken, Explanation, CONTRAST_WEIGHTS, CUE_WEIGHT, MAX_JOIN, NEUTRAL_MASS,
-    POLARITY_THRESHOLD, QUOTED_FACTOR, SCOPE_WINDOW,
-};
+pub use score::{Contribution, ExplainToken, Explanation};
+pub use segment::MAX_JOIN;
 pub use types::{
     AgentCategory, AgentKind, AgentMatch, AgentQa, CallEscalation, ConversationAnalysis, Cue,
     CueCategory, Emotion, EmotionScores, Escalation, Level, Peak, Polarity, ProhibitedHit, Reason,

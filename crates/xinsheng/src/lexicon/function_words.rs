@@ -1,0 +1,281 @@
+//! Function words: the grammar word lists the scorer reads (particles, speech verbs,
+//! acknowledgements, question words, counters …). They are linguistic data like the
+//! lexicons; the lexicon's probe table holds every word of [`CLASS_LISTS`], so that the
+//! lookup that matches a token also gives its classes ([`word_class`]).
+
+use super::CjkSet;
+use crate::types::CueCategory;
+
+/// Speech verbs: with a subject other than the speaker (他说, 我老婆说, 新闻里说) what
+/// follows in the sentence is reported speech.
+const SPEECH_VERBS: &[&str] = &[
+    "说", "讲", "称", "表示", "声称", "说要", "说是", "扬言", "嚷嚷", "喊着",
+];
+/// The speaker (我, 咱们): a speech verb after it is no report.
+const FIRST_PERSON_WORDS: &[&str] = &[
+    "我", "我们", "咱", "咱们", "本人", "俺", "我就", "我也", "我都",
+];
+
+/// Words that may stand between a speaker and a speech verb (我就说, 他当时还说).
+const SPEECH_FILLERS: &[&str] = &[
+    "得", "就", "也", "都", "还", "又", "一直", "再", "会", "要", "跟", "对", "和", "已经", "早就",
+    "早", "刚", "刚才", "曾", "当时", "之前", "上次", "明明", "气得", "急得", "不是", "没", "也是",
+];
+
+/// Negators that deny the speaker's own intent (不用退款): they neutralize even refund
+/// cues, where a bare 不/没 usually reports the other side's refusal (不给退款, 没退款).
+pub(crate) const INTENT_NEGATORS: &[&str] = &[
+    "不用",
+    "不需要",
+    "不要",
+    "不想",
+    "不是",
+    "无需",
+    "不必",
+    "并不",
+    "并没有",
+    "没想",
+];
+
+/// First chars of a counted or elapsed-time pattern besides digits and 〇.
+pub(crate) static COUNT_STARTS: CjkSet = CjkSet::new("第好零一二两三四五六七八九十百千几多");
+
+/// Counters of a repeat (三次, 打了五个电话).
+pub(crate) const COUNT_UNITS: &[&str] =
+    &["次", "遍", "回", "趟", "次了", "遍了", "个电话", "通电话"];
+
+/// Units of elapsed time (三天, 两个星期).
+pub(crate) const DURATION_UNITS: &[&str] = &[
+    "天",
+    "日",
+    "个月",
+    "月",
+    "周",
+    "个星期",
+    "星期",
+    "个礼拜",
+    "礼拜",
+    "小时",
+    "个小时",
+    "个钟头",
+    "分钟",
+    "年",
+    "个工作日",
+    "工作日",
+];
+
+/// Words before a duration that make it elapsed time (都三天了, 等了两周).
+const ELAPSED_BEFORE: &[&str] = &[
+    "都",
+    "已经",
+    "快",
+    "整整",
+    "足足",
+    "等了",
+    "过了",
+    "拖了",
+    "都已经",
+];
+/// Characters of contact verbs (打, 问, 联系, 电话, 催, 反映, 投诉 …): a clause with one of
+/// them makes a counted repeat (打了五次) a repeat contact.
+
+static CONTACT_CHARS: CjkSet = CjkSet::new("打问联说催电话映找提申投诉咨沟交重跑修门来");
+
+#[inline]
+pub(crate) fn is_contact_char(c: char) -> bool {
+    CONTACT_CHARS.contains(c)
+}
+/// Acknowledgements that accept an answer when they make up a whole clause.
+
+const ACCEPTANCE: &[&str] = &[
+    "好的",
+    "好",
+    "嗯",
+    "嗯嗯",
+    "恩",
+    "恩恩",
+    "行",
+    "ok",
+    "okay",
+    "好滴",
+    "好嘞",
+    "收到",
+    "明白了",
+    "知道了",
+    "了解",
+    "明白",
+    "可以了",
+    "好了",
+    "好哒",
+    "嗯呢",
+    "好的呢",
+];
+/// Valence of an acknowledgement: mild, below the polarity threshold.
+
+/// "Why" words that challenge an answer in a customer turn.
+const WHY: &[&str] = &["为什么", "为啥", "干嘛", "干吗", "咋回事"];
+
+/// Question words: with them, a final 呢 makes a question.
+const INTERROGATIVES: &[&str] = &[
+    "怎么办",
+    "怎么回事",
+    "怎样",
+    "怎么样",
+    "什么时候",
+    "为何",
+    "如何",
+    "啥",
+    "哪里",
+    "哪儿",
+    "哪个",
+    "干什么",
+    "怎么",
+    "为什么",
+    "为啥",
+    "什么",
+    "哪",
+    "谁",
+    "多久",
+    "几时",
+    "咋",
+];
+
+/// Sentence particles that close a negation's scope.
+const SCOPE_PARTICLES: &[&str] = &["了", "啦", "吧", "啊", "呢", "哦", "嘛", "呀", "哈", "喔"];
+
+/// Words that start with 不/没 but do not say no.
+const NOT_NEGATED_WORDS: &[&str] = &[
+    "不管",
+    "不仅",
+    "不但",
+    "不论",
+    "不断",
+    "不同",
+    "不少",
+    "不久",
+    "没收",
+    "不然",
+    "不如",
+    "不过",
+    "不止",
+    "不只",
+    "不禁",
+    "不料",
+    "不妨",
+    "不免",
+    "不时",
+    "不外",
+    "不论是",
+    "不管是",
+    "没事",
+    "没关系",
+    "不客气",
+    "不好意思",
+    "不要紧",
+    "没什么",
+];
+
+// Function-word classes: one hash lookup per unit instead of scanning word lists.
+pub(crate) const PARTICLE: u16 = 1;
+pub(crate) const FILLER: u16 = 1 << 1;
+pub(crate) const FIRST_PERSON: u16 = 1 << 2;
+pub(crate) const SPEECH: u16 = 1 << 3;
+pub(crate) const NOT_NEGATED: u16 = 1 << 4;
+pub(crate) const ACCEPT: u16 = 1 << 5;
+pub(crate) const AFFIRM: u16 = 1 << 6;
+pub(crate) const INTERROGATIVE: u16 = 1 << 7;
+pub(crate) const WHY_WORD: u16 = 1 << 8;
+pub(crate) const ELAPSED: u16 = 1 << 9;
+pub(crate) const CONTACT: u16 = 1 << 10;
+
+/// The function-word lists and their class flags.
+pub(crate) const CLASS_LISTS: [(&[&str], u16); 10] = [
+    (SCOPE_PARTICLES, PARTICLE),
+    (SPEECH_FILLERS, FILLER),
+    (FIRST_PERSON_WORDS, FIRST_PERSON),
+    (SPEECH_VERBS, SPEECH),
+    (NOT_NEGATED_WORDS, NOT_NEGATED),
+    (ACCEPTANCE, ACCEPT),
+    (AFFIRMATIONS, AFFIRM),
+    (INTERROGATIVES, INTERROGATIVE),
+    (WHY, WHY_WORD),
+    (ELAPSED_BEFORE, ELAPSED),
+];
+
+/// Every word of the function-word lists: the lexicon's probe table holds them, so that
+/// the lookup that matches a token also gives its classes.
+pub(crate) fn function_words() -> impl Iterator<Item = &'static str> {
+    CLASS_LISTS
+        .into_iter()
+        .flat_map(|(list, _)| list.iter().copied())
+}
+
+/// The function-word classes of a word (0 for most words). The scorer reads them from
+/// the units (their probes); this is what the probes are built from.
+pub(crate) fn word_class(word: &str) -> u16 {
+    let mut class = 0;
+    for (list, flag) in CLASS_LISTS {
+        if list.contains(&word) {
+            class |= flag;
+        }
+    }
+    class | contact_class(word)
+}
+
+/// [`CONTACT`] when the word has a contact verb char, the only class a word outside the
+/// function-word lists can have.
+#[inline]
+pub(crate) fn contact_class(word: &str) -> u16 {
+    if word.chars().any(is_contact_char) {
+        CONTACT
+    } else {
+        0
+    }
+}
+
+/// Potential complements of failure: 申请不了, 找不到, 打不开, 登不上.
+pub(crate) const INABILITY: &[&str] = &[
+    "不了",
+    "不到",
+    "不上",
+    "不开",
+    "不通",
+    "不出",
+    "不动",
+    "不进去",
+    "不进",
+    "不下来",
+    "不回来",
+    "不过来",
+    "不着",
+];
+
+/// Affirmations whose repetition (好好好好) is impatient.
+const AFFIRMATIONS: &[&str] = &["好好", "行行", "是是", "对对", "嗯嗯", "知道知道"];
+
+/// Whether negators (known to negate) deny a cue of this category: any of them does,
+/// except that a refund cue is denied only by one that denies the speaker's intent
+/// (不用退款, not 不给退款). Also decides whether a lexicon term inherits the cue it
+/// contains (`Lexicon::inherit_cues`).
+pub(crate) fn negators_deny(cat: CueCategory, negators: &[&str]) -> bool {
+    match cat {
+        CueCategory::Refund => negators.iter().any(|t| INTENT_NEGATORS.contains(t)),
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contact_chars_hold_exactly_their_chars() {
+        let list = "打问联说催电话映找提申投诉咨沟交重跑修门来";
+        for c in list.chars() {
+            assert!(is_contact_char(c), "{c}");
+        }
+        for c in ['的', '了', 'a', '1', '〇', '\u{4DFF}', '\u{A000}', '😀'] {
+            assert!(!is_contact_char(c), "{c}");
+        }
+    }
+}

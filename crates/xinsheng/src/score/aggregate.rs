@@ -1,0 +1,210 @@
+//! Aggregation: the running sums of valence and emotion mass, then the utterance's
+//! valence, polarity, emotion mix, intensity and escalation risk.
+
+use super::explain::{Contribution, Explanation};
+use super::structure::SentenceInfo;
+use super::weights::{
+    AFFECT_ANGER, AFFECT_MAX, AFFECT_VALENCE, CUE_DAMPING, EMPHASIS_MAX_MARKS, EMPHASIS_STEP,
+    INTENSITY_EMOTION, INTENSITY_VALENCE, NEUTRAL_MASS, POLARITY_THRESHOLD,
+};
+use crate::segment::{is_punct_char, Unit};
+use crate::types::{Cue, Emotion, EmotionScores, Escalation, Level, Polarity};
+
+/// The running sums of an utterance: valence, emotion mass, and the trace when explaining.
+pub(crate) struct Acc<'t> {
+    /// Sum of the valence contributed.
+    pub valence: f32,
+    /// Emotion mass per emotion (neutral excluded), in `Emotion` order.
+    pub emo: [f32; 7],
+    /// The explanation being written, if any.
+    pub trace: Option<&'t mut Explanation>,
+}
+
+impl<'t> Acc<'t> {
+    /// Empty sums.
+    pub fn new(trace: Option<&'t mut Explanation>) -> Self {
+        Acc {
+            valence: 0.0,
+            emo: [0.0; 7],
+            trace,
+        }
+    }
+
+    /// Add what a unit contributed; `modifiers` are only called when explaining.
+    pub fn add(
+        &mut self,
+        unit: &Unit<'_>,
+        source: &str,
+        base: f32,
+        valence: f32,
+        emotion: Option<(Emotion, f32)>,
+        modifiers: impl FnOnce() -> Vec<String>,
+    ) {
+        let (start, end) = (unit.os, unit.oe);
+        self.add_at(
+            || (unit.text.to_string(), start, end),
+            source,
+            base,
+            valence,
+            emotion,
+            modifiers,
+        );
+    }
+
+    /// Add a contribution that no single unit carries (punctuation of a sentence, the
+    /// whole utterance); `what` gives its text and original offsets, only when explaining.
+    pub fn add_at(
+        &mut self,
+        what: impl FnOnce() -> (String, usize, usize),
+        source: &str,
+        base: f32,
+        valence: f32,
+        emotion: Option<(Emotion, f32)>,
+        modifiers: impl FnOnce() -> Vec<String>,
+    ) {
+        self.valence += valence;
+        if let Some((e, w)) = emotion {
+            if e != Emotion::Neutral && w > 0.0 {
+                self.emo[emo_idx(e)] += w;
+            }
+        }
+        if let Some(tr) = self.trace.as_deref_mut() {
+            let (text, start, end) = what();
+            tr.contributions.push(Contribution {
+                text,
+                start,
+                end,
+                source: source.to_string(),
+                base,
+                modifiers: modifiers(),
+                valence,
+                emotion: emotion.map(|e| e.0),
+                emotion_weight: emotion.map_or(0.0, |e| e.1),
+            });
+        }
+    }
+}
+
+fn emo_idx(e: Emotion) -> usize {
+    e as usize
+}
+
+/// The utterance's scores, from its sums.
+pub(crate) struct Scores {
+    pub valence: f32,
+    pub polarity: Polarity,
+    pub emotions: EmotionScores,
+    pub emotion: Emotion,
+    pub intensity: f32,
+}
+
+/// Valence (the sum squashed into -1..1), polarity, emotion mix (neutral mass added) and
+/// intensity (emphasis: the sentences' ！ and the terms' collapsed repeats).
+pub(crate) fn scores(acc: &Acc<'_>, sentences: &[SentenceInfo], total_emphasis: u32) -> Scores {
+    let s = acc.valence;
+    let valence = if s == 0.0 {
+        0.0
+    } else {
+        (s / (s * s + 1.0).sqrt()).clamp(-1.0, 1.0)
+    };
+    let polarity = if valence > POLARITY_THRESHOLD {
+        Polarity::Positive
+    } else if valence < -POLARITY_THRESHOLD {
+        Polarity::Negative
+    } else {
+        Polarity::Neutral
+    };
+    let mass: f32 = acc.emo.iter().sum();
+    let denom = mass + NEUTRAL_MASS;
+    let mut arr = [0f32; 8];
+    for (i, v) in acc.emo.iter().enumerate() {
+        arr[i] = v / denom;
+    }
+    arr[7] = NEUTRAL_MASS / denom;
+    let emotions = EmotionScores::from_array(arr);
+    let emotion = emotions.dominant();
+    let exclaim: u32 = sentences.iter().map(|s| s.exclaim).sum();
+    let emphasis = 1.0 + EMPHASIS_STEP * (exclaim + total_emphasis).min(EMPHASIS_MAX_MARKS) as f32;
+    let intensity = ((INTENSITY_VALENCE * valence.abs()
+        + INTENSITY_EMOTION * (1.0 - emotions.neutral))
+        * emphasis)
+        .clamp(0.0, 1.0);
+    Scores {
+        valence,
+        polarity,
+        emotions,
+        emotion,
+        intensity,
+    }
+}
+
+/// Escalation risk of a customer turn: the strongest cue counts in full, the others at
+/// [`CUE_DAMPING`] of their weight (two medium cues make a high risk, but only a critical
+/// cue makes a critical one); a negative, angry turn adds a little with no cue.
+pub(crate) fn escalation(cues: Vec<Cue>, valence: f32, emo: &[f32; 7]) -> Escalation {
+    let strongest = cues
+        .iter()
+        .enumerate()
+        .fold(None::<(usize, f32)>, |b, (i, c)| match b {
+            Some((_, w)) if w >= c.weight => b,
+            _ => Some((i, c.weight)),
+        });
+    let keep: f32 = cues
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if strongest.is_some_and(|(s, _)| s == i) {
+                1.0 - c.weight
+            } else {
+                1.0 - CUE_DAMPING * c.weight
+            }
+        })
+        .product();
+    let anger = (emo[0] + emo[1]).min(1.0);
+    let affect = if valence < 0.0 {
+        (AFFECT_VALENCE * -valence + AFFECT_ANGER * anger).min(AFFECT_MAX)
+    } else {
+        0.0
+    };
+    let risk = (1.0 - keep * (1.0 - affect)).clamp(0.0, 1.0);
+    Escalation {
+        risk,
+        level: Level::from_risk(risk),
+        cues,
+    }
+}
+
+/// No escalation (an agent's turn).
+pub(crate) fn no_escalation() -> Escalation {
+    Escalation {
+        risk: 0.0,
+        level: Level::None,
+        cues: Vec::new(),
+    }
+}
+
+/// `score` (which never rolls up) does not pay for it.
+pub(crate) fn sketch(text: &str) -> Vec<u32> {
+    let mut hashes = [0u32; 64];
+    let mut n = 0;
+    let mut prev: Option<char> = None;
+    for c in text.chars() {
+        if is_punct_char(c) {
+            continue;
+        }
+        if let Some(p) = prev {
+            let mut h: u32 = 0x811c_9dc5;
+            h ^= p as u32;
+            h = h.wrapping_mul(0x0100_0193);
+            h ^= c as u32;
+            h = h.wrapping_mul(0x0100_0193);
+            hashes[n] = h;
+            n += 1;
+            if n == hashes.len() {
+                break;
+            }
+        }
+        prev = Some(c);
+    }
+    hashes[..n].to_vec()
+}

@@ -1,0 +1,268 @@
+//! Cues: customer escalation cues and agent phrases, one constructor each; a cue's
+//! negation and the speaker's intent; institution mentions demoted when no threat stands
+//! around them; what a cue with no emotion of its own says.
+
+use super::aggregate::Acc;
+use super::modifiers::{Mods, Site};
+use super::structure::SentenceInfo;
+use super::weights::{
+    AGENT_CARING, AGENT_COURTESY, AGENT_HOSTILE, AGENT_OBSTRUCTIVE, CONFRONTATION_SEVERITY,
+    CUE_VOICE_EMOTION, CUE_WEIGHT, MENTION_WEIGHT, QUOTED_FACTOR,
+};
+use crate::lexicon::function_words::negators_deny;
+use crate::lexicon::Entry;
+use crate::segment::{OriginalText, Unit};
+use crate::types::{AgentCategory, AgentMatch, Cue, CueCategory, Emotion};
+
+/// Where a cue came from, for the passes after matching.
+#[derive(Clone, Copy)]
+pub(crate) struct CueCtx {
+    sentence: usize,
+    unit: usize,
+    /// The speaker's intent stands before it (要/会/准备, 就).
+    intent: bool,
+    /// An institution or role noun (律师, 12315).
+    mention: bool,
+    /// The term has no emotion or sentiment entry: the cue itself adds valence.
+    speaks: bool,
+}
+
+impl CueCtx {
+    /// A cue made by a pattern or marker, which adds its own valence.
+    fn synthetic(sentence: usize, unit: usize) -> Self {
+        CueCtx {
+            sentence,
+            unit,
+            intent: false,
+            mention: false,
+            speaks: false,
+        }
+    }
+}
+
+/// The cues and agent phrases found so far, and where each cue came from.
+#[derive(Default)]
+pub(crate) struct Found {
+    /// Customer escalation cues.
+    pub cues: Vec<Cue>,
+    /// Per cue, in push order.
+    ctx: Vec<CueCtx>,
+    /// Agent phrases.
+    pub agent: Vec<AgentMatch>,
+}
+
+/// An odd number of negators before a cue negates it, as [`negators_deny`] says.
+fn cue_negated(cat: CueCategory, neg_texts: &[&str]) -> bool {
+    neg_texts.len() % 2 == 1 && negators_deny(cat, neg_texts)
+}
+
+impl Found {
+    /// A cue made by a customer-service pattern (第三次, 好好好好) over units
+    /// `first..=last`; the caller adds its valence.
+    pub fn pattern_cue(
+        &mut self,
+        units: &[Unit<'_>],
+        original: &mut OriginalText<'_>,
+        (first, last): (usize, usize),
+        category: CueCategory,
+        severity: u8,
+    ) {
+        let (u, l) = (&units[first], &units[last]);
+        let (start, end) = (u.os, l.oe.max(u.os));
+        self.ctx.push(CueCtx::synthetic(u.sentence, first));
+        self.cues.push(Cue {
+            category,
+            text: original.slice(start, end),
+            start,
+            end,
+            severity,
+            weight: CUE_WEIGHT[severity as usize],
+            negated: false,
+            quoted: false,
+        });
+    }
+
+    /// A confrontational question (凭什么, 难道…吗) as a dissatisfaction cue.
+    pub fn confrontation(
+        &mut self,
+        u: &Unit<'_>,
+        k: usize,
+        original: &mut OriginalText<'_>,
+        quoted: bool,
+    ) {
+        let severity = CONFRONTATION_SEVERITY;
+        let weight = CUE_WEIGHT[severity as usize] * if quoted { QUOTED_FACTOR } else { 1.0 };
+        self.cues.push(Cue {
+            category: CueCategory::Dissatisfaction,
+            text: original.of(u),
+            start: u.os,
+            end: u.oe,
+            severity,
+            weight,
+            negated: false,
+            quoted,
+        });
+        self.ctx.push(CueCtx::synthetic(u.sentence, k));
+    }
+
+    /// The escalation cue of the term at unit `k`: negated by its negators (as its
+    /// category says), one level firmer after the speaker's own intent (我要投诉), weaker
+    /// when quoted.
+    #[allow(clippy::too_many_arguments)]
+    pub fn escalation(
+        &mut self,
+        u: &Unit<'_>,
+        k: usize,
+        original: &mut OriginalText<'_>,
+        (cat, lex_sev): (CueCategory, u8),
+        e: &Entry,
+        mods: &Mods,
+        neg_texts: &[&str],
+        site: Site,
+        speaks: bool,
+    ) {
+        let negated = cue_negated(cat, neg_texts);
+        // 我要投诉 / 准备去举报: the speaker's own intent makes a threat one level firmer.
+        let sev = if mods.intent && cat.is_formal() && !negated {
+            (lex_sev + 1).min(5)
+        } else {
+            lex_sev
+        };
+        let mut weight = CUE_WEIGHT[sev as usize];
+        if negated {
+            weight = 0.0;
+        } else if site.quoted {
+            weight *= QUOTED_FACTOR;
+        }
+        self.ctx.push(CueCtx {
+            sentence: u.sentence,
+            unit: k,
+            intent: mods.intent,
+            mention: e.mention,
+            speaks,
+        });
+        self.cues.push(Cue {
+            category: cat,
+            text: original.of(u),
+            start: u.os,
+            end: u.oe,
+            severity: sev,
+            weight,
+            negated,
+            quoted: site.quoted && !negated,
+        });
+    }
+
+    /// An agent phrase at unit `u`.
+    pub fn agent_phrase(
+        &mut self,
+        u: &Unit<'_>,
+        original: &mut OriginalText<'_>,
+        (cat, severity): (AgentCategory, u8),
+        negated: bool,
+    ) {
+        self.agent.push(AgentMatch {
+            kind: cat.kind(),
+            category: cat,
+            text: original.of(u),
+            start: u.os,
+            end: u.oe,
+            severity,
+            negated,
+        });
+    }
+
+    /// Institution mentions (律师事务所, 12315这个号码) are threats only in context: with no
+    /// formal threat in their sentence and no intent before them, they fall to
+    /// [`MENTION_WEIGHT`].
+    pub fn demote_mentions(&mut self, sentences: usize) {
+        let cues = &mut self.cues;
+        let mut threat_in_sentence = vec![false; if cues.is_empty() { 0 } else { sentences }];
+        for (c, y) in cues.iter().zip(&self.ctx) {
+            if !y.mention && c.category.is_formal() && c.is_active() {
+                threat_in_sentence[y.sentence] = true;
+            }
+        }
+        for i in 0..cues.len() {
+            let x = self.ctx[i];
+            if !x.mention || x.intent || !cues[i].is_active() {
+                continue;
+            }
+            if !threat_in_sentence[x.sentence] {
+                cues[i].severity = 1;
+                cues[i].weight = MENTION_WEIGHT;
+            }
+        }
+    }
+
+    /// What cues with no emotion entry of their own say: valence and emotion by category
+    /// and severity.
+    pub fn voices(&self, units: &[Unit<'_>], acc: &mut Acc<'_>, sentences: &mut [SentenceInfo]) {
+        for (c, x) in self.cues.iter().zip(&self.ctx) {
+            if !x.speaks || c.weight <= MENTION_WEIGHT {
+                continue;
+            }
+            let sevf = c.severity as f32 * c.weight / CUE_WEIGHT[c.severity as usize];
+            let (label, v) = match c.category {
+                CueCategory::Urgency => (Emotion::Anxiety, -0.05 * sevf),
+                CueCategory::Churn => (Emotion::Disgust, -0.08 * sevf),
+                CueCategory::Supervisor => (Emotion::Anger, -0.03 * sevf),
+                // Asking for a refund is business; the anger is in other words.
+                CueCategory::Refund => (Emotion::Anger, -0.04 * sevf),
+                CueCategory::Impatience | CueCategory::RepeatContact => {
+                    (Emotion::Anger, -0.1 * sevf)
+                }
+                _ => (Emotion::Anger, -0.08 * sevf),
+            };
+            let u = &units[x.unit];
+            acc.add(
+                u,
+                "escalation",
+                v,
+                v,
+                Some((label, CUE_VOICE_EMOTION * sevf)),
+                Vec::new,
+            );
+            sentences[u.sentence].negative -= v;
+        }
+    }
+}
+
+/// The valence an agent phrase says by itself (when it has no emotion or sentiment).
+pub(crate) fn agent_phrase_valence(cat: AgentCategory) -> (f32, Option<(Emotion, f32)>) {
+    match cat {
+        AgentCategory::Hostile | AgentCategory::Abuse => {
+            (AGENT_HOSTILE.0, Some((Emotion::Anger, AGENT_HOSTILE.1)))
+        }
+        AgentCategory::Shirking | AgentCategory::Refusal | AgentCategory::Stonewall => (
+            AGENT_OBSTRUCTIVE.0,
+            Some((Emotion::Disgust, AGENT_OBSTRUCTIVE.1)),
+        ),
+        AgentCategory::Empathy
+        | AgentCategory::Apology
+        | AgentCategory::Ownership
+        | AgentCategory::Followup => (AGENT_CARING, None),
+        AgentCategory::Courtesy => (AGENT_COURTESY, None),
+        _ => (0.0, None),
+    }
+}
+
+/// The agent phrase of the term at unit `k` in an agent's turn, negated by an odd number
+/// of negators; a phrase with no emotion or sentiment adds its own valence.
+pub(crate) fn agent_term(
+    found: &mut Found,
+    acc: &mut Acc<'_>,
+    u: &Unit<'_>,
+    original: &mut OriginalText<'_>,
+    agent: (AgentCategory, u8),
+    negated: bool,
+    speaks: bool,
+) {
+    found.agent_phrase(u, original, agent, negated);
+    if !negated && speaks {
+        let (v, emo) = agent_phrase_valence(agent.0);
+        if v != 0.0 {
+            acc.add(u, "agent", v, v, emo, Vec::new);
+        }
+    }
+}

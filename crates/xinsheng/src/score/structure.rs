@@ -1,0 +1,179 @@
+//! Structure: sentences (and their punctuation, questions, quote markers), clauses and
+//! their roles around a contrast word, quotation marks, reported speech, irony markers.
+
+use super::weights::{CONTRAST_WEIGHTS, SUBJECT_WINDOW};
+use crate::lexicon::function_words::{FILLER, FIRST_PERSON, INTERROGATIVE, SPEECH};
+use crate::lexicon::{ContrastRole, MarkerKind};
+use crate::normalize::Normalized;
+use crate::segment::{Break, Unit};
+
+/// What a sentence holds, for the stages after structure.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct SentenceInfo {
+    /// ！ in the sentence (original repeats counted).
+    pub exclaim: u32,
+    /// ？ in the sentence (original repeats counted).
+    pub question: u32,
+    /// It is a question (？, 吗, or 呢 after a question word).
+    pub ends_question: bool,
+    /// It has a rhetorical opener (难道).
+    pub rhetorical_open: bool,
+    /// First unit index of a quote marker in this sentence.
+    pub quote_from: Option<usize>,
+    /// Sum of negative valence in this sentence.
+    pub negative: f32,
+    /// Sum of positive valence in this sentence.
+    pub positive: f32,
+    /// The sentence has a question word (怎么, 为什么, 什么, 哪, 谁, 多久).
+    pub interrogative: bool,
+    /// Index of the last non-punctuation unit of the sentence.
+    pub last_word: Option<usize>,
+}
+
+/// Number the clauses and sentences of `units`, mark quoted units, and fill `sentences`
+/// and `clause_roles` (one per clause: its role around a contrast word). Gives whether
+/// the utterance has an irony marker.
+pub(crate) fn build(
+    units: &mut [Unit<'_>],
+    norm: &Normalized,
+    sentences: &mut Vec<SentenceInfo>,
+    clause_roles: &mut Vec<Option<ContrastRole>>,
+) -> bool {
+    sentences.clear();
+    sentences.push(SentenceInfo::default());
+    clause_roles.clear();
+    clause_roles.push(None);
+    let (mut clause, mut sentence) = (0usize, 0usize);
+    let mut in_quote = false;
+    let mut irony = false;
+    for k in 0..units.len() {
+        units[k].clause = clause;
+        units[k].sentence = sentence;
+        let u = &units[k];
+        if u.is_punct {
+            for c in u.text.chars() {
+                match c {
+                    '“' | '「' | '『' => in_quote = true,
+                    '”' | '」' | '』' => in_quote = false,
+                    '"' => in_quote = !in_quote,
+                    _ => {}
+                }
+            }
+            let reps = |ch: char| -> u32 {
+                let mut n = 0;
+                for (ci, c) in u.text.chars().enumerate() {
+                    if c == ch {
+                        let (s, e) = norm.original_range(u.ns + ci, u.ns + ci + 1);
+                        n += (e - s) as u32;
+                    }
+                }
+                n
+            };
+            let (ex, q) = (reps('!'), reps('?'));
+            let info = &mut sentences[sentence];
+            info.exclaim += ex;
+            info.question += q;
+            if q > 0 {
+                info.ends_question = true;
+            }
+        } else {
+            units[k].in_quote = in_quote;
+            let u = &units[k];
+            if matches!(u.text, "吗" | "么" | "嘛") {
+                sentences[sentence].ends_question = true;
+            }
+            if u.class & INTERROGATIVE != 0 {
+                sentences[sentence].interrogative = true;
+            }
+            if u.text == "呢" && sentences[sentence].interrogative {
+                sentences[sentence].ends_question = true;
+            }
+            sentences[sentence].last_word = Some(k);
+            if let Some(e) = u.entry {
+                match e.marker {
+                    Some(MarkerKind::RhetoricalOpen) => sentences[sentence].rhetorical_open = true,
+                    Some(MarkerKind::Quote) => {
+                        sentences[sentence].quote_from.get_or_insert(k);
+                    }
+                    Some(MarkerKind::Irony) => irony = true,
+                    _ => {}
+                }
+                if let Some(role) = e.contrast {
+                    let opens_clause = k == 0 || units[k - 1].is_punct;
+                    match role {
+                        ContrastRole::AfterInitial if opens_clause => {
+                            clause_roles[clause].get_or_insert(ContrastRole::After);
+                        }
+                        ContrastRole::AfterInitial => {}
+                        _ => {
+                            clause_roles[clause].get_or_insert(role);
+                        }
+                    }
+                }
+            }
+            // 说好的 (as promised) is not speech.
+            let promised = units.get(k + 1).is_some_and(|n| n.text.starts_with('好'));
+            if units[k].class & SPEECH != 0 && !promised && reported_subject(units, k) {
+                sentences[sentence].quote_from.get_or_insert(k);
+            }
+        }
+        match units[k].brk {
+            Break::None => {}
+            Break::Clause => {
+                clause += 1;
+                clause_roles.push(None);
+            }
+            Break::Sentence => {
+                clause += 1;
+                clause_roles.push(None);
+                sentence += 1;
+                sentences.push(SentenceInfo::default());
+                in_quote = false;
+            }
+        }
+    }
+    irony
+}
+
+/// Clause weights around a contrast word (虽然…但是): the clauses before the last "after"
+/// clause weigh less, it and those after it more; a 虽然 clause alone weighs less.
+pub(crate) struct Contrast<'r> {
+    roles: &'r [Option<ContrastRole>],
+    last_after: Option<usize>,
+}
+
+impl<'r> Contrast<'r> {
+    /// The weights of the clauses of `roles`.
+    pub fn new(roles: &'r [Option<ContrastRole>]) -> Self {
+        let last_after = roles.iter().rposition(|r| *r == Some(ContrastRole::After));
+        Contrast { roles, last_after }
+    }
+
+    /// Weight of clause `c`.
+    pub fn weight(&self, c: usize) -> f32 {
+        let (w_before, w_after, w_concessive) = CONTRAST_WEIGHTS;
+        match self.last_after {
+            Some(a) if c < a => w_before,
+            Some(_) => w_after,
+            None if self.roles[c] == Some(ContrastRole::Before) => w_concessive,
+            None => 1.0,
+        }
+    }
+}
+
+/// The speech verb at `k` has a subject in its clause that is not the speaker.
+fn reported_subject(units: &[Unit<'_>], k: usize) -> bool {
+    let clause = units[k].clause;
+    // The subject: the nearest word before the verb that is not a function word.
+    match units[..k]
+        .iter()
+        .rev()
+        .take_while(|u| u.clause == clause)
+        .filter(|u| !u.is_punct)
+        .take(SUBJECT_WINDOW)
+        .find(|u| u.class & FILLER == 0)
+    {
+        Some(subject) => subject.class & FIRST_PERSON == 0,
+        None => false,
+    }
+}

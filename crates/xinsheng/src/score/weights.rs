@@ -1,0 +1,147 @@
+//! Every tuning number of the utterance scorer, named, grouped by stage. Not public API:
+//! they change whenever the scorer is tuned. A pair `(valence, emotion)` is the valence a
+//! signal adds and the emotion mass it feeds.
+
+// --- structure ---
+
+/// Words looked back from a speech verb for its subject (他说 is reported speech).
+pub(crate) const SUBJECT_WINDOW: usize = 8;
+
+// --- modifiers: negation, degree, contrast, emphasis, quotation, questions, irony ---
+
+/// Tokens looked back from a term for negators and degree adverbs.
+pub(crate) const SCOPE_WINDOW: usize = 3;
+/// Lowest product of the degree adverbs before a term.
+pub(crate) const DEGREE_MIN: f32 = 0.3;
+/// Highest product of the degree adverbs before a term.
+pub(crate) const DEGREE_MAX: f32 = 3.0;
+/// Clause weights around a contrast word: before it, after it, and a 虽然 clause alone.
+pub(crate) const CONTRAST_WEIGHTS: (f32, f32, f32) = (0.5, 1.5, 0.7);
+/// Emphasis added per ！ of the sentence and per collapsed repeat of the term.
+pub(crate) const EMPHASIS_STEP: f32 = 0.1;
+/// Most ！ of a sentence that add emphasis to a term (and to the utterance's intensity).
+pub(crate) const EMPHASIS_MAX_MARKS: u32 = 4;
+/// Most collapsed repeats of a term that add emphasis to it.
+pub(crate) const EMPHASIS_MAX_REPEATS: u32 = 3;
+/// Emotion mass of an evaluative word with no emotion of its own, per unit of valence.
+pub(crate) const SENTIMENT_EMOTION: f32 = 0.5;
+/// Factor of a positive term under a negated degree phrase (不太好).
+pub(crate) const NEGATED_DEGREE_POSITIVE: f32 = -0.45;
+/// Factor of a negative term under a negated degree phrase (不太差).
+pub(crate) const NEGATED_DEGREE_NEGATIVE: f32 = -0.3;
+/// Factor of a negated positive term (不好).
+pub(crate) const NEGATED_POSITIVE: f32 = -0.75;
+/// Factor of a negated negative term (不差).
+pub(crate) const NEGATED_NEGATIVE: f32 = -0.2;
+/// Sadness mass of a negated joy or gratitude term, per unit of its emotion mass.
+pub(crate) const NEGATED_JOY_SADNESS: f32 = 0.5;
+/// Factor of a doubly negated term (不是不好), valence and emotion.
+pub(crate) const DOUBLE_NEGATION: f32 = 0.5;
+/// Factor of a quoted term or marker (reported speech), valence and emotion.
+pub(crate) const QUOTED_TERM: f32 = 0.5;
+/// Factor of a positive term in a question (解决了吗): asked, not asserted.
+pub(crate) const QUESTIONED: f32 = 0.25;
+/// Factor of an agent's negative term (naming the customer's trouble).
+pub(crate) const AGENT_DESCRIBES: f32 = 0.3;
+/// Factor of a positive term in a rhetorical question or an ironic utterance.
+pub(crate) const FLIP: f32 = -0.6;
+/// Disgust mass of a flipped positive term, per unit of its emotion mass.
+pub(crate) const FLIP_DISGUST: f32 = 0.6;
+/// A rhetorical-question marker (凭什么, 难道 … 吗 as one term): (valence, anger).
+pub(crate) const RHETORICAL: (f32, f32) = (-0.35, 0.45);
+/// A rhetorical opener (难道) in a sentence that ends as a question: (valence, anger).
+pub(crate) const RHETORICAL_OPEN: (f32, f32) = (-0.25, 0.3);
+/// An irony marker (呵呵, 真是太好了呢): (valence, disgust).
+pub(crate) const IRONY: (f32, f32) = (-0.3, 0.45);
+
+// --- cues: escalation cues and agent phrases ---
+
+/// Risk weight of an active cue per severity 1..5.
+pub(crate) const CUE_WEIGHT: [f32; 6] = [0.0, 0.12, 0.25, 0.45, 0.65, 0.85];
+/// Factor applied to a quoted / reported cue.
+pub(crate) const QUOTED_FACTOR: f32 = 0.35;
+/// Weight of an institution mention with no threat around it (律师事务所): kept as
+/// evidence, below the `low` level.
+pub(crate) const MENTION_WEIGHT: f32 = 0.05;
+/// Severity of a confrontational question (凭什么, 难道…吗) as a dissatisfaction cue.
+pub(crate) const CONFRONTATION_SEVERITY: u8 = 2;
+/// Emotion mass of a cue with no emotion entry of its own, per severity.
+pub(crate) const CUE_VOICE_EMOTION: f32 = 0.1;
+/// An agent's hostile or abusive phrase: (valence, anger).
+pub(crate) const AGENT_HOSTILE: (f32, f32) = (-0.45, 0.4);
+/// An agent's shirking, refusal or stonewalling phrase: (valence, disgust).
+pub(crate) const AGENT_OBSTRUCTIVE: (f32, f32) = (-0.25, 0.2);
+/// Valence of an agent's empathy, apology, ownership or follow-up phrase.
+pub(crate) const AGENT_CARING: f32 = 0.1;
+/// Valence of an agent's courtesy phrase.
+pub(crate) const AGENT_COURTESY: f32 = 0.05;
+
+// --- pragmatics: customer-service patterns ---
+
+/// Valence of a refusal phrase (没办法, 只能等了) in a customer's mouth.
+pub(crate) const HELPLESS: f32 = -0.15;
+/// Sadness mass of a customer's refusal phrase.
+pub(crate) const HELPLESS_SADNESS: f32 = 0.1;
+/// Valence of an acknowledgement: mild, below the polarity threshold.
+pub(crate) const ACCEPTANCE_VALENCE: f32 = 0.08;
+/// Valence of a complaint or question ending in 啊/呀 in a customer turn.
+pub(crate) const EXASPERATION: f32 = -0.05;
+/// Valence of a customer's why-question.
+pub(crate) const CHALLENGE: f32 = -0.08;
+/// Valence of an inability (申请不了) in a customer turn.
+pub(crate) const INABILITY_VALENCE: f32 = -0.2;
+/// Disgust mass of an inability.
+pub(crate) const INABILITY_DISGUST: f32 = 0.15;
+/// Valence of a customer's bare negation that negates no term (没有 / 不是): disagreement.
+pub(crate) const DISAGREEMENT: f32 = -0.08;
+/// Valence of each open question in a customer turn (up to three): an unresolved issue.
+pub(crate) const OPEN_QUESTION: f32 = -0.04;
+/// Most open questions of a turn that count.
+pub(crate) const OPEN_QUESTION_MAX: usize = 3;
+/// Repeated affirmation (好好好好): (valence, anger).
+pub(crate) const REPEATED_AFFIRMATION: (f32, f32) = (-0.3, 0.3);
+/// Severity of repeated affirmation as an impatience cue.
+pub(crate) const REPEATED_AFFIRMATION_SEVERITY: u8 = 1;
+/// Valence of a counted repeat (第三次, 打了五次), per severity.
+pub(crate) const COUNTED_REPEAT_PER_SEVERITY: f32 = -0.1;
+/// Lowest count of a repeat that is a cue.
+pub(crate) const REPEAT_MIN_COUNT: u32 = 2;
+/// Count of a repeat from which it has the higher severity.
+pub(crate) const REPEAT_HIGH_COUNT: u32 = 3;
+/// Severity of a counted repeat below / from `REPEAT_HIGH_COUNT`.
+pub(crate) const REPEAT_SEVERITY: (u8, u8) = (2, 3);
+/// Valence of elapsed time (都三天了).
+pub(crate) const ELAPSED_TIME: f32 = -0.2;
+/// Severity of elapsed time as an impatience cue.
+pub(crate) const ELAPSED_SEVERITY: u8 = 2;
+/// Anger mass of a counted repeat or elapsed time, per severity.
+pub(crate) const PATTERN_ANGER_PER_SEVERITY: f32 = 0.1;
+/// An utterance of bare ？ or …… (confusion, speechlessness): (valence, disgust).
+pub(crate) const BARE_PUNCTUATION: (f32, f32) = (-0.2, 0.25);
+/// Surprise mass of ？？ after good news.
+pub(crate) const LOUD_QUESTION_SURPRISE: f32 = 0.2;
+/// ？？ / ？！ in a customer's complaint: (valence, anger).
+pub(crate) const LOUD_QUESTION: (f32, f32) = (-0.15, 0.25);
+/// ！！ without praise in a customer turn: (valence, anger).
+pub(crate) const LOUD: (f32, f32) = (-0.1, 0.2);
+/// Emphatic punctuation of an agent's negative sentence: (valence, anger).
+pub(crate) const EMPHATIC: (f32, f32) = (-0.1, 0.2);
+
+// --- aggregate: valence, polarity, emotion mix, intensity, risk ---
+
+/// Raw emotion mass below which an utterance reads as neutral.
+pub(crate) const NEUTRAL_MASS: f32 = 0.25;
+/// Valence beyond which polarity is positive / negative.
+pub(crate) const POLARITY_THRESHOLD: f32 = 0.10;
+/// Share of the absolute valence in the intensity.
+pub(crate) const INTENSITY_VALENCE: f32 = 0.6;
+/// Share of the non-neutral emotion in the intensity.
+pub(crate) const INTENSITY_EMOTION: f32 = 0.4;
+/// Weight factor of every cue but the strongest in an utterance.
+pub(crate) const CUE_DAMPING: f32 = 0.35;
+/// Risk from a negative valence with no cue, per unit of valence.
+pub(crate) const AFFECT_VALENCE: f32 = 0.2;
+/// Risk from anger and disgust mass with no cue, per unit of mass.
+pub(crate) const AFFECT_ANGER: f32 = 0.1;
+/// Most risk that affect alone gives.
+pub(crate) const AFFECT_MAX: f32 = 0.3;
