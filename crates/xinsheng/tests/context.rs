@@ -148,3 +148,79 @@ fn negativity_without_a_negative_word() {
         assert!(active(&c(t), CueCategory::Urgency), "{t}");
     }
 }
+
+#[test]
+fn a_declined_promise_or_the_customers_duty_is_no_promise() {
+    for t in [
+        "这个时效不能保证一定能到，我先帮您催一下",
+        "这个不能保证一定能赔，我帮您申请看看",
+        "寄回时请您保证商品完好",
+        "您需要确保填写的地址准确",
+    ] {
+        assert!(!prohibited(&agent(t)), "{t}: {:?}", agent(t).agent);
+    }
+    // The agent's own promise still counts.
+    for t in ["我保证今天一定给您退", "放心，保证明天到"] {
+        assert!(prohibited(&agent(t)), "{t}");
+    }
+}
+
+#[test]
+fn quoted_speech_ends_where_the_speaker_speaks_again() {
+    // 说过的 closes its clause: the accusation after it is the speaker's own.
+    let a = c("你们上回也是这样说的，根本就是在糊弄我");
+    assert!(
+        a.escalation
+            .cues
+            .iter()
+            .any(|c| c.category == CueCategory::Dissatisfaction && c.is_active() && !c.quoted),
+        "{:?}",
+        a.escalation.cues
+    );
+    // Words said to me, then my own threat.
+    let a = c("谁要再跟我说没办法，我明天就拎着刀去你们店里");
+    assert!(a.escalation.level >= Level::High, "{:?}", a.escalation);
+    // Reported speech of another person stays reported.
+    let a = c("我邻居说要去你们公司闹");
+    assert!(a.escalation.level < Level::High, "{:?}", a.escalation);
+}
+
+#[test]
+fn a_plain_question_about_a_refund_is_an_enquiry() {
+    for t in ["退款一般要几天到账？", "请问投诉建议在App哪里提交？"] {
+        let a = c(t);
+        assert_eq!(a.escalation.level, Level::None, "{t}: {:?}", a.escalation);
+        assert_ne!(a.polarity, Polarity::Negative, "{t}");
+    }
+    // A refund demand, or a refund question with a complaint, is still a signal.
+    for t in ["我要退款！", "退款怎么还没到账？都一个星期了"] {
+        assert!(c(t).escalation.level >= Level::Low, "{t}");
+    }
+}
+
+#[test]
+fn praise_of_the_service_next_to_a_bad_outcome_is_sarcasm() {
+    for t in [
+        "你们可真厉害，换个货能拖一个月",
+        "好快的速度啊，下单二十天了还在仓库里躺着",
+    ] {
+        assert_eq!(
+            c(t).polarity,
+            Polarity::Negative,
+            "{t}: {:+.2}",
+            c(t).valence
+        );
+    }
+    // Genuine praise, or praise with a contrast word, is not.
+    for t in [
+        "你们效率真高，上午报修下午就修好了",
+        "快递慢了点，不过你们客服真贴心",
+    ] {
+        assert_eq!(
+            c(t).polarity,
+            Polarity::Positive,
+            "{t}: {:+.2}",
+            c(t).valence
+        );
+    }
+}

@@ -342,8 +342,14 @@ pub(crate) fn refusals(ctx: &Ctx<'_, '_>, used_negator: &[bool], agent: &[AgentM
 
 /// A customer's complaint or question that ends in 啊/呀 (电话没人接啊): exasperation;
 /// "why" questions that challenge the agent's answer (为什么要手机号码); open questions:
-/// an unresolved issue.
-pub(crate) fn questions(units: &[Unit<'_>], sentences: &[SentenceInfo], acc: &mut Acc<'_>) {
+/// an unresolved issue. After an enquiry opener (请问为什么要上传身份证？) a question asks:
+/// no challenge, nothing unresolved.
+pub(crate) fn questions(
+    units: &[Unit<'_>],
+    sentences: &[SentenceInfo],
+    enquiry: bool,
+    acc: &mut Acc<'_>,
+) {
     for st in sentences.iter() {
         let Some(last) = st.last_word else { continue };
         let u = &units[last];
@@ -354,6 +360,9 @@ pub(crate) fn questions(units: &[Unit<'_>], sentences: &[SentenceInfo], acc: &mu
                 vec!["final 啊 on a complaint or question: exasperation".into()]
             });
         }
+    }
+    if enquiry {
+        return;
     }
     for u in units.iter() {
         if !u.is_punct && u.entry.is_none() && u.class & WHY_WORD != 0 {
