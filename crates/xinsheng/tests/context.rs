@@ -224,3 +224,25 @@ fn praise_of_the_service_next_to_a_bad_outcome_is_sarcasm() {
         );
     }
 }
+
+#[test]
+fn an_angry_customer_who_ends_satisfied_has_recovered() {
+    use xinsheng::{Trajectory, Turn};
+    let turns = [
+        Turn::new(
+            Speaker::Customer,
+            "你们怎么回事！洗衣机装好第二天就漏水，地板全泡了！",
+        ),
+        Turn::new(Speaker::Agent, "非常抱歉，我马上安排师傅今天下午上门"),
+        Turn::new(Speaker::Customer, "下午几点？"),
+        Turn::new(Speaker::Agent, "两点到四点之间，师傅出发前会给您打电话"),
+        Turn::new(Speaker::Customer, "修好了，师傅很专业，谢谢你们"),
+    ];
+    let c = an().analyze_conversation(&turns);
+    assert_eq!(
+        c.trajectory,
+        Trajectory::Recovered,
+        "{:?}",
+        c.customer_valence
+    );
+}
