@@ -246,3 +246,29 @@ fn an_angry_customer_who_ends_satisfied_has_recovered() {
         c.customer_valence
     );
 }
+
+#[test]
+fn explain_shows_what_the_result_holds() {
+    // A counted repeat: the token list shows the pattern's severity, as the cue has it.
+    let e = an().explain("我这都第五次来问了", Speaker::Customer);
+    let a = e.analysis.as_ref().expect("analysis");
+    let cue = a
+        .escalation
+        .cues
+        .iter()
+        .find(|c| c.category == CueCategory::RepeatContact)
+        .expect("repeat cue");
+    let tok = e
+        .tokens
+        .iter()
+        .find(|t| t.start == cue.start)
+        .expect("token of the cue");
+    assert!(
+        tok.lexicon.iter().any(|l| l.ends_with(&format!(":{}", cue.severity))),
+        "{:?} vs severity {}",
+        tok.lexicon,
+        cue.severity
+    );
+    // 呵呵 is shown as written.
+    assert!(an().explain("呵呵", Speaker::Customer).normalized.contains("呵呵"));
+}

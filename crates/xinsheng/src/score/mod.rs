@@ -168,6 +168,9 @@ fn analyze_with(
             consumed,
             clause_info,
         );
+        if let Some(tr) = acc.trace.as_deref_mut() {
+            explain::patterns(tr, &found);
+        }
     }
     // Praise of the service next to a bad outcome: sarcasm, read as irony.
     let ctx = Ctx {
