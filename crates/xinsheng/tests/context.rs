@@ -264,11 +264,26 @@ fn explain_shows_what_the_result_holds() {
         .find(|t| t.start == cue.start)
         .expect("token of the cue");
     assert!(
-        tok.lexicon.iter().any(|l| l.ends_with(&format!(":{}", cue.severity))),
+        tok.lexicon
+            .iter()
+            .any(|l| l.ends_with(&format!(":{}", cue.severity))),
         "{:?} vs severity {}",
         tok.lexicon,
         cue.severity
     );
     // 呵呵 is shown as written.
-    assert!(an().explain("呵呵", Speaker::Customer).normalized.contains("呵呵"));
+    assert!(an()
+        .explain("呵呵", Speaker::Customer)
+        .normalized
+        .contains("呵呵"));
+}
+
+#[test]
+fn an_acknowledgement_trailing_off_is_resigned() {
+    for t in ["行吧……我再等两天看看", "嗯...那我明天再打来问"] {
+        let a = c(t);
+        assert_eq!(a.polarity, Polarity::Negative, "{t}: {:+.2}", a.valence);
+    }
+    // A plain acknowledgement is not.
+    assert_ne!(c("好的，我再等两天看看").polarity, Polarity::Negative);
 }

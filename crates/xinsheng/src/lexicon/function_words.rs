@@ -308,6 +308,24 @@ pub(crate) const CAUSATIVE_ME: &[&str] = &["让我", "害我", "害得我", "让
 /// A customer's apology: the thanks around it are meant (刚才是我急了，不好意思，谢谢).
 pub(crate) const CONCILIATORY: &[&str] = &["不好意思", "抱歉", "对不起", "sorry"];
 
+/// Acknowledgements that, trailing off (好吧……, 行吧...), give up: resignation after an
+/// unhelpful answer.
+pub(crate) const RESIGNED_ACKS: &[&str] = &[
+    "好吧",
+    "行吧",
+    "那好吧",
+    "那行吧",
+    "好的吧",
+    "算了",
+    "那算了",
+    "哦",
+    "噢",
+    "嗯",
+    "好",
+    "行",
+    "好的",
+];
+
 /// Affirmations whose repetition (好好好好) is impatient.
 const AFFIRMATIONS: &[&str] = &["好好", "行行", "是是", "对对", "嗯嗯", "知道知道"];
 
