@@ -18,20 +18,21 @@ const GOLD_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/gold");
 /// minimum is the measured figure rounded down to 0.01 when recorded (2026-11-23; see the
 /// README's Quality section; re-recorded 2026-12-03 when issue 13 added 162 utterances and 23
 /// calls of harder classes: harm phrased other ways, cue words in another sense, unmarked
-/// sarcasm, agent deflection). Raise them when quality improves.
+/// sarcasm, agent deflection; raised the same day to the figures after the issue's fixes).
+/// Raise them when quality improves.
 const RECORDED: &[(&str, f64)] = &[
-    ("utterance.polarity_accuracy", 0.74),
-    ("utterance.emotion_accuracy", 0.64),
-    ("utterance.level_exact", 0.71),
-    ("utterance.level_within_one", 0.89),
-    ("utterance.escalation_f1", 0.66),
-    ("utterance.negation_trap_accuracy", 0.62),
-    ("utterance.agent_prohibited_recall", 0.77),
-    ("utterance.agent_prohibited_precision", 0.89),
-    ("utterance.harm_high_recall", 0.00),
-    ("conversation.escalated_accuracy", 0.94),
-    ("conversation.risky_auc", 0.94),
-    ("conversation.trajectory_accuracy", 0.50),
+    ("utterance.polarity_accuracy", 0.78),
+    ("utterance.emotion_accuracy", 0.66),
+    ("utterance.level_exact", 0.74),
+    ("utterance.level_within_one", 0.92),
+    ("utterance.escalation_f1", 0.72),
+    ("utterance.negation_trap_accuracy", 0.69),
+    ("utterance.agent_prohibited_recall", 1.00),
+    ("utterance.agent_prohibited_precision", 0.96),
+    ("utterance.harm_high_recall", 0.84),
+    ("conversation.escalated_accuracy", 0.97),
+    ("conversation.risky_auc", 0.96),
+    ("conversation.trajectory_accuracy", 0.57),
 ];
 
 struct GoldUtterance {
