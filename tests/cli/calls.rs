@@ -45,7 +45,7 @@ fn calls_one_summary_per_conversation_of_the_example() {
 }
 
 #[test]
-fn calls_group_consecutive_records_with_the_same_id() {
+fn calls_group_records_with_the_same_id_wherever_they_stand() {
     let sb = Sandbox::new();
     sb.file(
         "g.jsonl",
@@ -66,9 +66,8 @@ fn calls_group_consecutive_records_with_the_same_id() {
     assert_eq!(
         got,
         [
-            ("A".to_string(), 2, "g.jsonl:1-2".to_string()),
+            ("A".to_string(), 3, "g.jsonl:1-4".to_string()),
             ("B".to_string(), 1, "g.jsonl:3".to_string()),
-            ("A".to_string(), 1, "g.jsonl:4".to_string()),
         ]
     );
 }

@@ -109,8 +109,14 @@ fn flag_fail_on_exit_codes() {
     );
     let r = xs!(sb, "flag", "--fail-on", "low", "mixed.jsonl");
     assert_eq!(r.code, 2);
-    // The worklist has no error records.
-    assert!(r.json_lines().iter().all(|v| v.get("error").is_none()));
+    // The worklist, then the error record.
+    let lines = r.json_lines();
+    assert_eq!(lines.len(), 2, "{}", r.stdout);
+    assert!(lines[0].get("rank").is_some());
+    assert!(lines[1]["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("mixed.jsonl:1: "));
 }
 
 #[test]

@@ -9,8 +9,11 @@ mod calls;
 mod explain;
 mod files;
 mod flag;
+mod grouping;
 mod lexicon;
+mod outputs;
 mod props;
+mod reading;
 mod robustness;
 mod score;
 

@@ -75,6 +75,11 @@ pub struct Global {
         default_value_t = 2048
     )]
     pub chunk_records: usize,
+    /// Bytes of one input's records held while grouping calls, before spilling to disk
+    /// (tuning and tests)
+    #[arg(long, global = true, hide = true, value_name = "BYTES",
+          default_value_t = crate::regroup::REGROUP_BYTES)]
+    pub group_bytes: usize,
 }
 
 /// The commands.
@@ -276,7 +281,8 @@ pub struct FlagArgs {
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_TURNS,
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub max_turns: usize,
-    /// List only the N riskiest calls
+    /// List only the N riskiest calls [HTML without it: all in the index, the first 500
+    /// in detail]
     #[arg(long, value_name = "N")]
     pub top: Option<usize>,
 }
@@ -400,6 +406,7 @@ fn options(g: &Global, a: &InputArgs) -> Options {
         },
         threads,
         chunk_records: g.chunk_records.max(1),
+        group_bytes: g.group_bytes.max(1),
         ..Options::default()
     }
 }
@@ -552,7 +559,10 @@ fn call_format(g: &Global, f: Option<CallFormatArg>) -> CallFormat {
 }
 
 fn calls(g: &Global, a: &CallsArgs) -> Result<i32, Failure> {
-    let opts = options(g, &a.input);
+    let opts = Options {
+        group: true,
+        ..options(g, &a.input)
+    };
     let mut out = output(g)?;
     let expanded = inputs(g, &a.input)?;
     let mut reporter = reporter(g, &expanded);
@@ -569,7 +579,10 @@ fn calls(g: &Global, a: &CallsArgs) -> Result<i32, Failure> {
 }
 
 fn flag(g: &Global, a: &FlagArgs) -> Result<i32, Failure> {
-    let opts = options(g, &a.input);
+    let opts = Options {
+        group: true,
+        ..options(g, &a.input)
+    };
     let mut out = output(g)?;
     let expanded = inputs(g, &a.input)?;
     let mut reporter = reporter(g, &expanded);
@@ -613,7 +626,8 @@ fn flag(g: &Global, a: &FlagArgs) -> Result<i32, Failure> {
     if html {
         // The page says what was read but not how long it took: same input, same bytes.
         let note = format!("{}; {tail}", summary.counts());
-        crate::html::write_report(&mut out, &mut list, &note)?;
+        let sections = a.top.unwrap_or(crate::html::DEFAULT_HTML_SECTIONS);
+        crate::html::write_report(&mut out, &mut list, &note, sections)?;
     } else {
         write_flagged(&mut out, &mut list, format)?;
     }

@@ -1,69 +1,30 @@
 //! Conversations: grouping records into calls, call summaries and the `flag` worklist.
 //!
-//! A call is a run of consecutive records of one input with the same call id (records
-//! without an id in an input form one call named after the input). Calls never span
-//! inputs. A call longer than `max_turns` is summarized in parts of `max_turns` turns
+//! A call is the records of one input with the same call id (records without an id in
+//! an input form one call named after the input). The pipeline brings each call's
+//! records together before scoring ([`crate::regroup`], `Options::group`), so the
+//! grouper here sees a call as a run of consecutive records. Calls never span inputs. A call longer than `max_turns` is summarized in parts of `max_turns` turns
 //! (`"part": 1`, `2` …), so a pathological call cannot use unbounded memory.
 
 use std::collections::BinaryHeap;
 use std::io::{self, Write};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use xinsheng::{
-    AgentQa, Analyzer, CallEscalation, ConversationAnalysis, Level, Peak, ReasonKind, Speaker,
-    Trajectory, TurnValence, UtteranceAnalysis,
+    AgentQa, Analyzer, CallEscalation, Level, Peak, ReasonKind, Speaker, Trajectory, TurnValence,
+    UtteranceAnalysis,
 };
 use xinsheng_io::write::{csv_cell, fit, pad, write_error_json, UTF8_BOM};
-use xinsheng_io::{Record, RecordError, Source};
+use xinsheng_io::{Record, RecordError};
 
-use crate::html::TranscriptTurn;
+use crate::bounded::Cut;
+pub use crate::call::{Call, Evidence, FlagReason, Flagged, TurnMeta, EVIDENCE_CHARS};
+use crate::errlog::ErrorLog;
 use crate::pipeline::{Render, Sink};
 use crate::worklist::{footprint, rank_order, RankKey, Runs, Worklist, SPILL_BYTES};
 
 /// Default most turns of one call summarized at once.
 pub const DEFAULT_MAX_TURNS: usize = 5000;
-
-/// Characters of a turn's text kept for evidence.
-pub const EVIDENCE_CHARS: usize = 160;
-
-/// What is kept of one turn for evidence.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TurnMeta {
-    /// Where the turn was read.
-    pub source: Source,
-    /// Who spoke.
-    pub speaker: Speaker,
-    /// The turn's text, cut to [`EVIDENCE_CHARS`] characters (`…` when cut).
-    pub text: String,
-}
-
-/// A finished call.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Call {
-    /// 0-based position of the call in the run (ties in `flag` keep this order).
-    pub seq: u64,
-    /// The call id (the input's name when its records have none).
-    pub id: String,
-    /// The part, when the call was longer than the turn cap.
-    pub part: Option<u32>,
-    /// The turns, for evidence.
-    pub turns: Vec<TurnMeta>,
-    /// The roll-up.
-    pub analysis: ConversationAnalysis,
-}
-
-impl Call {
-    /// `file:first-last` lines of the call.
-    pub fn source_range(&self) -> String {
-        match (self.turns.first(), self.turns.last()) {
-            (Some(a), Some(b)) if a.source.line != b.source.line => {
-                format!("{}-{}", a.source, b.source.line)
-            }
-            (Some(a), _) => a.source.to_string(),
-            _ => String::new(),
-        }
-    }
-}
 
 /// Receives finished calls, in input order.
 pub trait CallSink {
@@ -162,6 +123,20 @@ fn snippet(mut text: String) -> String {
     text
 }
 
+/// The analysed part of a text cut to its first `n` characters, and how much was left.
+fn analysed_part(text: String, n: usize) -> String {
+    match text.char_indices().nth(n) {
+        Some((i, _)) => {
+            let rest = text[i..].chars().count();
+            let mut head = text;
+            head.truncate(i);
+            head.push_str(&format!(" … ({rest} more characters not analysed)"));
+            head
+        }
+        None => text,
+    }
+}
+
 /// A scored record, as the grouper keeps it.
 #[derive(Debug)]
 pub struct GroupTurn {
@@ -180,17 +155,19 @@ pub struct GroupRender {
 impl Render for GroupRender {
     type Prepared = GroupTurn;
 
-    fn prepare(&self, record: Record, analysis: UtteranceAnalysis) -> GroupTurn {
+    fn prepare(&self, record: Record, analysis: UtteranceAnalysis, cut: Option<Cut>) -> GroupTurn {
+        let analysed_chars = cut.map(|c| c.analysed_chars);
         GroupTurn {
             call_id: record.call_id,
             meta: TurnMeta {
                 source: record.source,
                 speaker: record.speaker,
-                text: if self.full_text {
-                    record.text
-                } else {
-                    snippet(record.text)
+                text: match (self.full_text, analysed_chars) {
+                    (false, _) => snippet(record.text),
+                    (true, None) => record.text,
+                    (true, Some(n)) => analysed_part(record.text, n),
                 },
+                analysed_chars,
             },
             analysis,
         }
@@ -263,6 +240,9 @@ pub struct CallSummary {
     pub source: String,
     /// Turns.
     pub turns: usize,
+    /// Turns whose text was analysed only in part (long texts: see [`crate::bounded`]).
+    #[serde(skip_serializing_if = "crate::call::is_zero")]
+    pub truncated_turns: usize,
     /// Customer turns.
     pub customer_turns: usize,
     /// Agent turns.
@@ -287,6 +267,7 @@ impl From<Call> for CallSummary {
         CallSummary {
             source: call.source_range(),
             turns: call.turns.len(),
+            truncated_turns: call.truncated_turns(),
             customer_turns: count(Speaker::Customer),
             agent_turns: count(Speaker::Agent),
             unknown_turns: count(Speaker::Unknown),
@@ -344,8 +325,9 @@ pub const CALL_CSV_COLUMNS: [&str; 18] = [
 ];
 
 /// Columns of `flag --format csv`: the call, then the first reason that points at a
-/// turn (what a reviewer checks first), then every reason.
-pub const FLAG_CSV_COLUMNS: [&str; 15] = [
+/// turn (what a reviewer checks first), then every reason; an error row (after the
+/// calls) fills only `source` and `error`.
+pub const FLAG_CSV_COLUMNS: [&str; 16] = [
     "rank",
     "call_id",
     "part",
@@ -361,6 +343,7 @@ pub const FLAG_CSV_COLUMNS: [&str; 15] = [
     "evidence_speaker",
     "evidence_text",
     "reasons",
+    "error",
 ];
 
 fn csv_row(w: &mut impl Write, format: CallFormat, cells: &[&str]) -> io::Result<()> {
@@ -408,7 +391,8 @@ fn reasons_cell<'r>(
     s
 }
 
-/// Writes call summaries (`xinsheng calls`); error records too, in JSONL and CSV.
+/// Writes call summaries (`xinsheng calls`) and error records, in input order, in every
+/// format.
 pub struct CallWriter<W: Write> {
     w: W,
     format: CallFormat,
@@ -482,20 +466,7 @@ impl<W: Write> CallSink for CallWriter<W> {
                 )
             }
             CallFormat::Table => {
-                if !self.header {
-                    self.header = true;
-                    writeln!(
-                        self.w,
-                        "{} {:>5} {} {:>4} ESC {} {:>7} {:>6}  TOP REASON",
-                        pad("CALL", 18),
-                        "TURNS",
-                        pad("LEVEL", 8),
-                        "RISK",
-                        pad("TRAJECTORY", 10),
-                        "EMPATHY",
-                        "BANNED",
-                    )?;
-                }
+                self.table_header()?;
                 let id = match s.part {
                     Some(p) => format!("{} #{p}", s.call_id),
                     None => s.call_id.clone(),
@@ -534,7 +505,15 @@ impl<W: Write> CallSink for CallWriter<W> {
                 cells[CALL_CSV_COLUMNS.len() - 1] = &message;
                 csv_row(&mut self.w, self.format, &cells)
             }
-            CallFormat::Table => Ok(()),
+            CallFormat::Table => {
+                self.table_header()?;
+                writeln!(
+                    self.w,
+                    "{} error: {}",
+                    pad(&error.source.to_string(), 18),
+                    error.message
+                )
+            }
         }
     }
 
@@ -548,6 +527,24 @@ impl<W: Write> CallSink for CallWriter<W> {
 }
 
 impl<W: Write> CallWriter<W> {
+    fn table_header(&mut self) -> io::Result<()> {
+        if !self.header {
+            self.header = true;
+            writeln!(
+                self.w,
+                "{} {:>5} {} {:>4} ESC {} {:>7} {:>6}  TOP REASON",
+                pad("CALL", 18),
+                "TURNS",
+                pad("LEVEL", 8),
+                "RISK",
+                pad("TRAJECTORY", 10),
+                "EMPATHY",
+                "BANNED",
+            )?;
+        }
+        Ok(())
+    }
+
     fn csv_header(&mut self) -> io::Result<()> {
         if !self.header {
             self.header = true;
@@ -557,108 +554,8 @@ impl<W: Write> CallWriter<W> {
     }
 }
 
-/// The turn a reason points at.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Evidence {
-    /// 0-based turn in the call.
-    pub turn: usize,
-    /// `file:line` of the turn.
-    pub source: String,
-    /// Who spoke.
-    pub speaker: Speaker,
-    /// What was said (cut to [`EVIDENCE_CHARS`] characters).
-    pub text: String,
-}
-
-/// One reason a call was flagged.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FlagReason {
-    /// What kind of reason.
-    pub kind: ReasonKind,
-    /// What matched, e.g. `regulator: 12315`, `shirking: 不归我管`.
-    pub detail: String,
-    /// How much it added to risk.
-    pub weight: f32,
-    /// The turn that shows it, when one does.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub evidence: Option<Evidence>,
-}
-
-/// One entry of the `flag` worklist.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Flagged {
-    /// 1-based rank, riskiest first.
-    pub rank: usize,
-    /// The call id.
-    pub call_id: String,
-    /// The part, for calls longer than the turn cap.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub part: Option<u32>,
-    /// `file:first-last` lines.
-    pub source: String,
-    /// Escalation level.
-    pub level: Level,
-    /// Escalation risk.
-    pub risk: f32,
-    /// An explicit formal or external threat was made.
-    pub escalated: bool,
-    /// First turn with a serious cue (0-based).
-    pub first_turn: Option<usize>,
-    /// Shape of the customer's mood.
-    pub trajectory: Trajectory,
-    /// Turns in the call.
-    pub turns: usize,
-    /// Reasons, strongest first, with evidence.
-    pub reasons: Vec<FlagReason>,
-    /// Position of the call in the run.
-    #[serde(skip)]
-    pub seq: u64,
-    /// The whole call with its marks, for the HTML report; empty unless the collector
-    /// was asked for transcripts ([`FlagCollector::with_transcripts`]).
-    #[serde(skip)]
-    pub transcript: Vec<TranscriptTurn>,
-}
-
-impl From<Call> for Flagged {
-    fn from(call: Call) -> Self {
-        let source = call.source_range();
-        let e = call.analysis.escalation;
-        let reasons = e
-            .reasons
-            .into_iter()
-            .map(|r| FlagReason {
-                evidence: r.turn.and_then(|t| {
-                    call.turns.get(t).map(|m| Evidence {
-                        turn: t,
-                        source: m.source.to_string(),
-                        speaker: m.speaker,
-                        text: m.text.clone(),
-                    })
-                }),
-                kind: r.kind,
-                detail: r.detail,
-                weight: r.weight,
-            })
-            .collect();
-        Flagged {
-            rank: 0,
-            call_id: call.id,
-            part: call.part,
-            source,
-            level: e.level,
-            risk: e.risk,
-            escalated: e.escalated,
-            first_turn: e.first_turn,
-            trajectory: call.analysis.trajectory,
-            turns: call.turns.len(),
-            reasons,
-            seq: call.seq,
-            transcript: Vec::new(),
-        }
-    }
-}
-
-/// Keeps the calls at or above a level (`xinsheng flag`); errors are only counted.
+/// Keeps the calls at or above a level (`xinsheng flag`) and the error records (listed
+/// after the calls, in input order, in every format).
 ///
 /// With `with_top(n)`, the `n` riskiest calls in a bounded heap; else every flagged call,
 /// spilled to sorted runs on disk past [`SPILL_BYTES`] (see [`crate::worklist`]), so that
@@ -678,6 +575,7 @@ pub struct FlagCollector {
     buffered: usize,
     spill_bytes: usize,
     pub(crate) runs: Runs,
+    errors: ErrorLog,
     /// Calls seen.
     pub calls: u64,
     /// Calls at or above the level, kept or not.
@@ -720,6 +618,7 @@ impl FlagCollector {
             buffered: 0,
             spill_bytes: SPILL_BYTES,
             runs: Runs::default(),
+            errors: ErrorLog::default(),
             calls: 0,
             flagged_calls: 0,
             max_level: Level::None,
@@ -748,11 +647,14 @@ impl FlagCollector {
     }
 
     /// The worklist: highest level first, then highest risk, then input order; ranked.
+    /// The error records go with it ([`Worklist::errors`]).
     pub fn into_worklist(self) -> Worklist {
-        if self.top.is_some() {
-            return Worklist::in_memory(self.heap.into_vec().into_iter().map(|r| r.0).collect());
-        }
-        Worklist::from_runs(self.runs, self.buffer)
+        let list = if self.top.is_some() {
+            Worklist::in_memory(self.heap.into_vec().into_iter().map(|r| r.0).collect())
+        } else {
+            Worklist::from_runs(self.runs, self.buffer)
+        };
+        list.with_errors(self.errors)
     }
 }
 
@@ -777,7 +679,7 @@ impl CallSink for FlagCollector {
                 }
             }
             let transcript = if self.transcripts {
-                crate::html::transcript(&call)
+                crate::call::transcript(&call)
             } else {
                 Vec::new()
             };
@@ -804,8 +706,8 @@ impl CallSink for FlagCollector {
         Ok(())
     }
 
-    fn error(&mut self, _error: &RecordError) -> io::Result<()> {
-        Ok(())
+    fn error(&mut self, error: &RecordError) -> io::Result<()> {
+        self.errors.push(error)
     }
 
     fn finish(&mut self) -> io::Result<()> {
@@ -856,6 +758,7 @@ pub fn write_flagged<W: Write>(
                         ev.map_or("", |e| e.speaker.as_str()),
                         ev.map_or("", |e| e.text.as_str()),
                         &reasons,
+                        "",
                     ],
                 )?;
             }
@@ -914,5 +817,193 @@ pub fn write_flagged<W: Write>(
         }
         Ok(())
     })?;
+    write_flag_errors(w, flagged, format)?;
     w.flush()
+}
+
+/// The error records after the worklist, in input order.
+fn write_flag_errors<W: Write>(
+    w: &mut W,
+    flagged: &mut Worklist,
+    format: CallFormat,
+) -> io::Result<()> {
+    let n = flagged.errors().len();
+    if n > 0 && format == CallFormat::Table {
+        writeln!(
+            w,
+            "{n} record{} could not be read:",
+            if n == 1 { "" } else { "s" }
+        )?;
+    }
+    flagged.errors().for_each(|e| match format {
+        CallFormat::Jsonl => write_error_json(w, e),
+        CallFormat::Csv | CallFormat::Excel => {
+            let mut cells = [""; FLAG_CSV_COLUMNS.len()];
+            let source = e.source.to_string();
+            let message = e.to_string();
+            cells[3] = &source;
+            cells[FLAG_CSV_COLUMNS.len() - 1] = &message;
+            csv_row(w, format, &cells)
+        }
+        CallFormat::Table => writeln!(w, "    {e}"),
+    })
+}
+
+/// The worklist through the grouper and the collector: spilled or not, the same bytes.
+#[cfg(test)]
+mod worklist_tests {
+    use super::*;
+    use crate::pipeline::{self, Options};
+    use crate::report::Reporter;
+    use crate::worklist::{Worklist, MAX_RUNS};
+    use crate::Input;
+    use std::sync::OnceLock;
+    use xinsheng::{Analyzer, Level};
+
+    fn analyzer() -> &'static Analyzer {
+        static A: OnceLock<Analyzer> = OnceLock::new();
+        A.get_or_init(Analyzer::new)
+    }
+
+    /// The bundled example calls three times over (equal risks: ties keep input order),
+    /// every call flagged; the list in each format, in memory or spilled every
+    /// `spill_bytes`.
+    fn lists(spill_bytes: Option<usize>, max_runs: usize) -> (Vec<Vec<u8>>, bool) {
+        // One input file for every run: the sources in the output name it.
+        static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+        let dir = DIR.get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let example = std::fs::read_to_string(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../examples/calls.jsonl"
+            ))
+            .unwrap();
+            std::fs::write(dir.path().join("calls.jsonl"), example.repeat(3)).unwrap();
+            dir
+        });
+        let path = dir.path().join("calls.jsonl");
+        let mut out = Vec::new();
+        let mut spilled = false;
+        for html in [false, true] {
+            let mut collector = FlagCollector::new(Level::None);
+            if let Some(b) = spill_bytes {
+                collector = collector.with_spill_bytes(b);
+            }
+            collector.runs = std::mem::take(&mut collector.runs).with_max_runs(max_runs);
+            let mut grouper = Grouper::new(analyzer(), 5000, collector);
+            if html {
+                grouper = grouper.with_full_text();
+                grouper.sink = grouper.sink.with_transcripts();
+            }
+            let opts = Options {
+                threads: 2,
+                ..Options::default()
+            };
+            pipeline::run(
+                analyzer(),
+                vec![Input::path(&path)],
+                &opts,
+                &mut grouper,
+                &mut Reporter::default(),
+            )
+            .unwrap();
+            assert!(grouper.sink.runs.open() <= max_runs);
+            let mut list = grouper.sink.into_worklist();
+            spilled |= list.spilled();
+            assert_eq!(list.len(), 27);
+            if html {
+                let mut page = Vec::new();
+                crate::html::write_report(&mut page, &mut list, "note", 500).unwrap();
+                out.push(page);
+            } else {
+                for format in [CallFormat::Jsonl, CallFormat::Table, CallFormat::Csv] {
+                    let mut w = Vec::new();
+                    write_flagged(&mut w, &mut list, format).unwrap();
+                    out.push(w);
+                }
+            }
+        }
+        (out, spilled)
+    }
+
+    #[test]
+    fn a_spilled_list_writes_the_same_bytes_as_one_in_memory() {
+        let (memory, spilled) = lists(None, MAX_RUNS);
+        assert!(!spilled, "27 calls stay in memory by default");
+        // A run per call (and, with at most 2 or 5 open, merges of runs as they pile up);
+        // runs of a few calls; of more.
+        for (bytes, max_runs) in [
+            (1, MAX_RUNS),
+            (1, 2),
+            (1, 5),
+            (5_000, MAX_RUNS),
+            (40_000, 3),
+        ] {
+            let (runs, spilled) = lists(Some(bytes), max_runs);
+            assert!(spilled, "spill budget {bytes}");
+            for (i, (a, b)) in memory.iter().zip(&runs).enumerate() {
+                assert!(
+                    a == b,
+                    "output {i} differs with a spill budget of {bytes} bytes, {max_runs} runs:\n{}\n---\n{}",
+                    String::from_utf8_lossy(a),
+                    String::from_utf8_lossy(b)
+                );
+            }
+        }
+        // Ranks run 1..=27 and ties (the same call three times) keep input order.
+        let jsonl = String::from_utf8(memory[0].clone()).unwrap();
+        let rows: Vec<serde_json::Value> = jsonl
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let ranks: Vec<u64> = rows.iter().map(|r| r["rank"].as_u64().unwrap()).collect();
+        assert_eq!(ranks, (1..=27).collect::<Vec<u64>>());
+        let first = &rows[0]["call_id"];
+        let same: Vec<&str> = rows
+            .iter()
+            .filter(|r| &r["call_id"] == first)
+            .map(|r| r["source"].as_str().unwrap())
+            .collect();
+        assert_eq!(same.len(), 3);
+        let line = |s: &str| -> u64 {
+            let after = s.rsplit(':').next().unwrap();
+            after.split('-').next().unwrap().parse().unwrap()
+        };
+        assert!(same.windows(2).all(|w| line(w[0]) < line(w[1])), "{same:?}");
+    }
+
+    #[test]
+    fn a_list_can_be_walked_twice() {
+        let mut collector = FlagCollector::new(Level::None).with_spill_bytes(1);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("calls.jsonl");
+        std::fs::copy(
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/calls.jsonl"),
+            &path,
+        )
+        .unwrap();
+        let mut grouper = Grouper::new(analyzer(), 5000, collector);
+        pipeline::run(
+            analyzer(),
+            vec![Input::path(&path)],
+            &Options::default(),
+            &mut grouper,
+            &mut Reporter::default(),
+        )
+        .unwrap();
+        collector = grouper.sink;
+        let mut list = collector.into_worklist();
+        let walk = |list: &mut Worklist| {
+            let mut seen = Vec::new();
+            list.for_each(|f| {
+                seen.push((f.rank, f.call_id.clone()));
+                Ok(())
+            })
+            .unwrap();
+            seen
+        };
+        let first = walk(&mut list);
+        assert_eq!(first.len(), 9);
+        assert_eq!(first, walk(&mut list));
+    }
 }

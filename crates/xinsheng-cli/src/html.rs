@@ -9,125 +9,11 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use serde::{Deserialize, Serialize};
-use xinsheng::{AgentKind, Level, Speaker};
+use xinsheng::Speaker;
 
-use crate::calls::{Call, Flagged};
+use crate::call::Flagged;
+pub use crate::call::{transcript, Mark, MarkKind, TranscriptTurn};
 use crate::worklist::Worklist;
-
-/// One turn of a flagged call, as the report shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TranscriptTurn {
-    /// `file:line` of the turn.
-    pub source: String,
-    /// Who spoke.
-    pub speaker: Speaker,
-    /// The whole text of the turn.
-    pub text: String,
-    /// The turn's valence.
-    pub valence: f32,
-    /// The turn's escalation level.
-    pub level: Level,
-    /// Matched cues and agent phrases, as char ranges of `text`.
-    pub marks: Vec<Mark>,
-}
-
-/// What a marked span of a turn is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum MarkKind {
-    /// A customer escalation cue of this severity (1–5).
-    Cue(u8),
-    /// A cue that was negated (not counted) or quoted (counted at a fraction of its
-    /// weight: 他说要投诉).
-    InactiveCue,
-    /// A prohibited agent phrase.
-    Prohibited,
-    /// An encouraged agent phrase (empathy, apology, ownership …).
-    Encouraged,
-}
-
-impl MarkKind {
-    /// Which of two kinds covering the same char is shown.
-    fn rank(self) -> u8 {
-        match self {
-            MarkKind::Prohibited => 10,
-            MarkKind::Cue(s) => 4 + s.min(5),
-            MarkKind::Encouraged => 2,
-            MarkKind::InactiveCue => 1,
-        }
-    }
-
-    fn class(self) -> &'static str {
-        match self {
-            MarkKind::Cue(s) if s >= 4 => "cue hi",
-            MarkKind::Cue(3) => "cue mid",
-            MarkKind::Cue(_) => "cue lo",
-            MarkKind::InactiveCue => "cue off",
-            MarkKind::Prohibited => "ban",
-            MarkKind::Encouraged => "good",
-        }
-    }
-}
-
-/// A marked char range of a turn's text.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Mark {
-    /// First char (0-based, in chars).
-    pub start: usize,
-    /// One past the last char.
-    pub end: usize,
-    /// What it is.
-    pub kind: MarkKind,
-    /// Shown on hover, e.g. `regulator, severity 5`.
-    pub label: String,
-}
-
-/// The transcript of a call with its marks (the call's turns must hold whole texts:
-/// see [`crate::calls::Grouper::with_full_text`]).
-pub fn transcript(call: &Call) -> Vec<TranscriptTurn> {
-    call.turns
-        .iter()
-        .zip(&call.analysis.turns)
-        .map(|(m, a)| {
-            let mut marks = Vec::new();
-            for c in &a.escalation.cues {
-                let (kind, how) = if c.is_active() {
-                    (MarkKind::Cue(c.severity), "")
-                } else if c.negated {
-                    (MarkKind::InactiveCue, ", negated: not counted")
-                } else {
-                    (MarkKind::InactiveCue, ", quoted: counted at a fraction")
-                };
-                marks.push(Mark {
-                    start: c.start,
-                    end: c.end,
-                    kind,
-                    label: format!("{}, severity {}{how}", c.category, c.severity),
-                });
-            }
-            for g in a.agent.iter().filter(|g| !g.negated) {
-                let kind = match g.kind {
-                    AgentKind::Prohibited => MarkKind::Prohibited,
-                    AgentKind::Encouraged => MarkKind::Encouraged,
-                };
-                marks.push(Mark {
-                    start: g.start,
-                    end: g.end,
-                    kind,
-                    label: format!("{} {}, severity {}", g.kind, g.category, g.severity),
-                });
-            }
-            TranscriptTurn {
-                source: m.source.to_string(),
-                speaker: m.speaker,
-                text: m.text.clone(),
-                valence: a.valence,
-                level: a.escalation.level,
-                marks,
-            }
-        })
-        .collect()
-}
 
 /// Escape text for HTML content and attribute values.
 fn esc(out: &mut String, s: &str) {
@@ -221,9 +107,20 @@ mark.off{background:none;text-decoration:line-through dotted}mark.ban{background
 .muted{color:#777}a{color:#1c5fb8}
 ";
 
+/// Default most calls shown in detail (reasons and whole transcript) in the HTML page;
+/// the index lists every call. `flag --top N` sets it to N.
+pub const DEFAULT_HTML_SECTIONS: usize = 500;
+
 /// Write the worklist as one HTML page; `note` is shown under the title (the run's
-/// summary line, say).
-pub fn write_report<W: Write>(w: &mut W, flagged: &mut Worklist, note: &str) -> io::Result<()> {
+/// summary line, say). The index lists every call; the first `max_sections` have a
+/// section with their reasons and transcript (the page says how many have none); the
+/// records that could not be read close the page, in input order.
+pub fn write_report<W: Write>(
+    w: &mut W,
+    flagged: &mut Worklist,
+    note: &str,
+    max_sections: usize,
+) -> io::Result<()> {
     let mut out = String::with_capacity(16 * 1024);
     out.push_str("<!DOCTYPE html>\n<html lang=\"zh\">\n<head>\n<meta charset=\"utf-8\">\n");
     let _ = writeln!(
@@ -235,35 +132,32 @@ pub fn write_report<W: Write>(w: &mut W, flagged: &mut Worklist, note: &str) -> 
     if !note.is_empty() {
         let _ = writeln!(out, "<p class=\"muted\">{}</p>", escaped(note));
     }
+    let errors = flagged.errors().len();
+    if errors > 0 {
+        let _ = writeln!(
+            out,
+            "<p><a href=\"#errors\">{errors} record{} could not be read</a> (listed at the end).</p>",
+            if errors == 1 { "" } else { "s" }
+        );
+    }
+    let hidden = flagged.len().saturating_sub(max_sections);
     if flagged.is_empty() {
         out.push_str("<p>No call reached the level.</p>\n");
     } else {
+        if hidden > 0 {
+            let _ = writeln!(
+                out,
+                "<p>The first {max_sections} calls are shown in detail below; the other \
+                 {hidden} are listed in this index only (flag --top N shows N in detail; \
+                 --format jsonl lists every reason of every call).</p>"
+            );
+        }
         out.push_str(
             "<table>\n<tr><th>#</th><th>call</th><th>level</th><th>risk</th><th>turns</th>\
              <th>trajectory</th><th>first reason</th></tr>\n",
         );
         flagged.for_each(|f| {
-            let top = f
-                .reasons
-                .first()
-                .map(|r| r.detail.as_str())
-                .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "<tr><td class=\"num\">{}</td><td><a href=\"#call-{}\">{}</a></td>\
-                 <td><span class=\"lvl {}\">{}</span>{}</td><td class=\"num\">{:.2}</td>\
-                 <td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
-                f.rank,
-                f.rank,
-                escaped(&call_name(f)),
-                f.level.as_str(),
-                f.level.as_str(),
-                if f.escalated { " escalated" } else { "" },
-                f.risk,
-                f.turns,
-                f.trajectory,
-                escaped(top),
-            );
+            index_row(&mut out, f, f.rank <= max_sections);
             // The index of a long list is written as it grows.
             if out.len() >= 1 << 16 {
                 w.write_all(out.as_bytes())?;
@@ -275,12 +169,76 @@ pub fn write_report<W: Write>(w: &mut W, flagged: &mut Worklist, note: &str) -> 
     }
     w.write_all(out.as_bytes())?;
     flagged.for_each(|f| {
+        if f.rank > max_sections {
+            return Ok(());
+        }
         out.clear();
         section(&mut out, f);
         w.write_all(out.as_bytes())
     })?;
+    write_errors(w, flagged)?;
     w.write_all(b"</body>\n</html>\n")?;
     w.flush()
+}
+
+/// One row of the index; `linked` when the call has a section.
+fn index_row(out: &mut String, f: &Flagged, linked: bool) {
+    let top = f
+        .reasons
+        .first()
+        .map(|r| r.detail.as_str())
+        .unwrap_or_default();
+    let name = escaped(&call_name(f));
+    let call = if linked {
+        format!("<a href=\"#call-{}\">{name}</a>", f.rank)
+    } else {
+        name
+    };
+    let _ = writeln!(
+        out,
+        "<tr><td class=\"num\">{}</td><td>{call}</td>\
+         <td><span class=\"lvl {}\">{}</span>{}</td><td class=\"num\">{:.2}</td>\
+         <td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
+        f.rank,
+        f.level.as_str(),
+        f.level.as_str(),
+        if f.escalated { " escalated" } else { "" },
+        f.risk,
+        f.turns,
+        f.trajectory,
+        escaped(top),
+    );
+}
+
+/// The section of the records that could not be read: `file:line` and reason, in input
+/// order.
+fn write_errors<W: Write>(w: &mut W, flagged: &mut Worklist) -> io::Result<()> {
+    let n = flagged.errors().len();
+    if n == 0 {
+        return Ok(());
+    }
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "<section id=\"errors\">\n<h2>{n} record{} could not be read</h2>\n<table>\n\
+         <tr><th>source</th><th>reason</th></tr>",
+        if n == 1 { "" } else { "s" }
+    );
+    flagged.errors().for_each(|e| {
+        let _ = writeln!(
+            out,
+            "<tr><td class=\"muted\">{}</td><td>{}</td></tr>",
+            escaped(&e.source.to_string()),
+            escaped(&e.message)
+        );
+        if out.len() >= 1 << 16 {
+            w.write_all(out.as_bytes())?;
+            out.clear();
+        }
+        Ok(())
+    })?;
+    out.push_str("</table>\n</section>\n");
+    w.write_all(out.as_bytes())
 }
 
 fn section(out: &mut String, f: &Flagged) {
@@ -353,6 +311,7 @@ fn section(out: &mut String, f: &Flagged) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use xinsheng::Level;
 
     fn turn(text: &str, marks: Vec<Mark>) -> TranscriptTurn {
         TranscriptTurn {

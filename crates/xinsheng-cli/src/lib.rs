@@ -26,9 +26,13 @@
 //! * [`pipeline`]: reader thread → bounded channel → chunks scored in parallel on a pool
 //!   of `-j` threads → writer thread with the in-order [`pipeline::Sink`]; the three
 //!   stages overlap and memory does not grow with the input.
-//! * [`calls`]: grouping consecutive records of a call, call summaries and the `flag`
-//!   worklist; [`worklist`]: that list in rank order, spilled to sorted runs on disk
-//!   when it grows large.
+//! * [`regroup`]: each call's records brought together before scoring, wherever they
+//!   stand in their input (spilled to sorted runs on disk past a budget); [`calls`]:
+//!   grouping a call's records, call summaries and the `flag` worklist; [`call`]: the
+//!   data they share; [`worklist`]: that list in rank order, spilled to sorted runs on
+//!   disk when it grows large; [`errlog`]: error records kept for the end of `flag`;
+//!   [`spill`]: the temporary files; [`bounded`]: the cap on one record's analysed
+//!   length.
 //! * [`inputs`]: files, directories (recursive, sorted) and stdin.
 //! * [`output`]: stdout or a file written atomically (temp file + rename).
 //! * [`report`]: messages, the progress line and the run summary on stderr.
@@ -37,13 +41,18 @@
 #![warn(missing_docs)]
 
 pub mod app;
+pub mod bounded;
+pub mod call;
 pub mod calls;
+pub mod errlog;
 pub mod explain;
 pub mod html;
 pub mod inputs;
 pub mod output;
 pub mod pipeline;
+pub mod regroup;
 pub mod report;
+pub mod spill;
 pub mod worklist;
 
 pub use inputs::Input;
@@ -74,5 +83,8 @@ mod send_sync {
         assert_send_sync::<crate::html::TranscriptTurn>();
         assert_send_sync::<crate::html::Mark>();
         assert_send_sync::<crate::app::Cli>();
+        assert_send_sync::<crate::regroup::Regrouper>();
+        assert_send_sync::<crate::errlog::ErrorLog>();
+        assert_send_sync::<crate::bounded::Cut>();
     }
 }

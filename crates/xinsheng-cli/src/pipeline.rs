@@ -25,9 +25,11 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use xinsheng::{Analyzer, Speaker, UtteranceAnalysis};
 use xinsheng_io::write::{record_format, RecordFormat, ScoreFormat};
-use xinsheng_io::{Item, ReadOptions, ReadStats, Record, RecordError, Source};
+use xinsheng_io::{Item, Original, ReadOptions, ReadStats, Record, RecordError, Source};
 
+use crate::bounded::{self, Cut};
 use crate::inputs::Input;
+use crate::regroup::{Regrouper, REGROUP_BYTES};
 use crate::report::Reporter;
 
 /// Pipeline settings.
@@ -41,6 +43,15 @@ pub struct Options {
     pub chunk_records: usize,
     /// Most text bytes in one chunk.
     pub chunk_bytes: usize,
+    /// Bring each call's records together before scoring, wherever they stand in their
+    /// input (`calls`, `flag`; see [`crate::regroup`]); else records keep input order.
+    /// Grouped records lose their original (`Original::Text`): call summaries do not
+    /// show it.
+    pub group: bool,
+    /// Bytes of records held in memory while grouping, before they spill to disk.
+    pub group_bytes: usize,
+    /// Most bytes of records between reading and writing ([`IN_FLIGHT_BYTES`]).
+    pub in_flight_bytes: usize,
 }
 
 impl Default for Options {
@@ -50,6 +61,9 @@ impl Default for Options {
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             chunk_records: 2048,
             chunk_bytes: 8 << 20,
+            group: false,
+            group_bytes: REGROUP_BYTES,
+            in_flight_bytes: IN_FLIGHT_BYTES,
         }
     }
 }
@@ -71,6 +85,8 @@ pub struct Summary {
     pub skipped: u64,
     /// Scored records whose speaker is unknown.
     pub unknown_speakers: u64,
+    /// Scored records whose text was analysed only in part (see [`crate::bounded`]).
+    pub truncated: u64,
     /// Wall time.
     pub elapsed: Duration,
 }
@@ -108,6 +124,13 @@ impl Summary {
             s.push_str(&format!(
                 ", {} unreadable",
                 plural(self.input_errors, "input", "inputs")
+            ));
+        }
+        if self.truncated > 0 {
+            s.push_str(&format!(
+                ", {} analysed in part (text over {} KiB; marked \"truncated\")",
+                plural(self.truncated, "record", "records"),
+                bounded::MAX_ANALYSED_BYTES >> 10
             ));
         }
         if self.unknown_speakers > 0 {
@@ -150,9 +173,17 @@ pub trait Sink: Send {
 pub trait Render: Sync {
     /// What it makes of a scored record.
     type Prepared: Send;
-    /// Render one scored record.
-    fn prepare(&self, record: Record, analysis: UtteranceAnalysis) -> Self::Prepared;
+    /// Render one scored record; `cut`: its text was analysed only in part.
+    fn prepare(
+        &self,
+        record: Record,
+        analysis: UtteranceAnalysis,
+        cut: Option<Cut>,
+    ) -> Self::Prepared;
 }
+
+/// Bytes reserved for a rendered record beyond its original (the analysis, the source).
+const RENDER_SLACK: usize = 2048;
 
 /// The sink of `xinsheng score`: every record rendered (in parallel) in a
 /// [`RecordFormat`] and written in order.
@@ -183,9 +214,21 @@ pub struct ScoreRender {
 impl Render for ScoreRender {
     type Prepared = Vec<u8>;
 
-    fn prepare(&self, record: Record, analysis: UtteranceAnalysis) -> Vec<u8> {
-        let mut out = Vec::with_capacity(record.text.len() * 2 + 768);
-        self.format.scored(&record, &analysis, &mut out);
+    fn prepare(&self, record: Record, analysis: UtteranceAnalysis, cut: Option<Cut>) -> Vec<u8> {
+        // The original record and the analysis (not twice the text: a 15 MB record
+        // would hold 30 MB more).
+        let original = match &record.original {
+            Original::Json { line, .. } => line.len(),
+            Original::Csv { fields, .. } => fields.iter().map(|f| f.len() + 3).sum(),
+            Original::Text => record.text.len(),
+        };
+        let mut out = Vec::with_capacity(original + RENDER_SLACK);
+        match cut {
+            None => self.format.scored(&record, &analysis, &mut out),
+            Some(c) => self
+                .format
+                .scored_cut(&record, &analysis, c.analysed_chars, &mut out),
+        }
         out
     }
 }
@@ -225,14 +268,20 @@ enum Entry {
     Item(Item),
     InputError(RecordError),
     EndOfInput { name: String, stats: ReadStats },
+    Warning(String),
 }
 
 /// An entry after the parallel stage.
 enum Done<P> {
-    Scored(bool, P),
+    /// Scored: speaker unknown, text analysed in part, what the render made.
+    Scored(bool, bool, P),
     Error(RecordError),
     InputError(RecordError),
-    EndOfInput { name: String, stats: ReadStats },
+    EndOfInput {
+        name: String,
+        stats: ReadStats,
+    },
+    Warning(String),
 }
 
 struct Counting<R> {
@@ -248,37 +297,187 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
-fn reader_thread(
-    inputs: Vec<Input>,
-    read: ReadOptions,
+/// Default most bytes of records read and not yet written (a record longer than that
+/// passes alone): with a few 15 MB records, chunks of one record each would otherwise
+/// fill every stage of the pipeline at once.
+pub const IN_FLIGHT_BYTES: usize = 32 << 20;
+
+/// The bytes of records between the reader and the writer: the reader waits before
+/// sending a chunk that would pass [`IN_FLIGHT_BYTES`]; the writer releases a chunk's
+/// bytes once it is written.
+#[derive(Debug)]
+struct InFlight {
+    bytes: std::sync::Mutex<usize>,
+    freed: std::sync::Condvar,
+    budget: usize,
+}
+
+impl InFlight {
+    fn new(budget: usize) -> InFlight {
+        InFlight {
+            bytes: std::sync::Mutex::new(0),
+            freed: std::sync::Condvar::new(),
+            budget,
+        }
+    }
+
+    fn acquire(&self, n: usize) {
+        let mut b = self.bytes.lock().unwrap_or_else(|p| p.into_inner());
+        while *b > 0 && *b + n > self.budget {
+            b = self.freed.wait(b).unwrap_or_else(|p| p.into_inner());
+        }
+        *b += n;
+    }
+
+    fn release(&self, n: usize) {
+        let mut b = self.bytes.lock().unwrap_or_else(|p| p.into_inner());
+        *b = b.saturating_sub(n);
+        self.freed.notify_all();
+    }
+}
+
+/// A chunk of entries and the bytes it holds.
+type Chunk = (Vec<Entry>, usize);
+
+/// The reader thread's chunk being filled; sent when full.
+struct Batcher {
+    batch: Vec<Entry>,
+    bytes: usize,
     chunk_records: usize,
     chunk_bytes: usize,
-    bytes: Arc<AtomicU64>,
-    tx: SyncSender<Vec<Entry>>,
-) {
-    let mut batch: Vec<Entry> = Vec::with_capacity(chunk_records);
-    let mut batch_bytes = 0usize;
-    macro_rules! push {
-        ($e:expr, $size:expr) => {{
-            batch.push($e);
-            batch_bytes += $size;
-            if batch.len() >= chunk_records || batch_bytes >= chunk_bytes {
-                let full = std::mem::replace(&mut batch, Vec::with_capacity(chunk_records));
-                batch_bytes = 0;
-                if tx.send(full).is_err() {
-                    return;
+    flight: Arc<InFlight>,
+    tx: SyncSender<Chunk>,
+}
+
+impl Batcher {
+    /// Add an entry of about `size` bytes; false when the receiving end is gone.
+    fn push(&mut self, entry: Entry, size: usize) -> bool {
+        self.batch.push(entry);
+        self.bytes += size;
+        if self.batch.len() >= self.chunk_records || self.bytes >= self.chunk_bytes {
+            return self.send();
+        }
+        true
+    }
+
+    fn send(&mut self) -> bool {
+        let full = std::mem::replace(&mut self.batch, Vec::with_capacity(self.chunk_records));
+        let bytes = std::mem::take(&mut self.bytes);
+        self.flight.acquire(bytes);
+        self.tx.send((full, bytes)).is_ok()
+    }
+
+    fn item(&mut self, item: Item) -> bool {
+        let size = match &item {
+            Item::Record(r) => {
+                let original = match &r.original {
+                    Original::Json { line, .. } => line.len(),
+                    Original::Csv { fields, .. } => fields.iter().map(String::len).sum(),
+                    Original::Text => 0,
+                };
+                r.text.len() + original + 64
+            }
+            Item::Error(e) => e.message.len() + 64,
+        };
+        self.push(Entry::Item(item), size)
+    }
+
+    fn input_error(&mut self, name: &str, message: String) -> bool {
+        self.push(
+            Entry::InputError(RecordError::new(Source::new(name.into(), 0), message)),
+            0,
+        )
+    }
+
+    fn finish(mut self) {
+        if !self.batch.is_empty() {
+            self.send();
+        }
+    }
+}
+
+/// Read one input's items through the regrouper into `out`; false when the receiving
+/// end is gone.
+fn read_grouped<R: Read>(
+    name: String,
+    rdr: &mut xinsheng_io::InputReader<R>,
+    group: &mut Regrouper,
+    out: &mut Batcher,
+) -> bool {
+    let mut failed = None;
+    for item in rdr.by_ref() {
+        // Call summaries never show the original record: not kept, not spilled.
+        let item = match item {
+            Item::Record(mut r) => {
+                r.original = Original::Text;
+                Item::Record(r)
+            }
+            e => e,
+        };
+        if let Err(e) = group.push(item) {
+            failed = Some(e);
+            break;
+        }
+    }
+    let mut open = true;
+    let end = match failed {
+        Some(e) => Err(e),
+        None => group.finish_input(|item| {
+            open = open && out.item(item);
+            open
+        }),
+    };
+    if !open {
+        return false;
+    }
+    match end {
+        Err(e) => {
+            group.reset();
+            out.input_error(&name, e.to_string())
+        }
+        Ok(end) => {
+            for w in end.warnings {
+                if !out.push(Entry::Warning(w), 0) {
+                    return false;
                 }
             }
-        }};
+            match end.error {
+                Some(message) => out.input_error(&name, message),
+                None => {
+                    let stats = rdr.stats();
+                    out.push(Entry::EndOfInput { name, stats }, 0)
+                }
+            }
+        }
     }
+}
+
+fn reader_thread(
+    inputs: Vec<Input>,
+    opts: Options,
+    bytes: Arc<AtomicU64>,
+    flight: Arc<InFlight>,
+    tx: SyncSender<Chunk>,
+) {
+    let (chunk_records, chunk_bytes) = (opts.chunk_records.max(1), opts.chunk_bytes.max(1));
+    let mut out = Batcher {
+        batch: Vec::with_capacity(chunk_records),
+        bytes: 0,
+        chunk_records,
+        chunk_bytes,
+        flight,
+        tx,
+    };
+    let mut group = opts
+        .group
+        .then(|| Regrouper::new(opts.group_bytes, opts.read.fields.id.clone()));
     for input in inputs {
         let (name, reader) = match input.open() {
             Ok(x) => x,
             Err((name, message)) => {
-                push!(
-                    Entry::InputError(RecordError::new(Source::new(name.into(), 0), message)),
-                    0
-                );
+                if !out.input_error(&name, message) {
+                    return;
+                }
                 continue;
             }
         };
@@ -286,34 +485,41 @@ fn reader_thread(
             inner: reader,
             bytes: bytes.clone(),
         };
-        match xinsheng_io::read(&name, counting, &read) {
-            Err(e) => push!(
-                Entry::InputError(RecordError::new(Source::new(e.name.into(), 0), e.message)),
-                0
-            ),
-            Ok(mut rdr) => {
-                for item in rdr.by_ref() {
-                    let size = match &item {
-                        Item::Record(r) => r.text.len() + 64,
-                        Item::Error(e) => e.message.len() + 64,
-                    };
-                    push!(Entry::Item(item), size);
+        let open = match xinsheng_io::read(&name, counting, &opts.read) {
+            Err(e) => out.input_error(&e.name, e.message),
+            Ok(mut rdr) => match &mut group {
+                Some(group) => read_grouped(name, &mut rdr, group, &mut out),
+                None => {
+                    let mut open = true;
+                    for item in rdr.by_ref() {
+                        if !out.item(item) {
+                            open = false;
+                            break;
+                        }
+                    }
+                    let stats = rdr.stats();
+                    open && out.push(Entry::EndOfInput { name, stats }, 0)
                 }
-                let stats = rdr.stats();
-                push!(Entry::EndOfInput { name, stats }, 0);
-            }
+            },
+        };
+        if !open {
+            return;
         }
     }
-    if !batch.is_empty() {
-        let _ = tx.send(batch);
+    if let Some(w) = group.as_ref().and_then(Regrouper::closing_warning) {
+        if !out.push(Entry::Warning(w), 0) {
+            return;
+        }
     }
+    out.finish();
 }
 
 /// Inputs being read: the reader thread is running, a bounded number of chunks ahead.
 /// Made by [`read`], consumed by [`run_reading`].
 pub struct Reading {
     // In a mutex only to make the handle `Sync`; it is taken out whole by `run_reading`.
-    rx: std::sync::Mutex<Receiver<Vec<Entry>>>,
+    rx: std::sync::Mutex<Receiver<Chunk>>,
+    flight: Arc<InFlight>,
     start: Instant,
 }
 
@@ -322,17 +528,19 @@ pub struct Reading {
 /// analyzer, overlaps with reading.
 pub fn read(inputs: Vec<Input>, opts: &Options, reporter: &Reporter) -> io::Result<Reading> {
     let start = Instant::now();
-    let (tx, rx): (SyncSender<Vec<Entry>>, Receiver<Vec<Entry>>) = sync_channel(2);
-    let read = opts.read.clone();
-    let (chunk_records, chunk_bytes) = (opts.chunk_records.max(1), opts.chunk_bytes.max(1));
+    let (tx, rx): (SyncSender<Chunk>, Receiver<Chunk>) = sync_channel(2);
+    let flight = Arc::new(InFlight::new(opts.in_flight_bytes.max(1)));
+    let reader_flight = flight.clone();
+    let opts = opts.clone();
     let bytes = reporter.bytes_counter();
     // Not scoped: on an early return (broken pipe, lexicon errors) the reader thread ends
     // at its next send, or with the process.
     std::thread::Builder::new()
         .name("xinsheng-read".into())
-        .spawn(move || reader_thread(inputs, read, chunk_records, chunk_bytes, bytes, tx))?;
+        .spawn(move || reader_thread(inputs, opts, bytes, reader_flight, tx))?;
     Ok(Reading {
         rx: std::sync::Mutex::new(rx),
+        flight,
         start,
     })
 }
@@ -361,9 +569,10 @@ fn deliver<S: Sink>(
 ) -> io::Result<()> {
     for d in done {
         match d {
-            Done::Scored(unknown, p) => {
+            Done::Scored(unknown, cut, p) => {
                 summary.read += 1;
                 summary.scored += 1;
+                summary.truncated += u64::from(cut);
                 summary.unknown_speakers += u64::from(unknown);
                 sink.accept(p)?;
             }
@@ -386,8 +595,12 @@ fn deliver<S: Sink>(
                 if stats.records + stats.errors == 0 {
                     reporter.warn(&format_args!("{name}: no records"));
                 }
+                if let Some(w) = stats.encoding_warning() {
+                    reporter.warn(&format_args!("{name}: {w}"));
+                }
                 sink.end_of_input()?;
             }
+            Done::Warning(w) => reporter.warn(&w),
         }
     }
     reporter.tick(summary.read);
@@ -402,7 +615,8 @@ pub fn run_reading<S: Sink>(
     sink: &mut S,
     reporter: &mut Reporter,
 ) -> io::Result<Summary> {
-    let Reading { rx, start } = reading;
+    let Reading { rx, flight, start } = reading;
+    let flight = &*flight;
     let rx = rx.into_inner().unwrap_or_else(|p| p.into_inner());
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads.max(1))
@@ -418,50 +632,53 @@ pub fn run_reading<S: Sink>(
 
     // Until the first item: batches of end-of-input marks only (empty inputs).
     let mut first_batch = None;
-    for batch in rx.iter() {
+    for (batch, bytes) in rx.iter() {
         let first = batch.iter().find_map(|e| match e {
             Entry::Item(Item::Record(r)) => Some(Some(r)),
             Entry::Item(Item::Error(_)) | Entry::InputError(_) => Some(None),
-            Entry::EndOfInput { .. } => None,
+            Entry::EndOfInput { .. } | Entry::Warning(_) => None,
         });
         match first {
             Some(first) => {
                 let render = sink.start(first)?;
-                first_batch = Some((batch, render));
+                first_batch = Some(((batch, bytes), render));
                 break;
             }
             None => {
                 let done = batch.into_iter().map(unscored).collect();
                 deliver::<S>(done, sink, &mut summary, reporter)?;
+                flight.release(bytes);
             }
         }
     }
 
     if let Some((batch, render)) = first_batch {
         let render = &render;
-        let score_batch = |batch: Vec<Entry>| -> Vec<Done<S::Prepared>> {
-            pool.install(|| {
+        let score_batch = |(batch, bytes): Chunk| -> (Vec<Done<S::Prepared>>, usize) {
+            let done = pool.install(|| {
                 batch
                     .into_par_iter()
                     .map(|e| match e {
                         Entry::Item(Item::Record(r)) => {
                             let unknown = r.speaker == Speaker::Unknown;
-                            let a = analyzer.analyze(&r.text, r.speaker);
-                            Done::Scored(unknown, render.prepare(r, a))
+                            let (a, cut) = bounded::analyze(analyzer, &r.text, r.speaker);
+                            Done::Scored(unknown, cut.is_some(), render.prepare(r, a, cut))
                         }
                         other => unscored(other),
                     })
                     .collect()
-            })
+            });
+            (done, bytes)
         };
-        let (wtx, wrx) = sync_channel::<Vec<Done<S::Prepared>>>(1);
+        let (wtx, wrx) = sync_channel::<(Vec<Done<S::Prepared>>, usize)>(1);
         let (summary_ref, sink_ref, reporter_ref) = (&mut summary, &mut *sink, &mut *reporter);
         let written = std::thread::scope(|scope| -> io::Result<()> {
             let writer = std::thread::Builder::new()
                 .name("xinsheng-write".into())
                 .spawn_scoped(scope, move || -> io::Result<()> {
-                    for done in wrx {
+                    for (done, bytes) in wrx {
                         deliver::<S>(done, sink_ref, summary_ref, reporter_ref)?;
+                        flight.release(bytes);
                     }
                     Ok(())
                 })?;
@@ -491,6 +708,7 @@ fn unscored<P>(e: Entry) -> Done<P> {
         Entry::Item(Item::Error(e)) => Done::Error(e),
         Entry::InputError(e) => Done::InputError(e),
         Entry::EndOfInput { name, stats } => Done::EndOfInput { name, stats },
+        Entry::Warning(w) => Done::Warning(w),
         // Never before the first item (which starts the sink), nor here.
         Entry::Item(Item::Record(r)) => Done::Error(RecordError::new(
             r.source,

@@ -11,12 +11,13 @@
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Seek, SeekFrom, Write};
+use std::io;
 
 use serde::{Deserialize, Serialize};
 
-use crate::calls::Flagged;
-use crate::html::TranscriptTurn;
+use crate::call::{Flagged, TranscriptTurn};
+use crate::errlog::ErrorLog;
+use crate::spill::{RunReader, RunWriter};
 
 /// Default bytes of flagged calls kept in memory before they are spilled to a run.
 pub const SPILL_BYTES: usize = 16 << 20;
@@ -110,41 +111,29 @@ struct RunRecordIn {
 /// bounded number of file descriptors and merge heads).
 pub const MAX_RUNS: usize = 64;
 
-fn temp_file() -> io::Result<File> {
-    tempfile::tempfile().map_err(|e| {
-        io::Error::new(
-            e.kind(),
-            format!(
-                "flag: cannot create a temporary file in {} for the worklist (set TMPDIR, \
-                 or bound the list with --top N): {e}",
-                std::env::temp_dir().display()
-            ),
-        )
-    })
-}
+/// What the worklist's temporary files are, in messages.
+const WHAT: &str = "flag";
+/// What to do when they cannot be made.
+const HINT: &str = "set TMPDIR, or bound the list with --top N";
 
 /// Writes calls, in the order given, as one run.
-struct RunWriter(BufWriter<File>);
+struct CallRunWriter(RunWriter);
 
-impl RunWriter {
-    fn new() -> io::Result<RunWriter> {
-        Ok(RunWriter(BufWriter::new(temp_file()?)))
+impl CallRunWriter {
+    fn new() -> io::Result<CallRunWriter> {
+        Ok(CallRunWriter(RunWriter::new(WHAT, HINT)?))
     }
 
     fn push(&mut self, f: &Flagged) -> io::Result<()> {
-        serde_json::to_writer(
-            &mut self.0,
-            &RunRecordOut {
-                seq: f.seq,
-                transcript: &f.transcript,
-                call: f,
-            },
-        )?;
-        self.0.write_all(b"\n")
+        self.0.push(&RunRecordOut {
+            seq: f.seq,
+            transcript: &f.transcript,
+            call: f,
+        })
     }
 
     fn finish(self) -> io::Result<File> {
-        self.0.into_inner().map_err(|e| e.into_error())
+        self.0.finish()
     }
 }
 
@@ -173,12 +162,12 @@ impl Runs {
     /// [`MAX_RUNS`] runs, they are merged into one first.
     pub fn spill(&mut self, calls: &mut Vec<Flagged>) -> io::Result<()> {
         if self.files.len() >= self.max_runs {
-            let mut w = RunWriter::new()?;
+            let mut w = CallRunWriter::new()?;
             merge(&self.files, &mut [], |f| w.push(f))?;
             self.files = vec![w.finish()?];
         }
         calls.sort_by(rank_order);
-        let mut w = RunWriter::new()?;
+        let mut w = CallRunWriter::new()?;
         for f in calls.iter() {
             w.push(f)?;
         }
@@ -208,25 +197,16 @@ impl Runs {
 }
 
 /// One run being read back.
-struct RunReader {
-    lines: io::Lines<BufReader<File>>,
-}
+struct CallRunReader(RunReader);
 
-impl RunReader {
+impl CallRunReader {
     fn next(&mut self) -> io::Result<Option<Flagged>> {
-        let Some(line) = self.lines.next().transpose()? else {
-            return Ok(None);
-        };
-        let r: RunRecordIn = serde_json::from_str(&line).map_err(|e| {
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("flag: a temporary worklist file does not read back: {e}"),
-            )
-        })?;
-        let mut f = r.call;
-        f.seq = r.seq;
-        f.transcript = r.transcript;
-        Ok(Some(f))
+        Ok(self.0.read::<RunRecordIn>()?.map(|r| {
+            let mut f = r.call;
+            f.seq = r.seq;
+            f.transcript = r.transcript;
+            f
+        }))
     }
 }
 
@@ -245,6 +225,9 @@ impl Head {
 #[derive(Debug)]
 pub struct Worklist {
     inner: Inner,
+    /// The records of the run that could not be read, in input order (every output
+    /// format lists them after the calls).
+    errors: ErrorLog,
 }
 
 #[derive(Debug)]
@@ -263,6 +246,7 @@ impl Worklist {
         }
         Worklist {
             inner: Inner::Memory(calls),
+            errors: ErrorLog::default(),
         }
     }
 
@@ -274,7 +258,19 @@ impl Worklist {
         rest.sort_by(rank_order);
         Worklist {
             inner: Inner::Runs(runs, rest),
+            errors: ErrorLog::default(),
         }
+    }
+
+    /// The list with the run's error records.
+    pub fn with_errors(mut self, errors: ErrorLog) -> Worklist {
+        self.errors = errors;
+        self
+    }
+
+    /// The run's error records, in input order.
+    pub fn errors(&mut self) -> &mut ErrorLog {
+        &mut self.errors
     }
 
     /// Calls in the list.
@@ -315,11 +311,7 @@ fn merge(
 ) -> io::Result<()> {
     let mut readers = Vec::with_capacity(runs.len());
     for file in runs {
-        let mut file = file.try_clone()?;
-        file.seek(SeekFrom::Start(0))?;
-        readers.push(RunReader {
-            lines: BufReader::new(file).lines(),
-        });
+        readers.push(CallRunReader(RunReader::new(file, WHAT)?));
     }
     let mut heads: Vec<Option<Flagged>> = Vec::with_capacity(readers.len());
     let mut heap = BinaryHeap::with_capacity(readers.len() + 1);
@@ -359,162 +351,4 @@ fn merge(
         }
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::calls::{write_flagged, CallFormat, FlagCollector, Grouper};
-    use crate::pipeline::{self, Options};
-    use crate::report::Reporter;
-    use crate::Input;
-    use std::sync::OnceLock;
-    use xinsheng::{Analyzer, Level};
-
-    fn analyzer() -> &'static Analyzer {
-        static A: OnceLock<Analyzer> = OnceLock::new();
-        A.get_or_init(Analyzer::new)
-    }
-
-    /// The bundled example calls three times over (equal risks: ties keep input order),
-    /// every call flagged; the list in each format, in memory or spilled every
-    /// `spill_bytes`.
-    fn lists(spill_bytes: Option<usize>, max_runs: usize) -> (Vec<Vec<u8>>, bool) {
-        // One input file for every run: the sources in the output name it.
-        static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-        let dir = DIR.get_or_init(|| {
-            let dir = tempfile::tempdir().unwrap();
-            let example = std::fs::read_to_string(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../examples/calls.jsonl"
-            ))
-            .unwrap();
-            std::fs::write(dir.path().join("calls.jsonl"), example.repeat(3)).unwrap();
-            dir
-        });
-        let path = dir.path().join("calls.jsonl");
-        let mut out = Vec::new();
-        let mut spilled = false;
-        for html in [false, true] {
-            let mut collector = FlagCollector::new(Level::None);
-            if let Some(b) = spill_bytes {
-                collector = collector.with_spill_bytes(b);
-            }
-            collector.runs = std::mem::take(&mut collector.runs).with_max_runs(max_runs);
-            let mut grouper = Grouper::new(analyzer(), 5000, collector);
-            if html {
-                grouper = grouper.with_full_text();
-                grouper.sink = grouper.sink.with_transcripts();
-            }
-            let opts = Options {
-                threads: 2,
-                ..Options::default()
-            };
-            pipeline::run(
-                analyzer(),
-                vec![Input::path(&path)],
-                &opts,
-                &mut grouper,
-                &mut Reporter::default(),
-            )
-            .unwrap();
-            assert!(grouper.sink.runs.open() <= max_runs);
-            let mut list = grouper.sink.into_worklist();
-            spilled |= list.spilled();
-            assert_eq!(list.len(), 27);
-            if html {
-                let mut page = Vec::new();
-                crate::html::write_report(&mut page, &mut list, "note").unwrap();
-                out.push(page);
-            } else {
-                for format in [CallFormat::Jsonl, CallFormat::Table, CallFormat::Csv] {
-                    let mut w = Vec::new();
-                    write_flagged(&mut w, &mut list, format).unwrap();
-                    out.push(w);
-                }
-            }
-        }
-        (out, spilled)
-    }
-
-    #[test]
-    fn a_spilled_list_writes_the_same_bytes_as_one_in_memory() {
-        let (memory, spilled) = lists(None, MAX_RUNS);
-        assert!(!spilled, "27 calls stay in memory by default");
-        // A run per call (and, with at most 2 or 5 open, merges of runs as they pile up);
-        // runs of a few calls; of more.
-        for (bytes, max_runs) in [
-            (1, MAX_RUNS),
-            (1, 2),
-            (1, 5),
-            (5_000, MAX_RUNS),
-            (40_000, 3),
-        ] {
-            let (runs, spilled) = lists(Some(bytes), max_runs);
-            assert!(spilled, "spill budget {bytes}");
-            for (i, (a, b)) in memory.iter().zip(&runs).enumerate() {
-                assert!(
-                    a == b,
-                    "output {i} differs with a spill budget of {bytes} bytes, {max_runs} runs:\n{}\n---\n{}",
-                    String::from_utf8_lossy(a),
-                    String::from_utf8_lossy(b)
-                );
-            }
-        }
-        // Ranks run 1..=27 and ties (the same call three times) keep input order.
-        let jsonl = String::from_utf8(memory[0].clone()).unwrap();
-        let rows: Vec<serde_json::Value> = jsonl
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
-        let ranks: Vec<u64> = rows.iter().map(|r| r["rank"].as_u64().unwrap()).collect();
-        assert_eq!(ranks, (1..=27).collect::<Vec<u64>>());
-        let first = &rows[0]["call_id"];
-        let same: Vec<&str> = rows
-            .iter()
-            .filter(|r| &r["call_id"] == first)
-            .map(|r| r["source"].as_str().unwrap())
-            .collect();
-        assert_eq!(same.len(), 3);
-        let line = |s: &str| -> u64 {
-            let after = s.rsplit(':').next().unwrap();
-            after.split('-').next().unwrap().parse().unwrap()
-        };
-        assert!(same.windows(2).all(|w| line(w[0]) < line(w[1])), "{same:?}");
-    }
-
-    #[test]
-    fn a_list_can_be_walked_twice() {
-        let mut collector = FlagCollector::new(Level::None).with_spill_bytes(1);
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("calls.jsonl");
-        std::fs::copy(
-            concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/calls.jsonl"),
-            &path,
-        )
-        .unwrap();
-        let mut grouper = Grouper::new(analyzer(), 5000, collector);
-        pipeline::run(
-            analyzer(),
-            vec![Input::path(&path)],
-            &Options::default(),
-            &mut grouper,
-            &mut Reporter::default(),
-        )
-        .unwrap();
-        collector = grouper.sink;
-        let mut list = collector.into_worklist();
-        let walk = |list: &mut Worklist| {
-            let mut seen = Vec::new();
-            list.for_each(|f| {
-                seen.push((f.rank, f.call_id.clone()));
-                Ok(())
-            })
-            .unwrap();
-            seen
-        };
-        let first = walk(&mut list);
-        assert_eq!(first.len(), 9);
-        assert_eq!(first, walk(&mut list));
-    }
 }

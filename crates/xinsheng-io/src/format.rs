@@ -34,16 +34,23 @@ impl InputFormat {
         }
     }
 
-    /// The format a file name's extension says, if any.
+    /// The format a file name's extension says, if any. A `.gz` after it is looked
+    /// through (`calls.jsonl.gz` is JSONL, read decompressed); `.json` is JSON lines or
+    /// one JSON array of objects (told by content).
     ///
     /// ```
     /// use xinsheng_io::InputFormat;
     /// assert_eq!(InputFormat::from_extension("a/calls.JSONL".as_ref()), Some(InputFormat::Jsonl));
     /// assert_eq!(InputFormat::from_extension("chat.txt".as_ref()), Some(InputFormat::Text));
     /// assert_eq!(InputFormat::from_extension("dump".as_ref()), None);
+    /// assert_eq!(InputFormat::from_extension("x/calls.csv.gz".as_ref()), Some(InputFormat::Csv));
+    /// assert_eq!(InputFormat::from_extension("calls.gz".as_ref()), None);
     /// ```
     pub fn from_extension(path: &Path) -> Option<InputFormat> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        if ext == "gz" {
+            return InputFormat::from_extension(Path::new(path.file_stem()?));
+        }
         match ext.as_str() {
             "jsonl" | "ndjson" | "json" => Some(InputFormat::Jsonl),
             "csv" => Some(InputFormat::Csv),
@@ -77,7 +84,8 @@ impl FromStr for InputFormat {
 }
 
 /// Tell an input's format from its first line that is not blank (decoded text of the
-/// first bytes): `{` starts JSONL; a header with a tab (or a comma) that names a text
+/// first bytes; lines end with `\n`, `\r\n` or `\r`): `{` starts JSONL, and so does `[`
+/// followed by `{` (a JSON array of objects); a header with a tab (or a comma) that names a text
 /// column (`text`, `content`, 内容 …, or the one given in `fields`) is TSV (or CSV);
 /// anything else is a plain-text transcript.
 ///
@@ -90,15 +98,12 @@ impl FromStr for InputFormat {
 /// ```
 pub fn detect_format(head: &str, fields: &FieldMap) -> InputFormat {
     let head = head.strip_prefix('\u{feff}').unwrap_or(head);
-    let first = head
-        .split('\n')
-        .map(|l| l.trim_end_matches('\r'))
-        .find(|l| !l.trim().is_empty());
+    let first = head.split(['\n', '\r']).find(|l| !l.trim().is_empty());
     let Some(first) = first else {
         return InputFormat::Text;
     };
     let t = first.trim_start();
-    if t.starts_with('{') {
+    if t.starts_with('{') || crate::jsonarray::starts_array(head.trim_start().as_bytes()) {
         return InputFormat::Jsonl;
     }
     for (sep, format) in [('\t', InputFormat::Tsv), (',', InputFormat::Csv)] {
@@ -134,6 +139,9 @@ mod tests {
             detect_format("客户：你好，我的快递, 还没到\n", &f),
             InputFormat::Text
         );
+        assert_eq!(detect_format("[\n  {\n", &f), InputFormat::Jsonl);
+        assert_eq!(detect_format("[00:01] 客服：您好\n", &f), InputFormat::Text);
+        assert_eq!(detect_format("id,text\r1,你好\r", &f), InputFormat::Csv);
         let custom = FieldMap {
             text: Some("body".into()),
             ..FieldMap::default()

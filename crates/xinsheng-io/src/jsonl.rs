@@ -114,6 +114,8 @@ struct Found<'de> {
     values: [Option<(usize, Cow<'de, str>, Scalar<'de>)>; 5],
     empty: bool,
     has_xinsheng: bool,
+    /// A key read for a role that the object has twice (same name, ignoring ASCII case).
+    duplicate: Option<Cow<'de, str>>,
 }
 
 struct Seed<'f> {
@@ -151,7 +153,12 @@ impl<'de> Visitor<'de> for Seed<'_> {
                     let Some(rank) = *rank else { continue };
                     let better = match &found.values[i] {
                         None => true,
-                        Some((r, _, _)) => rank < *r,
+                        Some((r, _, _)) => {
+                            if rank == *r && found.duplicate.is_none() {
+                                found.duplicate = Some(key.clone());
+                            }
+                            rank < *r
+                        }
                     };
                     if better {
                         fits[i] = Some(rank);
@@ -199,6 +206,11 @@ pub(crate) fn parse_line(
         .deserialize(&mut de)
         .and_then(|f| de.end().map(|()| f))
         .map_err(|e| json_error(&e))?;
+    if let Some(key) = found.duplicate {
+        return Err(format!(
+            "duplicate key `{key}`: which value is meant is unclear; skipped"
+        ));
+    }
     let mut take = |role: Role| found.values[role as usize].take();
 
     let text = match take(Role::Text) {
@@ -282,6 +294,21 @@ mod tests {
             parse(r#"{"text":{"a":1}}"#).unwrap_err(),
             "text field `text` is not a string"
         );
+    }
+
+    #[test]
+    fn duplicate_role_keys_are_an_error() {
+        assert_eq!(
+            parse(r#"{"text":"谢谢","speaker":"客户","text":"我要投诉"}"#).unwrap_err(),
+            "duplicate key `text`: which value is meant is unclear; skipped"
+        );
+        assert!(parse(r#"{"Speaker":"客服","speaker":"客户","text":"x"}"#)
+            .unwrap_err()
+            .contains("duplicate key `speaker`"));
+        // Keys of different names for one role: the better-ranked one, no error.
+        assert_eq!(parse(r#"{"content":"a","text":"b"}"#).unwrap().text, "b");
+        // Duplicates of keys we do not read pass through.
+        assert_eq!(parse(r#"{"x":1,"x":2,"text":"b"}"#).unwrap().text, "b");
     }
 
     #[test]

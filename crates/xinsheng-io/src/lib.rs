@@ -7,14 +7,28 @@
 //! record longer than [`ReadOptions::max_record_bytes`] is an error, not an allocation).
 //!
 //! * Formats ([`InputFormat`]): JSONL, CSV, TSV and plain-text transcripts with speaker
-//!   prefixes (`客服：…`, `[00:01:23] 客户: …`), told by extension, then by content.
+//!   prefixes (`客服：…`, `[00:01:23] 客户: …`), told by extension, then by content. A
+//!   `.json` file (or any JSONL input) that holds one top-level array of objects is read
+//!   element by element, each element a record at the line it starts on (one element in
+//!   memory at a time, at most [`ReadOptions::max_record_bytes`]).
+//! * Compression: an input that starts with the gzip magic bytes is read decompressed,
+//!   whatever its name; `calls.jsonl.gz` has the format of `calls.jsonl`.
+//! * Lines end with `\n`, `\r\n`, or a lone `\r` (told from the first 64 KiB).
+//! * CSV: a quoted field still open after [`MAX_CSV_RECORD_LINES`] lines, after
+//!   [`ReadOptions::max_record_bytes`] or at the end of the input is an error at the line
+//!   where it opened, and reading goes on with the next line.
 //! * Encodings ([`EncodingChoice`]): UTF-8 (with or without BOM) and GBK/GB18030,
-//!   detected from the first 64 KiB; invalid bytes make an error for their line.
+//!   detected from the first 64 KiB, then per line: a line that is not valid in the
+//!   detected encoding but is in the other is read in the other and counted
+//!   ([`ReadStats::encoding_warning`]); a line valid in neither is an error for its line.
+//!   An input whose first 64 KiB is more than a tenth binary (control bytes, bytes of
+//!   neither encoding) is refused with one [`FileError`].
 //! * Fields ([`FieldMap`]): call id, turn, speaker, text and time are found under common
 //!   names (`call_id`, `session_id`, `speaker`, `role`, `text`, `content`, 内容 …) or the
 //!   names you give.
 //! * Speakers ([`SpeakerMap`]): 客服/坐席/agent → agent, 客户/用户/customer → customer,
-//!   anything else → unknown, with your own additions.
+//!   by the longest known label a label starts with (客户经理, 客户服务, Customer Service
+//!   are staff), anything else → unknown, with your own additions.
 //! * Writers ([`mod@write`]): JSONL (the original record plus an `xinsheng` key), CSV (the
 //!   original columns plus the analysis) and an aligned table for terminals.
 //!
@@ -49,6 +63,7 @@ mod csvin;
 mod encoding;
 mod fields;
 mod format;
+mod jsonarray;
 mod jsonl;
 mod lines;
 mod reader;
@@ -57,6 +72,7 @@ mod speaker;
 mod text;
 pub mod write;
 
+pub use csvin::MAX_CSV_RECORD_LINES;
 pub use encoding::{detect_encoding, EncodingChoice, TextEncoding, SNIFF_BYTES};
 pub use fields::{FieldMap, Role};
 pub use format::{detect_format, InputFormat};

@@ -123,12 +123,45 @@ fn header(line: &str) -> Option<&str> {
     None
 }
 
+/// A clock time `H:MM`, `HH:MM:SS`, `MMM:SS`, with `.fff` or `,fff` after the seconds.
+fn is_clock(s: &str) -> bool {
+    let (hms, frac) = match s.find(['.', ',']) {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    };
+    let parts: Vec<&str> = hms.split(':').collect();
+    let digits = |p: &str, lo: usize, hi: usize| {
+        (lo..=hi).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
+    };
+    (2..=3).contains(&parts.len())
+        && digits(parts[0], 1, 3)
+        && parts[1..].iter().all(|p| digits(p, 2, 2))
+        && frac.map_or(true, |f| digits(f, 1, 6))
+}
+
+/// A date `2024-05-01`, `2024/5/1`, `2024.05.01` (or with a two-digit year).
+fn is_date(s: &str) -> bool {
+    let Some(sep) = s.chars().find(|c| matches!(c, '-' | '/' | '.')) else {
+        return false;
+    };
+    let parts: Vec<&str> = s.split(sep).collect();
+    let digits = |p: &str, lo: usize, hi: usize| {
+        (lo..=hi).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
+    };
+    parts.len() == 3
+        && (parts[0].len() == 2 || parts[0].len() == 4)
+        && digits(parts[0], 2, 4)
+        && parts[1..].iter().all(|p| digits(p, 1, 2))
+}
+
+/// A time stamp: a clock time, a date, or a date and a clock time (a space or `T`
+/// between). `12345:` and `12315` are not.
 fn is_time_like(s: &str) -> bool {
-    let digits = s.chars().filter(|c| c.is_ascii_digit()).count();
-    s.chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, '-' | '/' | ':' | '.' | ' ' | 'T'))
-        && digits >= 3
-        && (s.contains(':') || (digits >= 6 && (s.contains('-') || s.contains('/'))))
+    let s = s.trim();
+    match s.split_once([' ', 'T']) {
+        Some((date, clock)) => is_date(date) && is_clock(clock.trim()),
+        None => is_clock(s) || is_date(s),
+    }
 }
 
 /// Split a leading time off a line.
@@ -200,6 +233,13 @@ fn is_name_like(label: &str) -> bool {
         })
 }
 
+/// URL schemes whose `scheme:` does not start with `//`.
+const URL_SCHEMES: &[&str] = &["mailto", "tel", "sms", "weixin", "alipays", "data"];
+
+fn is_url_scheme(label: &str) -> bool {
+    URL_SCHEMES.iter().any(|s| label.eq_ignore_ascii_case(s))
+}
+
 /// Split a speaker label off a line: (label, speaker, text).
 fn split_speaker<'a>(s: &'a str, speakers: &SpeakerMap) -> (Option<&'a str>, Speaker, &'a str) {
     let colon = s
@@ -207,6 +247,12 @@ fn split_speaker<'a>(s: &'a str, speakers: &SpeakerMap) -> (Option<&'a str>, Spe
         .take(25)
         .find(|(_, c)| is_colon(*c))
         .map(|(i, c)| (i, c.len_utf8()));
+    // `http://…`, `mailto:…`: a URL scheme, not a speaker.
+    if let Some((i, 1)) = colon {
+        if s[i + 1..].starts_with("//") || is_url_scheme(&s[..i]) {
+            return (None, Speaker::Unknown, s);
+        }
+    }
     let Some((i, clen)) = colon else {
         return (None, Speaker::Unknown, s);
     };
@@ -351,8 +397,51 @@ mod tests {
         );
         assert_eq!(utt("12315"), (None, None, Speaker::Unknown, "12315"));
         assert_eq!(
+            utt("[10:00:01.250] 客户：喂"),
+            (Some("10:00:01.250"), Some("客户"), Speaker::Customer, "喂")
+        );
+        assert_eq!(
+            utt("(125:07) 客户：喂"),
+            (Some("125:07"), Some("客户"), Speaker::Customer, "喂")
+        );
+        assert_eq!(
             utt("[备注] 无"),
             (None, None, Speaker::Unknown, "[备注] 无")
+        );
+    }
+
+    /// Issue 15: a URL is not a speaker, and an order number before a colon is not a time.
+    #[test]
+    fn urls_and_numbers_are_text() {
+        for line in [
+            "http://example.com/order/123 打不开",
+            "https://shop.example.cn/refund?id=9 这个链接不行",
+            "mailto:help@example.com",
+            "12345: 这是我的订单号",
+            "12345：这是我的订单号",
+            "2024: 今年第三次了",
+            "110:",
+        ] {
+            assert_eq!(utt(line), (None, None, Speaker::Unknown, line), "{line}");
+        }
+        // The speaker is still found before a URL.
+        assert_eq!(
+            utt("客户：http://example.com 打不开"),
+            (
+                None,
+                Some("客户"),
+                Speaker::Customer,
+                "http://example.com 打不开"
+            )
+        );
+        assert_eq!(
+            utt("[10:00] 客户: https://x.cn"),
+            (
+                Some("10:00"),
+                Some("客户"),
+                Speaker::Customer,
+                "https://x.cn"
+            )
         );
     }
 

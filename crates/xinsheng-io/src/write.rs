@@ -41,6 +41,20 @@ pub trait RecordFormat: Send + Sync {
     fn scored(&self, record: &Record, analysis: &UtteranceAnalysis, out: &mut Vec<u8>);
     /// Render an error record (with its line end).
     fn error(&self, error: &RecordError, out: &mut Vec<u8>);
+    /// Render a scored record whose text was analysed only in part, its first
+    /// `analysed_chars` characters (the `xinsheng` command caps the analysed length of
+    /// one record): JSONL adds `"truncated": true, "analysed_chars": N` to the
+    /// `xinsheng` object; by default, as [`RecordFormat::scored`].
+    fn scored_cut(
+        &self,
+        record: &Record,
+        analysis: &UtteranceAnalysis,
+        analysed_chars: usize,
+        out: &mut Vec<u8>,
+    ) {
+        let _ = analysed_chars;
+        self.scored(record, analysis, out)
+    }
 }
 
 impl<F: RecordFormat + ?Sized> RecordFormat for Box<F> {
@@ -52,6 +66,15 @@ impl<F: RecordFormat + ?Sized> RecordFormat for Box<F> {
     }
     fn error(&self, error: &RecordError, out: &mut Vec<u8>) {
         (**self).error(error, out)
+    }
+    fn scored_cut(
+        &self,
+        record: &Record,
+        analysis: &UtteranceAnalysis,
+        analysed_chars: usize,
+        out: &mut Vec<u8>,
+    ) {
+        (**self).scored_cut(record, analysis, analysed_chars, out)
     }
 }
 
@@ -193,6 +216,40 @@ impl RecordFormat for Jsonl {
     fn start(&mut self, _first: Option<&Record>, _out: &mut Vec<u8>) {}
 
     fn scored(&self, record: &Record, a: &UtteranceAnalysis, out: &mut Vec<u8>) {
+        self.scored_with(record, a, None, out)
+    }
+
+    fn scored_cut(
+        &self,
+        record: &Record,
+        a: &UtteranceAnalysis,
+        analysed_chars: usize,
+        out: &mut Vec<u8>,
+    ) {
+        self.scored_with(record, a, Some(analysed_chars), out)
+    }
+
+    fn error(&self, e: &RecordError, out: &mut Vec<u8>) {
+        json(
+            out,
+            &ErrorOut {
+                error: e.to_string(),
+                source: &e.source,
+            },
+        );
+        out.push(b'\n');
+    }
+}
+
+impl Jsonl {
+    /// A scored record; `cut`: the characters analysed, when not all were.
+    fn scored_with(
+        &self,
+        record: &Record,
+        a: &UtteranceAnalysis,
+        cut: Option<usize>,
+        out: &mut Vec<u8>,
+    ) {
         match &record.original {
             Original::Json {
                 line,
@@ -260,18 +317,11 @@ impl RecordFormat for Jsonl {
             out.extend_from_slice(b"{\"source\":");
         }
         json(out, &record.source);
+        if let Some(n) = cut {
+            out.extend_from_slice(b",\"truncated\":true,\"analysed_chars\":");
+            out.extend_from_slice(n.to_string().as_bytes());
+        }
         out.extend_from_slice(b"}}\n");
-    }
-
-    fn error(&self, e: &RecordError, out: &mut Vec<u8>) {
-        json(
-            out,
-            &ErrorOut {
-                error: e.to_string(),
-                source: &e.source,
-            },
-        );
-        out.push(b'\n');
     }
 }
 
@@ -703,6 +753,29 @@ mod tests {
             }
         }
         w.finish().unwrap();
+    }
+
+    #[test]
+    fn jsonl_marks_a_text_analysed_in_part() {
+        let items = records("c.jsonl", "{\"text\":\"我要投诉\"}\n");
+        let Item::Record(r) = &items[0] else { panic!() };
+        let format = record_format(ScoreFormat::Jsonl);
+        let mut out = Vec::new();
+        format.scored_cut(r, &analysis(), 2, &mut out);
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["xinsheng"]["truncated"], true);
+        assert_eq!(v["xinsheng"]["analysed_chars"], 2);
+        assert_eq!(v["xinsheng"]["source"], "c.jsonl:1");
+        let mut whole = Vec::new();
+        format.scored(r, &analysis(), &mut whole);
+        let v: serde_json::Value = serde_json::from_slice(&whole).unwrap();
+        assert!(v["xinsheng"].get("truncated").is_none());
+        // Other formats render it as a whole record.
+        let csv = record_format(ScoreFormat::Csv);
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        csv.scored_cut(r, &analysis(), 2, &mut a);
+        csv.scored(r, &analysis(), &mut b);
+        assert_eq!(a, b);
     }
 
     #[test]

@@ -422,15 +422,22 @@ impl AnalyzerBuilder {
     }
 }
 
+#[cfg(test)]
+impl Analyzer {
+    /// The segmenter and the lexicon, for the stages' unit tests.
+    pub(crate) fn parts(&self) -> (&Jieba, &Lexicon) {
+        (&self.jieba, &self.lexicon)
+    }
+}
+
 /// Flag formal cues that are nouns (律师, 法院, 工信部, 12315): the segmenter's part of
 /// speech of the term's head word, or an institution suffix for words it does not know.
 fn mark_mentions(jieba: &Jieba, lexicon: &mut Lexicon) {
-    use crate::types::CueCategory as C;
     for (term, entry) in lexicon.map.iter_mut() {
         let Some((cat, _)) = entry.escalation else {
             continue;
         };
-        if !matches!(cat, C::Regulator | C::Legal | C::Media | C::Supervisor) {
+        if !cat.traits().mention_prone {
             continue;
         }
         if term.chars().all(|c| c.is_ascii_digit()) {
@@ -443,7 +450,7 @@ fn mark_mentions(jieba: &Jieba, lexicon: &mut Lexicon) {
         let institution = term
             .chars()
             .last()
-            .is_some_and(|c| "部局会协院所台报社网委办处厅官者师门庭司组科".contains(c));
+            .is_some_and(|c| function_words::INSTITUTION_SUFFIXES.contains(c));
         let single_word = tags.len() == 1;
         entry.mention = single_word && (noun_tag || (head.is_empty() && institution));
     }

@@ -7,7 +7,7 @@
 
 use jieba_rs::Jieba;
 
-use crate::lexicon::function_words::contact_class;
+use crate::lexicon::function_words::{contact_class, PRONOUN_CHARS};
 use crate::lexicon::{Entry, Lexicon, Probe};
 use crate::normalize::Normalized;
 
@@ -136,7 +136,6 @@ impl<'a> OriginalText<'a> {
 type Join<'a> = (usize, &'a str, &'a Entry, usize, u16, usize);
 
 /// Extend the join from token `i` token by token while it is still a prefix of some
-
 /// term, keeping the longest join that is a term: one probe per step. Gives the probe of
 /// token `i` alone and the match.
 #[inline(always)]
@@ -387,8 +386,7 @@ fn split_pronoun<'w>(lex: &Lexicon, word: &'w str) -> Option<[(&'w str, Probe); 
     let mut cs = word.char_indices();
     let (_, first) = cs.next()?;
     let (b, _) = cs.next()?;
-    if cs.next().is_some() || !matches!(first, '我' | '你' | '您' | '他' | '她' | '它' | '咱')
-    {
+    if cs.next().is_some() || !PRONOUN_CHARS.contains(first) {
         return None;
     }
     let (head, tail) = word.split_at(b);
@@ -457,6 +455,60 @@ pub(crate) fn matches_as_one_term(jieba: &Jieba, lex: &Lexicon, term: &str) -> b
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Segmentation and matching: the units of a text, joined with `|`.
+    #[cfg(feature = "embedded-lexicons")]
+    #[test]
+    fn segments() {
+        use crate::score::testing::cut;
+        macro_rules! t {
+            ($text:expr, $units:expr) => {
+                assert_eq!(cut($text), $units, "{}", $text);
+            };
+        }
+        // Longest-first join: a lexicon term the segmenter would split stays whole.
+        t!("我要投诉", "我要投诉");
+        t!("一点也不满意", "一点也|不满意");
+        // split_modifier: a degree adverb glued to its term.
+        t!("太不好", "太|不好");
+        // split_pronoun: 我 + a one-char term jieba glued.
+        t!("我怕", "我|怕");
+        // split_tail: a head and a negative term.
+        t!("又坏了", "又|坏了");
+        // join_into: a negator joined into the head of the next token.
+        t!("无法解决问题", "无法解决|问题");
+        // Punctuation is a unit of its own (normalized to half-width).
+        t!("好的！！", "好的|!|!");
+        t!("", "");
+    }
+
+    /// Each unit's original range is the normalizer's map of its normalized range, over
+    /// traditional characters, full-width punctuation and collapsed repeats.
+    #[cfg(feature = "embedded-lexicons")]
+    #[test]
+    fn units_carry_their_original_range() {
+        let (jieba, lex) = crate::score::testing::analyzer().parts();
+        for text in [
+            "我要投訴你們！！！ok",
+            "好好好好好的",
+            "第３次了，太慢了～～～",
+        ] {
+            let norm = crate::normalize::normalize(text);
+            let units = segment(jieba, lex, &norm, text, Vec::new());
+            assert!(!units.is_empty(), "{text}");
+            for u in &units {
+                assert_eq!(
+                    (u.os, u.oe),
+                    norm.original_range(u.ns, u.ne),
+                    "{text}: {}",
+                    u.text
+                );
+            }
+            let mut o = OriginalText::new(text);
+            let joined: String = units.iter().map(|u| o.of(u)).collect();
+            assert_eq!(joined, text, "units cover the original text");
+        }
+    }
 
     #[test]
     fn original_slices_by_walk_and_by_index_agree() {

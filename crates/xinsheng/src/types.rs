@@ -196,20 +196,99 @@ label_enum! {
     }
 }
 
+/// Which negators deny a cue of a category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DeniedBy {
+    /// Any negator (不投诉, 没生气).
+    AnyNegator,
+    /// Only a negator that denies the speaker's own intent (不用退款), not one that reports
+    /// the other side's refusal (不给退款, 没退款).
+    IntentNegator,
+}
+
+/// What a cue category does, everywhere it matters: one row per category in
+/// [`CueCategory::traits`].
+// `escalates_at`, `critical_at` and `repeat` are for the roll-up (conversation.rs),
+// which reads them once its split lands; until then only the tests do.
+#[cfg_attr(not(test), allow(dead_code))]
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CueTraits {
+    /// An explicit formal (supervisor, complaint) or external (regulator, legal, media)
+    /// threat, or a threat of harm: the cue makes a call escalated.
+    pub formal: bool,
+    /// Its terms may be bare nouns (律师, 法院, 12315): a mention with no threat around it
+    /// is demoted (`Analyzer` flags which terms are).
+    pub mention_prone: bool,
+    /// The emotion a cue with no emotion entry of its own feeds.
+    pub emotion: Emotion,
+    /// The valence such a cue adds, per severity.
+    pub voice: f32,
+    /// Which negators deny it.
+    pub denied_by: DeniedBy,
+    /// Severity from which an active cue makes its call escalated.
+    pub escalates_at: Option<u8>,
+    /// Severity from which an active cue makes its call critical whatever else.
+    pub critical_at: Option<u8>,
+    /// A repeat or impatience cue, counted as such by the roll-up.
+    pub repeat: bool,
+}
+
+/// A row of the table: (formal, mention-prone, emotion, voice, denied by, escalates at,
+/// critical at, repeat).
+type Row = (
+    bool,
+    bool,
+    Emotion,
+    f32,
+    DeniedBy,
+    Option<u8>,
+    Option<u8>,
+    bool,
+);
+
 impl CueCategory {
+    /// What this category does: one row each, no default (a new category is a
+    /// deliberate decision).
+    pub(crate) const fn traits(self) -> CueTraits {
+        use DeniedBy::{AnyNegator as Any, IntentNegator as Intent};
+        use Emotion::{Anger, Anxiety, Disgust};
+        #[rustfmt::skip]
+        let row: Row = match self {
+            //                          formal mention emotion  voice  denied  escal.   critical repeat
+            CueCategory::Impatience =>      (false, false, Anger,   -0.1,  Any,    None,    None,    true),
+            CueCategory::RepeatContact =>   (false, false, Anger,   -0.1,  Any,    None,    None,    true),
+            CueCategory::Urgency =>         (false, false, Anxiety, -0.05, Any,    None,    None,    false),
+            CueCategory::Dissatisfaction => (false, false, Anger,   -0.08, Any,    None,    None,    false),
+            CueCategory::Abuse =>           (false, false, Anger,   -0.08, Any,    None,    None,    false),
+            // Asking for a refund is business; the anger is in other words.
+            CueCategory::Refund =>          (false, false, Anger,   -0.04, Intent, None,    None,    false),
+            CueCategory::Churn =>           (false, false, Disgust, -0.08, Any,    None,    None,    false),
+            CueCategory::Supervisor =>      (true,  true,  Anger,   -0.03, Any,    Some(4), None,    false),
+            CueCategory::Complaint =>       (true,  false, Anger,   -0.08, Any,    Some(4), None,    false),
+            CueCategory::Regulator =>       (true,  true,  Anger,   -0.08, Any,    Some(4), None,    false),
+            CueCategory::Legal =>           (true,  true,  Anger,   -0.08, Any,    Some(4), None,    false),
+            CueCategory::Media =>           (true,  true,  Anger,   -0.08, Any,    Some(4), None,    false),
+            CueCategory::Harm =>            (true,  false, Anger,   -0.08, Any,    Some(4), Some(5), false),
+        };
+        let (formal, mention_prone, emotion, voice, denied_by, escalates_at, critical_at, repeat) =
+            row;
+        CueTraits {
+            formal,
+            mention_prone,
+            emotion,
+            voice,
+            denied_by,
+            escalates_at,
+            critical_at,
+            repeat,
+        }
+    }
+
     /// True for the categories that make a call *escalated*: an explicit formal
     /// (supervisor, complaint) or external (regulator, legal, media) threat, or a threat
     /// of harm.
     pub fn is_formal(self) -> bool {
-        matches!(
-            self,
-            CueCategory::Supervisor
-                | CueCategory::Complaint
-                | CueCategory::Regulator
-                | CueCategory::Legal
-                | CueCategory::Media
-                | CueCategory::Harm
-        )
+        self.traits().formal
     }
 }
 
@@ -624,4 +703,47 @@ pub struct ConversationAnalysis {
     /// The signals the call's escalation is computed from (absent in older JSON: zeros).
     #[serde(default)]
     pub signals: CallSignals,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table says what the scattered match arms it replaced said; a row changed on
+    /// purpose changes this test with it.
+    #[test]
+    fn cue_traits_table() {
+        use CueCategory as C;
+        macro_rules! t {
+            ($cat:ident, formal: $f:expr, mention: $m:expr, escalates: $e:expr, critical: $c:expr, repeat: $r:expr, denied: $d:ident) => {
+                let t = C::$cat.traits();
+                assert_eq!(t.formal, $f, "{} formal", C::$cat);
+                assert_eq!(C::$cat.is_formal(), $f, "{} is_formal", C::$cat);
+                assert_eq!(t.mention_prone, $m, "{} mention", C::$cat);
+                assert_eq!(t.escalates_at, $e, "{} escalates", C::$cat);
+                assert_eq!(t.critical_at, $c, "{} critical", C::$cat);
+                assert_eq!(t.repeat, $r, "{} repeat", C::$cat);
+                assert_eq!(t.denied_by, DeniedBy::$d, "{} denied", C::$cat);
+                assert!(t.voice < 0.0, "{} voice", C::$cat);
+            };
+        }
+        t!(Impatience, formal: false, mention: false, escalates: None, critical: None, repeat: true, denied: AnyNegator);
+        t!(RepeatContact, formal: false, mention: false, escalates: None, critical: None, repeat: true, denied: AnyNegator);
+        t!(Urgency, formal: false, mention: false, escalates: None, critical: None, repeat: false, denied: AnyNegator);
+        t!(Dissatisfaction, formal: false, mention: false, escalates: None, critical: None, repeat: false, denied: AnyNegator);
+        t!(Abuse, formal: false, mention: false, escalates: None, critical: None, repeat: false, denied: AnyNegator);
+        t!(Refund, formal: false, mention: false, escalates: None, critical: None, repeat: false, denied: IntentNegator);
+        t!(Churn, formal: false, mention: false, escalates: None, critical: None, repeat: false, denied: AnyNegator);
+        t!(Supervisor, formal: true, mention: true, escalates: Some(4), critical: None, repeat: false, denied: AnyNegator);
+        t!(Complaint, formal: true, mention: false, escalates: Some(4), critical: None, repeat: false, denied: AnyNegator);
+        t!(Regulator, formal: true, mention: true, escalates: Some(4), critical: None, repeat: false, denied: AnyNegator);
+        t!(Legal, formal: true, mention: true, escalates: Some(4), critical: None, repeat: false, denied: AnyNegator);
+        t!(Media, formal: true, mention: true, escalates: Some(4), critical: None, repeat: false, denied: AnyNegator);
+        t!(Harm, formal: true, mention: false, escalates: Some(4), critical: Some(5), repeat: false, denied: AnyNegator);
+        assert_eq!(
+            CueCategory::ALL.len(),
+            13,
+            "a new category needs a row here"
+        );
+    }
 }

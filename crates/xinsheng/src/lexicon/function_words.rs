@@ -4,7 +4,7 @@
 //! lookup that matches a token also gives its classes ([`word_class`]).
 
 use super::CjkSet;
-use crate::types::CueCategory;
+use crate::types::{CueCategory, DeniedBy};
 
 /// Speech verbs: with a subject other than the speaker (他说, 我老婆说, 新闻里说) what
 /// follows in the sentence is reported speech.
@@ -76,17 +76,18 @@ const ELAPSED_BEFORE: &[&str] = &[
     "拖了",
     "都已经",
 ];
+
 /// Characters of contact verbs (打, 问, 联系, 电话, 催, 反映, 投诉 …): a clause with one of
 /// them makes a counted repeat (打了五次) a repeat contact.
-
 static CONTACT_CHARS: CjkSet = CjkSet::new("打问联说催电话映找提申投诉咨沟交重跑修门来");
 
+/// A contact verb char.
 #[inline]
 pub(crate) fn is_contact_char(c: char) -> bool {
     CONTACT_CHARS.contains(c)
 }
-/// Acknowledgements that accept an answer when they make up a whole clause.
 
+/// Acknowledgements that accept an answer when they make up a whole clause.
 const ACCEPTANCE: &[&str] = &[
     "好的",
     "好",
@@ -110,7 +111,6 @@ const ACCEPTANCE: &[&str] = &[
     "嗯呢",
     "好的呢",
 ];
-/// Valence of an acknowledgement: mild, below the polarity threshold.
 
 /// "Why" words that challenge an answer in a customer turn.
 const WHY: &[&str] = &["为什么", "为啥", "干嘛", "干吗", "咋回事"];
@@ -326,17 +326,33 @@ pub(crate) const RESIGNED_ACKS: &[&str] = &[
     "好的",
 ];
 
+/// Last chars of institution nouns (工信部, 消协, 法院, 律师): a formal cue ending in one
+/// may be a bare mention.
+pub(crate) const INSTITUTION_SUFFIXES: &str = "部局会协院所台报社网委办处厅官者师门庭司组科";
+
+/// Final particles that make a sentence a question (好了吗, 是么).
+pub(crate) const QUESTION_PARTICLES: &[&str] = &["吗", "么", "嘛"];
+
+/// Final particles of exasperation on a complaint or question (电话没人接啊).
+pub(crate) const EXASPERATION_PARTICLES: &[&str] = &["啊", "呀", "嘛"];
+
+/// What may follow a polite opener when it is no request (太麻烦了, 麻烦死了).
+pub(crate) const REQUEST_CLOSERS: &[&str] = &["了", "啦", "死", "死了", "的", "啊", "呀", "吧"];
+
+/// Pronouns jieba's HMM may glue to a one-char term it does not know (我怕, 我烦).
+pub(crate) const PRONOUN_CHARS: &str = "我你您他她它咱";
+
 /// Affirmations whose repetition (好好好好) is impatient.
 const AFFIRMATIONS: &[&str] = &["好好", "行行", "是是", "对对", "嗯嗯", "知道知道"];
 
-/// Whether negators (known to negate) deny a cue of this category: any of them does,
-/// except that a refund cue is denied only by one that denies the speaker's intent
-/// (不用退款, not 不给退款). Also decides whether a lexicon term inherits the cue it
+/// Whether negators (known to negate) deny a cue of this category, as its
+/// [`DeniedBy`] says: any of them, or only one that denies the speaker's intent
+/// (不用退款, not 不给退款: refund cues). Also decides whether a lexicon term inherits the cue it
 /// contains (`Lexicon::inherit_cues`).
 pub(crate) fn negators_deny(cat: CueCategory, negators: &[&str]) -> bool {
-    match cat {
-        CueCategory::Refund => negators.iter().any(|t| INTENT_NEGATORS.contains(t)),
-        _ => true,
+    match cat.traits().denied_by {
+        DeniedBy::AnyNegator => true,
+        DeniedBy::IntentNegator => negators.iter().any(|t| INTENT_NEGATORS.contains(t)),
     }
 }
 

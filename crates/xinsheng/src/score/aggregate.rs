@@ -208,3 +208,93 @@ pub(crate) fn sketch(text: &str) -> Vec<u32> {
     }
     hashes[..n].to_vec()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::score::weights::{CUE_WEIGHT, POLARITY_THRESHOLD as P};
+
+    /// Float tolerance of the expected figures.
+    fn close(a: f32, b: f32) -> bool {
+        (a - b).abs() <= f32::EPSILON.sqrt()
+    }
+
+    fn cue(weight: f32) -> Cue {
+        Cue {
+            category: crate::types::CueCategory::Complaint,
+            text: String::new(),
+            start: 0,
+            end: 0,
+            severity: 3,
+            weight,
+            negated: false,
+            quoted: false,
+        }
+    }
+
+    /// (summed valence) → (valence, polarity): squashed into -1..1, polar beyond the
+    /// threshold.
+    #[test]
+    fn valence_and_polarity() {
+        macro_rules! t {
+            ($sum:expr, $valence:expr, $polarity:ident) => {
+                let mut acc = Acc::new(None);
+                acc.valence = $sum;
+                let s = scores(&acc, &[], 0);
+                assert!(close(s.valence, $valence), "{}: {}", $sum, s.valence);
+                assert_eq!(s.polarity, Polarity::$polarity, "{}", $sum);
+            };
+        }
+        t!(0.0, 0.0, Neutral);
+        t!(1.0, std::f32::consts::FRAC_1_SQRT_2, Positive);
+        t!(-1.0, -std::f32::consts::FRAC_1_SQRT_2, Negative);
+        // Just inside the threshold once squashed.
+        t!(P, P / (P * P + 1.0).sqrt(), Neutral);
+        t!(-(u16::MAX as f32), -1.0, Negative);
+    }
+
+    /// No emotion mass: all neutral; the neutral mass dilutes a little emotion.
+    #[test]
+    fn emotion_mix() {
+        let mut acc = Acc::new(None);
+        assert_eq!(scores(&acc, &[], 0).emotion, Emotion::Neutral);
+        acc.emo[0] = NEUTRAL_MASS;
+        let s = scores(&acc, &[], 0);
+        assert_eq!(s.emotions.anger, s.emotions.neutral);
+        acc.emo[0] = 1.0;
+        assert_eq!(scores(&acc, &[], 0).emotion, Emotion::Anger);
+    }
+
+    /// (cue weights, valence) → risk: the strongest cue in full, the others damped;
+    /// affect adds a little only with a negative valence.
+    #[test]
+    fn risk() {
+        macro_rules! t {
+            ($weights:expr, $valence:expr, $risk:expr) => {
+                let cues: Vec<Cue> = $weights.iter().map(|&w| cue(w)).collect();
+                let e = escalation(cues, $valence, &[0.0; 7]);
+                assert!(close(e.risk, $risk), "{:?}: {}", $weights, e.risk);
+                assert_eq!(e.level, Level::from_risk(e.risk));
+            };
+        }
+        let w = CUE_WEIGHT[3];
+        let none: [f32; 0] = [];
+        t!(none, 0.0, 0.0);
+        t!([w], 0.0, w);
+        // A positive valence adds nothing.
+        t!([w], 1.0, w);
+        // The second cue damped.
+        t!([w, w], 0.0, 1.0 - (1.0 - w) * (1.0 - CUE_DAMPING * w));
+        // Affect alone, below its cap.
+        t!(none, -1.0, AFFECT_VALENCE);
+        t!([w], -1.0, 1.0 - (1.0 - w) * (1.0 - AFFECT_VALENCE));
+    }
+
+    #[test]
+    fn sketch_hashes_bigrams_of_words() {
+        assert_eq!(sketch("好"), Vec::<u32>::new());
+        assert_eq!(sketch("退款").len(), 1);
+        assert_eq!(sketch("退，款"), sketch("退款"));
+        assert_eq!(sketch(&"退款".repeat(100)).len(), 64);
+    }
+}

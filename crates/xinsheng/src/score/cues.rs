@@ -183,14 +183,13 @@ impl Found {
                 threat_in_sentence[y.sentence] = true;
             }
         }
-        for i in 0..cues.len() {
-            let x = self.ctx[i];
-            if !x.mention || x.intent || !cues[i].is_active() {
+        for (c, x) in cues.iter_mut().zip(&self.ctx) {
+            if !x.mention || x.intent || !c.is_active() {
                 continue;
             }
             if !threat_in_sentence[x.sentence] {
-                cues[i].severity = 1;
-                cues[i].weight = MENTION_WEIGHT;
+                c.severity = 1;
+                c.weight = MENTION_WEIGHT;
             }
         }
     }
@@ -222,17 +221,8 @@ impl Found {
                 continue;
             }
             let sevf = c.severity as f32 * c.weight / CUE_WEIGHT[c.severity as usize];
-            let (label, v) = match c.category {
-                CueCategory::Urgency => (Emotion::Anxiety, -0.05 * sevf),
-                CueCategory::Churn => (Emotion::Disgust, -0.08 * sevf),
-                CueCategory::Supervisor => (Emotion::Anger, -0.03 * sevf),
-                // Asking for a refund is business; the anger is in other words.
-                CueCategory::Refund => (Emotion::Anger, -0.04 * sevf),
-                CueCategory::Impatience | CueCategory::RepeatContact => {
-                    (Emotion::Anger, -0.1 * sevf)
-                }
-                _ => (Emotion::Anger, -0.08 * sevf),
-            };
+            let t = c.category.traits();
+            let (label, v) = (t.emotion, t.voice * sevf);
             let u = &units[x.unit];
             acc.add(
                 u,
@@ -283,5 +273,81 @@ pub(crate) fn agent_term(
         if v != 0.0 {
             acc.add(u, "agent", v, v, emo, Vec::new);
         }
+    }
+}
+
+#[cfg(all(test, feature = "embedded-lexicons"))]
+mod tests {
+    use crate::score::testing::explain;
+    use crate::types::{CueCategory as C, Speaker};
+
+    /// The cues of a customer's text: (category, severity, text, negated, quoted).
+    #[test]
+    fn cues() {
+        macro_rules! t {
+            ($text:expr, $want:expr) => {
+                let a = explain($text, Speaker::Customer).analysis.unwrap();
+                let got: Vec<(C, u8, &str, bool, bool)> = a
+                    .escalation
+                    .cues
+                    .iter()
+                    .map(|c| (c.category, c.severity, c.text.as_str(), c.negated, c.quoted))
+                    .collect();
+                let want: Vec<(C, u8, &str, bool, bool)> = $want;
+                assert_eq!(got, want, "{}", $text);
+            };
+        }
+        // The speaker's intent makes a formal threat one level firmer.
+        t!(
+            "我要投诉",
+            vec![(C::Complaint, 4, "我要投诉", false, false)]
+        );
+        t!("我准备投诉", vec![(C::Complaint, 4, "投诉", false, false)]);
+        // Negated: any negator denies a complaint …
+        t!("我不投诉", vec![(C::Complaint, 3, "投诉", true, false)]);
+        // … but only a negator of intent denies a refund (不给退款 reports a refusal).
+        t!("不用退款", vec![(C::Refund, 2, "退款", true, false)]);
+        // Reported speech.
+        t!("他说要投诉", vec![(C::Complaint, 4, "要投诉", false, true)]);
+        // A confrontational question is a dissatisfaction cue.
+        t!(
+            "难道很满意吗",
+            vec![(C::Dissatisfaction, 2, "难道", false, false)]
+        );
+        // The original text, not the normalized one.
+        t!(
+            "我要投訴",
+            vec![(C::Complaint, 4, "我要投訴", false, false)]
+        );
+    }
+
+    /// An institution mention with no threat around it falls below the low level.
+    #[test]
+    fn mentions_are_demoted_without_a_threat() {
+        let a = explain("我要找律师", Speaker::Customer).analysis.unwrap();
+        assert_eq!(a.escalation.cues[0].severity, 5);
+        for text in ["律师说可以", "12315的电话是多少"] {
+            let a = explain(text, Speaker::Customer).analysis.unwrap();
+            let c = &a.escalation.cues;
+            assert!(!c.is_empty(), "{text}: the mention is kept as evidence");
+            assert!(
+                c.iter()
+                    .all(|c| c.severity == 1 && c.weight == super::MENTION_WEIGHT),
+                "{text}: {c:?}"
+            );
+        }
+    }
+
+    /// Agent phrases are found in agent turns only.
+    #[test]
+    fn agent_phrases() {
+        let a = explain("非常抱歉让您久等了", Speaker::Agent)
+            .analysis
+            .unwrap();
+        assert!(!a.agent.is_empty());
+        let c = explain("非常抱歉让您久等了", Speaker::Customer)
+            .analysis
+            .unwrap();
+        assert!(c.agent.is_empty());
     }
 }

@@ -19,7 +19,7 @@ pub(crate) mod weights;
 
 use jieba_rs::Jieba;
 
-use crate::lexicon::{ContrastRole, Lexicon};
+use crate::lexicon::{ContrastRole, Lexicon, MarkerKind};
 use crate::normalize::{normalize_into, Normalized};
 use crate::segment::{recycle, segment, OriginalText, Unit};
 use crate::types::{AgentKind, Speaker, UtteranceAnalysis};
@@ -275,8 +275,8 @@ impl Terms<'_, '_, '_, '_, '_> {
             };
             // Markers that carry meaning by themselves.
             if let Some(m) = e.marker {
-                let confrontational = m == crate::lexicon::MarkerKind::Rhetorical
-                    || (m == crate::lexicon::MarkerKind::RhetoricalOpen && s.ends_question);
+                let confrontational = m == MarkerKind::Rhetorical
+                    || (m == MarkerKind::RhetoricalOpen && s.ends_question);
                 if confrontational && ctx.customer_side && e.escalation.is_none() {
                     self.found.confrontation(u, k, self.original, site.quoted);
                 }
@@ -326,5 +326,58 @@ impl Terms<'_, '_, '_, '_, '_> {
             }
         }
         total_emphasis
+    }
+}
+
+/// Helpers of the stages' table-driven tests (on the embedded lexicons).
+#[cfg(all(test, feature = "embedded-lexicons"))]
+pub(crate) mod testing {
+    use std::sync::OnceLock;
+
+    use super::structure::{self, Contrast, SentenceInfo};
+    use super::Explanation;
+    use crate::normalize::normalize;
+    use crate::segment::{segment, Unit};
+    use crate::{Analyzer, Speaker};
+
+    /// One analyzer for all tests.
+    pub fn analyzer() -> &'static Analyzer {
+        static A: OnceLock<Analyzer> = OnceLock::new();
+        A.get_or_init(Analyzer::new)
+    }
+
+    /// Segment and structure `text`; call `f` with its units, sentences and clause
+    /// weights.
+    pub fn with_units<R>(
+        text: &str,
+        f: impl FnOnce(&[Unit<'_>], &[SentenceInfo], &Contrast<'_>) -> R,
+    ) -> R {
+        let (jieba, lex) = analyzer().parts();
+        let norm = normalize(text);
+        let mut units = segment(jieba, lex, &norm, text, Vec::new());
+        let (mut sentences, mut roles) = (Vec::new(), Vec::new());
+        structure::build(&mut units, &norm, &mut sentences, &mut roles);
+        f(&units, &sentences, &Contrast::new(&roles))
+    }
+
+    /// The units' texts joined with `|`.
+    pub fn cut(text: &str) -> String {
+        with_units(text, |units, _, _| {
+            units.iter().map(|u| u.text).collect::<Vec<_>>().join("|")
+        })
+    }
+
+    /// The explanation of a customer's (or an agent's) utterance.
+    pub fn explain(text: &str, speaker: Speaker) -> Explanation {
+        analyzer().explain(text, speaker)
+    }
+
+    /// The contributions of `text` (a customer's) as `term source: notes`.
+    pub fn contributions(text: &str, speaker: Speaker) -> Vec<String> {
+        explain(text, speaker)
+            .contributions
+            .iter()
+            .map(|c| format!("{} {}: {}", c.text, c.source, c.modifiers.join("; ")))
+            .collect()
     }
 }

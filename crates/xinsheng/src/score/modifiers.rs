@@ -10,7 +10,7 @@ use super::weights::{
     QUOTED_TERM, RHETORICAL, RHETORICAL_OPEN, SCOPE_WINDOW, SENTIMENT_EMOTION, SUBJECT_WINDOW,
 };
 use super::Ctx;
-use crate::lexicon::function_words::{CUSTOMER_SUBJECT, FIRST_PERSON, PARTICLE};
+use crate::lexicon::function_words::{CUSTOMER_SUBJECT, FIRST_PERSON, PARTICLE, REQUEST_CLOSERS};
 use crate::lexicon::{Entry, MarkerKind};
 use crate::segment::{Break, Unit};
 use crate::types::{AgentCategory, Emotion, Speaker};
@@ -147,12 +147,7 @@ pub(crate) fn opens_request(units: &[Unit<'_>], k: usize) -> bool {
     units[k + 1..]
         .iter()
         .take_while(|u| u.clause == clause && !u.is_punct)
-        .any(|u| {
-            !matches!(
-                u.text,
-                "了" | "啦" | "死" | "死了" | "的" | "啊" | "呀" | "吧"
-            )
-        })
+        .any(|u| !REQUEST_CLOSERS.contains(&u.text))
 }
 
 /// Where a term stands: what its sentence and clause make of it.
@@ -302,7 +297,10 @@ pub(crate) fn weigh_term(
             _ => None,
         });
     } else {
-        note!("double negation {} (×0.5)", neg_texts.join("/"));
+        note!(
+            "double negation {} (×{DOUBLE_NEGATION})",
+            neg_texts.join("/")
+        );
         v *= DOUBLE_NEGATION * d;
         emo = emo.map(|(l, i)| (l, DOUBLE_NEGATION * i));
     }
@@ -317,14 +315,14 @@ pub(crate) fn weigh_term(
     }
     if site.quoted {
         f *= QUOTED_TERM;
-        note!("quoted ×0.5");
+        note!("quoted ×{QUOTED_TERM}");
     }
     v *= f;
     emo = emo.map(|(l, i)| (l, i * f));
     let (rhetorical, irony) = (site.rhetorical, ctx.irony);
     if v > 0.0 && site.ends_question && !rhetorical && !irony {
         // 解决了吗 / 满意吗: asked, not asserted.
-        note!("questioned, not asserted (×0.25)");
+        note!("questioned, not asserted (×{QUESTIONED})");
         v *= QUESTIONED;
         emo = emo.map(|(l, i)| (l, i * QUESTIONED));
     }
@@ -342,7 +340,7 @@ pub(crate) fn weigh_term(
     }
     if v > 0.0 && (rhetorical || irony) {
         note!(
-            "{} flips (×-0.6)",
+            "{} flips (×{FLIP})",
             if rhetorical {
                 "rhetorical question"
             } else {
@@ -404,4 +402,74 @@ fn is_promise(cat: AgentCategory) -> bool {
             | AgentCategory::PaymentPromise
             | AgentCategory::DeadlinePromise
     )
+}
+
+#[cfg(all(test, feature = "embedded-lexicons"))]
+mod tests {
+    use super::*;
+    use crate::score::testing::{contributions, with_units};
+
+    /// What stands before a term: (negators, degree adverbs, the nearest negator stands
+    /// before the nearest degree word, intent).
+    #[test]
+    fn scan_back_finds_the_modifiers() {
+        macro_rules! t {
+            ($text:expr, $term:expr, $want:expr) => {
+                with_units($text, |units, _, _| {
+                    let k = units.iter().position(|u| u.text == $term).expect($term);
+                    let (mods, negs) = scan_back(units, k);
+                    let got = (negs, mods.degrees.len(), mods.negated_degree(), mods.intent);
+                    assert_eq!(got, $want, "{}", $text);
+                });
+            };
+        }
+        t!("不是很满意", "很满意", (vec!["不是"], 0, false, false));
+        t!("一点也不满意", "不满意", (vec![], 1, false, false));
+        t!("我不是不满意", "不满意", (vec!["不是"], 0, false, false));
+        t!("我准备投诉", "投诉", (vec![], 0, false, true));
+        t!("我不投诉", "投诉", (vec!["不"], 0, false, false));
+        // A particle closes the scope: 没有了，谢谢 does not negate 谢谢.
+        t!("没有了谢谢", "谢谢", (vec![], 0, false, false));
+    }
+
+    /// How the weighing of a term reads in the trace: `term source: notes`.
+    #[test]
+    fn modifiers_weigh_terms() {
+        macro_rules! t {
+            ($text:expr, $want:expr) => {
+                let got = contributions($text, Speaker::Customer);
+                assert!(got.iter().any(|c| c == $want), "{}: {:?}", $text, got);
+            };
+        }
+        t!("太不好", "不好 sentiment: degree ×1.80");
+        t!("不是很满意", "很满意 emotion: negated by 不是 (×-0.75)");
+        t!("我不是不满意", "不满意 emotion: negated by 不是 (×-0.2)");
+        t!("他说很满意", "很满意 emotion: quoted ×0.5");
+        t!(
+            "很满意吗",
+            "很满意 emotion: questioned, not asserted (×0.25)"
+        );
+        t!("很满意！！！", "很满意 emotion: emphasis ×1.10");
+        t!(
+            "难道很满意吗",
+            "很满意 emotion: rhetorical question flips (×-0.6)"
+        );
+        t!("难道很满意吗", "难道 marker: rhetorical question (…吗/？)");
+        t!("虽然快但是很贵", "快 sentiment: contrast clause ×0.7");
+        t!("好麻烦", "麻烦 sentiment: degree ×1.40");
+    }
+
+    #[test]
+    fn emphasis_grows_by_marks_and_repeats_up_to_their_caps() {
+        assert_eq!(emphasis(0, 0), 1.0);
+        assert!(emphasis(1, 0) > 1.0 && emphasis(0, 1) > 1.0);
+        assert_eq!(
+            emphasis(EMPHASIS_MAX_MARKS, 0),
+            emphasis(EMPHASIS_MAX_MARKS + 5, 0)
+        );
+        assert_eq!(
+            emphasis(0, EMPHASIS_MAX_REPEATS),
+            emphasis(0, EMPHASIS_MAX_REPEATS + 5)
+        );
+    }
 }

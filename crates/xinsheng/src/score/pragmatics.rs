@@ -18,8 +18,8 @@ use super::weights::{
 };
 use super::Ctx;
 use crate::lexicon::function_words::{
-    ACCEPT, AFFIRM, CONTACT, COUNT_STARTS, COUNT_UNITS, DURATION_UNITS, ELAPSED, INABILITY,
-    NOT_NEGATED, PARTICLE, RESIGNED_ACKS, WHY_WORD,
+    ACCEPT, AFFIRM, CONTACT, COUNT_STARTS, COUNT_UNITS, DURATION_UNITS, ELAPSED,
+    EXASPERATION_PARTICLES, INABILITY, NOT_NEGATED, PARTICLE, RESIGNED_ACKS, WHY_WORD,
 };
 use crate::segment::{OriginalText, Unit};
 use crate::types::{AgentCategory, AgentKind, AgentMatch, CueCategory, Emotion, Speaker};
@@ -376,7 +376,7 @@ pub(crate) fn questions(
     for st in sentences.iter() {
         let Some(last) = st.last_word else { continue };
         let u = &units[last];
-        if matches!(u.text, "啊" | "呀" | "嘛")
+        if EXASPERATION_PARTICLES.contains(&u.text)
             && (st.negative > 0.0 || st.ends_question || st.interrogative)
         {
             acc.add(u, "pattern", EXASPERATION, EXASPERATION, None, || {
@@ -500,5 +500,66 @@ mod tests {
         for w in ["", "次", "天了", "订单", "a3"] {
             assert!(!may_count(w), "{w}");
         }
+    }
+}
+
+#[cfg(all(test, feature = "embedded-lexicons"))]
+mod stage_tests {
+    use crate::score::testing::contributions;
+    use crate::types::Speaker;
+
+    /// Customer-service patterns, as the trace reads them: `term source: note`.
+    #[test]
+    fn pragmatics() {
+        macro_rules! t {
+            ($text:expr, $want:expr) => {
+                let got = contributions($text, Speaker::Customer);
+                assert!(got.iter().any(|c| c == $want), "{}: {:?}", $text, got);
+            };
+        }
+        t!("好好好好", "好好 pattern: repeated affirmation: impatient");
+        t!("第三次打电话了", "第三次 pattern: counted repeat");
+        t!("都三天了", "三天 pattern: elapsed time");
+        t!("申请不了", "不了 pattern: inability (…不了)");
+        t!("好的", "好的 pattern: acknowledgement: accepts the answer");
+        t!(
+            "为什么要手机号码",
+            "为什么 pattern: why-question: challenges the answer"
+        );
+        t!(
+            "电话没人接啊",
+            "啊 pattern: final 啊 on a complaint or question: exasperation"
+        );
+        t!("没有", "没有 negation: bare negation: disagreement");
+        t!(
+            "？？？",
+            "？？？ punctuation: only ？ / …… : confusion or speechlessness"
+        );
+        t!(
+            "？？？",
+            "?? punctuation: ？？ / ？！ in a complaint: impatience"
+        );
+        t!("解决了吗", "? punctuation: 1 open question(s): unresolved");
+    }
+
+    /// Patterns are a customer's: an agent's turn has none.
+    #[test]
+    fn agents_have_no_customer_patterns() {
+        for text in ["好好好好", "第三次打电话了", "没有", "为什么要手机号码"]
+        {
+            let got = contributions(text, Speaker::Agent);
+            assert!(
+                got.iter().all(|c| !c.contains(" pattern: ")),
+                "{text}: {got:?}"
+            );
+        }
+    }
+
+    /// An agent saying no is counted for the roll-up.
+    #[test]
+    fn agent_refusals_are_counted() {
+        let an = crate::score::testing::analyzer();
+        assert!(an.analyze("这个没办法", Speaker::Agent).refusals > 0);
+        assert_eq!(an.analyze("好的，我马上帮您查", Speaker::Agent).refusals, 0);
     }
 }

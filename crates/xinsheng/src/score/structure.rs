@@ -2,7 +2,9 @@
 //! their roles around a contrast word, quotation marks, reported speech, irony markers.
 
 use super::weights::{CONTRAST_WEIGHTS, SUBJECT_WINDOW};
-use crate::lexicon::function_words::{FILLER, FIRST_PERSON, INTERROGATIVE, SPEECH, SPEECH_CLOSERS};
+use crate::lexicon::function_words::{
+    FILLER, FIRST_PERSON, INTERROGATIVE, QUESTION_PARTICLES, SPEECH, SPEECH_CLOSERS,
+};
 use crate::lexicon::{ContrastRole, MarkerKind};
 use crate::normalize::Normalized;
 use crate::segment::{Break, Unit};
@@ -82,7 +84,7 @@ pub(crate) fn build(
         } else {
             units[k].in_quote = in_quote;
             let u = &units[k];
-            if matches!(u.text, "吗" | "么" | "嘛") {
+            if QUESTION_PARTICLES.contains(&u.text) {
                 sentences[sentence].ends_question = true;
             }
             if u.class & INTERROGATIVE != 0 {
@@ -207,5 +209,67 @@ fn reported_subject(units: &[Unit<'_>], k: usize) -> bool {
     {
         Some(subject) => subject.class & FIRST_PERSON == 0,
         None => false,
+    }
+}
+
+#[cfg(all(test, feature = "embedded-lexicons"))]
+mod tests {
+    use crate::score::testing::with_units;
+    use crate::score::weights::CONTRAST_WEIGHTS;
+
+    /// Per text: sentences, then per sentence (ends as a question, has a question word,
+    /// reported from unit), then the clause weights.
+    #[test]
+    fn structure() {
+        let (before, after, concessive) = CONTRAST_WEIGHTS;
+        macro_rules! t {
+            ($text:expr, $sentences:expr, $weights:expr) => {
+                with_units($text, |units, sentences, contrast| {
+                    let got: Vec<(bool, bool, Option<&str>)> = sentences
+                        .iter()
+                        .map(|s| {
+                            let q = s.quote_from.map(|k| units[k].text);
+                            (s.ends_question, s.interrogative, q)
+                        })
+                        .collect();
+                    assert_eq!(got, $sentences, "{}", $text);
+                    let clauses = units.last().map_or(0, |u| u.clause + 1);
+                    let weights: Vec<f32> = (0..clauses).map(|c| contrast.weight(c)).collect();
+                    assert_eq!(weights, $weights, "{}", $text);
+                });
+            };
+        }
+        t!("解决了吗", [(true, false, None)], [1.0]);
+        // Every sentence break opens a sentence (the last one empty).
+        t!("怎么办呢", [(true, true, None)], [1.0]);
+        t!(
+            "好。好！",
+            [
+                (false, false, None),
+                (false, false, None),
+                (false, false, None)
+            ],
+            [1.0, 1.0]
+        );
+        // Reported speech: from a quote marker, or a speech verb after someone else.
+        t!("他说很满意", [(false, false, Some("他说"))], [1.0]);
+        t!("我老婆说要投诉", [(false, false, Some("说"))], [1.0]);
+        t!("我说要投诉", [(false, false, None)], [1.0]);
+        // Contrast: before / after the contrast word; a 虽然 clause alone.
+        t!("虽然快，但是很贵", [(false, false, None)], [before, after]);
+        t!("虽然快", [(false, false, None)], [concessive]);
+    }
+
+    /// Units inside quotation marks are quoted; the marks close at the sentence end.
+    #[test]
+    fn quotation_marks() {
+        with_units("他们“很满意”。满意", |units, _, _| {
+            let quoted: Vec<&str> = units
+                .iter()
+                .filter(|u| u.in_quote)
+                .map(|u| u.text)
+                .collect();
+            assert_eq!(quoted, ["很满意"]);
+        });
     }
 }
