@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use xinsheng::{Analyzer, Emotion, Level, Polarity, Speaker, Trajectory, Turn};
+use xinsheng::{AgentKind, Analyzer, Emotion, Level, Polarity, Speaker, Trajectory, Turn};
 
 fn analyzer() -> &'static Analyzer {
     static A: OnceLock<Analyzer> = OnceLock::new();
@@ -16,17 +16,23 @@ const GOLD_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/gold");
 
 /// Recorded figures: (metric, minimum). Measured figures are printed by the tests; the
 /// minimum is the measured figure rounded down to 0.01 when recorded (2026-11-23; see the
-/// README's Quality section). Raise them when quality improves.
+/// README's Quality section; re-recorded 2026-12-03 when issue 13 added 162 utterances and 23
+/// calls of harder classes: harm phrased other ways, cue words in another sense, unmarked
+/// sarcasm, agent deflection; raised the same day to the figures after the issue's fixes).
+/// Raise them when quality improves.
 const RECORDED: &[(&str, f64)] = &[
     ("utterance.polarity_accuracy", 0.78),
     ("utterance.emotion_accuracy", 0.66),
-    ("utterance.level_exact", 0.76),
-    ("utterance.level_within_one", 0.93),
-    ("utterance.escalation_f1", 0.74),
-    ("utterance.negation_trap_accuracy", 0.67),
-    ("conversation.escalated_accuracy", 0.98),
-    ("conversation.risky_auc", 0.97),
-    ("conversation.trajectory_accuracy", 0.59),
+    ("utterance.level_exact", 0.74),
+    ("utterance.level_within_one", 0.92),
+    ("utterance.escalation_f1", 0.72),
+    ("utterance.negation_trap_accuracy", 0.69),
+    ("utterance.agent_prohibited_recall", 1.00),
+    ("utterance.agent_prohibited_precision", 0.96),
+    ("utterance.harm_high_recall", 0.84),
+    ("conversation.escalated_accuracy", 0.97),
+    ("conversation.risky_auc", 0.96),
+    ("conversation.trajectory_accuracy", 0.57),
 ];
 
 struct GoldUtterance {
@@ -170,9 +176,29 @@ fn gold_utterances() {
     let (mut pol, mut emo, mut lvl, mut lvl1) = (0, 0, 0, 0);
     let (mut tp, mut fp, mut fnn) = (0, 0, 0);
     let (mut trap_n, mut trap_ok) = (0, 0);
+    // Agent prohibited phrases (tag agent_prohibited on agent lines) and harm threats read
+    // at high or above (tag harm with a gold level of high or critical).
+    let (mut ptp, mut pfp, mut pfn) = (0, 0, 0);
+    let (mut harm_n, mut harm_ok) = (0, 0);
     let mut misses = Vec::new();
     for g in &gold {
         let a = an.analyze(&g.text, g.speaker);
+        let has = |tag: &str| g.tags.iter().any(|t| t == tag);
+        if g.speaker == Speaker::Agent {
+            let (gp, pp) = (
+                has("agent_prohibited"),
+                a.agent
+                    .iter()
+                    .any(|m| m.kind == AgentKind::Prohibited && !m.negated),
+            );
+            ptp += (gp && pp) as usize;
+            pfp += (!gp && pp) as usize;
+            pfn += (gp && !pp) as usize;
+        }
+        if has("harm") && g.level >= Level::High {
+            harm_n += 1;
+            harm_ok += (a.escalation.level >= Level::High) as usize;
+        }
         pol += (a.polarity == g.polarity) as usize;
         emo += (a.emotion == g.emotion) as usize;
         lvl += (a.escalation.level == g.level) as usize;
@@ -227,6 +253,18 @@ fn gold_utterances() {
     figures.insert(
         "utterance.negation_trap_accuracy",
         trap_ok as f64 / (trap_n as f64).max(1.0),
+    );
+    figures.insert(
+        "utterance.agent_prohibited_recall",
+        ptp as f64 / ((ptp + pfn) as f64).max(1.0),
+    );
+    figures.insert(
+        "utterance.agent_prohibited_precision",
+        ptp as f64 / ((ptp + pfp) as f64).max(1.0),
+    );
+    figures.insert(
+        "utterance.harm_high_recall",
+        harm_ok as f64 / (harm_n as f64).max(1.0),
     );
     check(&figures);
 }

@@ -21,7 +21,7 @@ use unicode_normalization::UnicodeNormalization;
 #[path = "src/normalize/rules.rs"]
 mod rules;
 
-use rules::{transform as push_char, CONTEXT_CHARS as CONTEXT};
+use rules::{transform as push_char, CONTEXT_CHARS as CONTEXT, KEEP_CHARS as KEEP};
 
 const SLOW: u16 = 0xFFFF;
 
@@ -34,6 +34,9 @@ fn entry(c: char) -> u16 {
     let Some(e) = push_char(d) else { return SLOW };
     if CONTEXT.contains(e) {
         return SLOW;
+    }
+    if KEEP.contains(e) {
+        return if e == c { 0 } else { e as u16 };
     }
     let converted: Vec<char> = fast2s::convert(&e.to_string()).chars().collect();
     let [r] = converted[..] else { return SLOW };

@@ -13,6 +13,37 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 use xinsheng::{Analyzer, Emotion, Speaker, Turn};
 
+/// CRC-32 (IEEE, reflected, as zlib computes it) of `bytes`.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc ^= b as u32;
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// A row or dialogue is in the sealed half when the CRC-32 of its key is odd (see the
+/// data README): its rows are never read while looking for error classes.
+fn is_sealed(key: &str) -> bool {
+    crc32(key.as_bytes()) & 1 == 1
+}
+
+/// The items of `v` whose `sealed` flag is set.
+fn sealed_only<T: Clone>(v: &[T], sealed: &[bool]) -> Vec<T> {
+    v.iter()
+        .zip(sealed)
+        .filter(|(_, &s)| s)
+        .map(|(x, _)| x.clone())
+        .collect()
+}
+
 /// ROC-AUC of `scores` for `positives` (Mann-Whitney U, ties count half).
 fn auc(scores: &[f32], positives: &[bool]) -> f64 {
     let mut idx: Vec<usize> = (0..scores.len()).collect();
@@ -133,8 +164,10 @@ fn smp(an: &Analyzer, dir: &Path, file: &str) {
     let labels = ["angry", "happy", "sad", "fear", "surprise", "neutral"];
     let mut gold = Vec::new();
     let mut pred = Vec::new();
+    let mut sealed = Vec::new();
     let mut confusion: BTreeMap<(String, String), usize> = BTreeMap::new();
     for r in &rows {
+        sealed.push(is_sealed(&r["id"].to_string()));
         let g = r["label"].as_str().unwrap_or("");
         let c = r["content"].as_str().unwrap_or("");
         let p = smp_label(an.analyze(c, Speaker::Unknown).emotion);
@@ -143,7 +176,13 @@ fn smp(an: &Analyzer, dir: &Path, file: &str) {
         pred.push(p);
     }
     let (m, per) = macro_f1(&gold, &pred, &labels);
-    println!("SMP2020 {file}: n={} macro-F1 = {m:.3}", rows.len());
+    let (gs, ps) = (sealed_only(&gold, &sealed), sealed_only(&pred, &sealed));
+    let (ms, _) = macro_f1(&gs, &ps, &labels);
+    println!(
+        "SMP2020 {file}: n={} macro-F1 = {m:.3}; sealed half n={} macro-F1 = {ms:.3}",
+        rows.len(),
+        gs.len()
+    );
     for (l, f) in per {
         println!("    F1 {l:<9} {f:.3}");
     }
@@ -186,38 +225,50 @@ fn polarity_csv(an: &Analyzer, dir: &Path, file: &str, label_col: &str, text_col
     let mut pos = Vec::new();
     let mut neg_scores = Vec::new();
     let mut neg_pos = Vec::new();
-    for row in rdr {
+    let (mut sealed, mut neg_sealed) = (Vec::new(), Vec::new());
+    for (i, row) in rdr.iter().enumerate() {
         let (Some(l), Some(t)) = (row.get(li), row.get(ti)) else {
             continue;
         };
+        let s = is_sealed(&i.to_string());
         let v = an.analyze(t, Speaker::Customer).valence;
         match l.trim() {
             "1" => {
                 scores.push(v);
                 pos.push(true);
+                sealed.push(s);
             }
             "0" => {
                 scores.push(v);
                 pos.push(false);
+                sealed.push(s);
                 neg_scores.push(-v);
                 neg_pos.push(true);
+                neg_sealed.push(s);
             }
             "2" => {
                 neg_scores.push(-v);
                 neg_pos.push(false);
+                neg_sealed.push(s);
             }
             _ => {}
         }
     }
     println!(
-        "{file}: n={} ROC-AUC(valence, positive vs negative) = {:.3}",
+        "{file}: n={} ROC-AUC(valence, positive vs negative) = {:.3}; sealed half n={} = {:.3}",
         scores.len(),
-        auc(&scores, &pos)
+        auc(&scores, &pos),
+        sealed.iter().filter(|&&s| s).count(),
+        auc(&sealed_only(&scores, &sealed), &sealed_only(&pos, &sealed))
     );
     if neg_pos.iter().any(|p| !p) {
         println!(
-            "{file}: ROC-AUC(-valence, negative vs neutral) = {:.3}",
-            auc(&neg_scores, &neg_pos)
+            "{file}: ROC-AUC(-valence, negative vs neutral) = {:.3}; sealed half = {:.3}",
+            auc(&neg_scores, &neg_pos),
+            auc(
+                &sealed_only(&neg_scores, &neg_sealed),
+                &sealed_only(&neg_pos, &neg_sealed)
+            )
         );
     }
 }
@@ -266,19 +317,23 @@ fn cped(an: &Analyzer, dir: &Path) {
     let (si, ei, ui) = (col("Sentiment"), col("Emotion"), col("Utterance"));
     let (mut scores, mut pos) = (Vec::new(), Vec::new());
     let (mut right, mut n) = (0usize, 0usize);
-    for row in &rows {
+    let (mut sealed, mut right_s, mut n_s) = (Vec::new(), 0usize, 0usize);
+    for (i, row) in rows.iter().enumerate() {
         let (Some(s), Some(e), Some(u)) = (row.get(si), row.get(ei), row.get(ui)) else {
             continue;
         };
+        let sl = is_sealed(&i.to_string());
         let a = an.analyze(u, Speaker::Customer);
         match s.as_str() {
             "positive" => {
                 scores.push(a.valence);
                 pos.push(true);
+                sealed.push(sl);
             }
             "negative" => {
                 scores.push(a.valence);
                 pos.push(false);
+                sealed.push(sl);
             }
             _ => {}
         }
@@ -295,12 +350,20 @@ fn cped(an: &Analyzer, dir: &Path) {
         };
         n += 1;
         right += (a.emotion == gold) as usize;
+        n_s += sl as usize;
+        right_s += (sl && a.emotion == gold) as usize;
     }
     println!(
         "CPED (guard, not read): n={} ROC-AUC(valence, positive vs negative) = {:.4}, emotion accuracy = {:.4} (n={n})",
         scores.len(),
         auc(&scores, &pos),
         right as f64 / n.max(1) as f64
+    );
+    println!(
+        "CPED sealed half: n={} ROC-AUC = {:.4}, emotion accuracy = {:.4} (n={n_s})",
+        sealed.iter().filter(|&&s| s).count(),
+        auc(&sealed_only(&scores, &sealed), &sealed_only(&pos, &sealed)),
+        right_s as f64 / n_s.max(1) as f64
     );
 }
 
@@ -312,8 +375,10 @@ fn jddc(an: &Analyzer, dir: &Path) {
     let mut turn_pos = Vec::new();
     let mut call_scores = Vec::new();
     let mut call_pos = Vec::new();
+    let (mut turn_sealed, mut call_sealed) = (Vec::new(), Vec::new());
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let d: Value = serde_json::from_str(line).expect("JDDC line is JSON");
+        let sealed = is_sealed(d["dialogue"].as_str().unwrap_or(""));
         let mut turns = Vec::new();
         for t in d["turns"].as_array().into_iter().flatten() {
             let user = t["user"].as_str().unwrap_or("");
@@ -321,6 +386,7 @@ fn jddc(an: &Analyzer, dir: &Path) {
             if let Some(s) = t["sat3"].as_i64() {
                 turn_scores.push(-a.valence);
                 turn_pos.push(s == 0);
+                turn_sealed.push(sealed);
             }
             turns.push((Speaker::Customer, user));
             let sys = t["system"].as_str().unwrap_or("");
@@ -334,6 +400,7 @@ fn jddc(an: &Analyzer, dir: &Path) {
             dump("jddc", s == 0, &c);
             call_scores.push(c.escalation.risk);
             call_pos.push(s == 0);
+            call_sealed.push(sealed);
         }
     }
     println!(
@@ -348,6 +415,21 @@ fn jddc(an: &Analyzer, dir: &Path) {
         call_pos.iter().filter(|&&p| p).count(),
         auc(&call_scores, &call_pos)
     );
+    let (ts, tp) = (
+        sealed_only(&turn_scores, &turn_sealed),
+        sealed_only(&turn_pos, &turn_sealed),
+    );
+    let (cs, cp) = (
+        sealed_only(&call_scores, &call_sealed),
+        sealed_only(&call_pos, &call_sealed),
+    );
+    println!(
+        "JDDC sealed half: user turns n={} ROC-AUC(-valence) = {:.4}; dialogues n={} ROC-AUC(call risk) = {:.4}",
+        ts.len(),
+        auc(&ts, &tp),
+        cs.len(),
+        auc(&cs, &cp)
+    );
 }
 
 fn stc3(an: &Analyzer, dir: &Path) {
@@ -357,8 +439,13 @@ fn stc3(an: &Analyzer, dir: &Path) {
     let mut risks = Vec::new();
     let mut pos = Vec::new();
     let mut means = Vec::new();
+    let mut sealed = Vec::new();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let d: Value = serde_json::from_str(line).expect("STC-3 line is JSON");
+        let key = match &d["id"] {
+            Value::String(s) => s.clone(),
+            v => v.to_string(),
+        };
         let mut owned: Vec<(Speaker, String)> = Vec::new();
         for t in d["turns"].as_array().into_iter().flatten() {
             let sp = if t["sender"] == "helpdesk" {
@@ -390,6 +477,7 @@ fn stc3(an: &Analyzer, dir: &Path) {
         risks.push(c.escalation.risk);
         pos.push(m <= -1.0);
         means.push(m);
+        sealed.push(is_sealed(&key));
     }
     let r64: Vec<f64> = risks.iter().map(|&r| r as f64).collect();
     let neg_means: Vec<f64> = means.iter().map(|m| -m).collect();
@@ -399,6 +487,16 @@ fn stc3(an: &Analyzer, dir: &Path) {
         pos.iter().filter(|&&p| p).count(),
         auc(&risks, &pos),
         spearman(&r64, &neg_means)
+    );
+    let (rs, ps) = (sealed_only(&risks, &sealed), sealed_only(&pos, &sealed));
+    println!(
+        "STC-3 sealed half: n={} ROC-AUC(call risk) = {:.4}, Spearman(risk, -S) = {:.3}",
+        rs.len(),
+        auc(&rs, &ps),
+        spearman(
+            &sealed_only(&r64, &sealed),
+            &sealed_only(&neg_means, &sealed)
+        )
     );
 }
 

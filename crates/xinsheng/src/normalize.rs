@@ -193,7 +193,7 @@ fn normalize_fast(text: &str, out: &mut Normalized) -> bool {
 fn normalize_slow(text: &str) -> Normalized {
     let (s, spans) = first_pass(text);
     // Traditional → simplified, char for char (ASCII needs no conversion).
-    let s = if s.is_ascii() { s } else { fast2s::convert(&s) };
+    let s = if s.is_ascii() { s } else { to_simplified(&s) };
     // Chars fast2s leaves that depend on their neighbours: 著, 覆, 藉.
     let s = if s.contains(['著', '覆', '藉']) {
         fix_by_context(&s)
@@ -244,6 +244,19 @@ fn has_long_run(s: &str) -> bool {
         b = c;
     }
     false
+}
+
+/// Traditional → simplified with fast2s, char for char, except the simplified chars it
+/// wrongly converts ([`rules::KEEP_CHARS`]), which stay.
+fn to_simplified(s: &str) -> String {
+    let converted = fast2s::convert(s);
+    if !s.contains(|c| rules::KEEP_CHARS.contains(c)) {
+        return converted;
+    }
+    s.chars()
+        .zip(converted.chars())
+        .map(|(a, b)| if rules::KEEP_CHARS.contains(a) { a } else { b })
+        .collect()
 }
 
 /// Traditional chars fast2s leaves as they are, read by their neighbours, char for char
@@ -377,6 +390,17 @@ mod tests {
             normalize_into(t, &mut n);
             assert_eq!(n, normalize_slow(t), "{t}");
         }
+    }
+
+    #[test]
+    fn simplified_chars_fast2s_would_convert_stay() {
+        // fast2s reads 呵 as traditional 嗬; 呵呵 is the irony marker and must show as such.
+        for t in ["呵呵", "顶呱呱", "彷徨", "呵呵，又是這樣"] {
+            let n = normalize(t);
+            assert!(n.text.contains(['呵', '呱', '彷']), "{t} -> {}", n.text);
+            assert_eq!(n, normalize_slow(t), "{t}");
+        }
+        assert_eq!(normalize("呵呵，又是這樣").text, "呵呵,又是这样");
     }
 
     #[test]

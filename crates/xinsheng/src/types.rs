@@ -371,11 +371,12 @@ impl AgentCategory {
 label_enum! {
     /// Shape of the customer's mood over a conversation.
     Trajectory, "trajectory" {
-        /// Started negative and ended clearly better.
+        /// Started negative and ended clearly better, but not fine (resigned, still unhappy).
         Improving => "improving",
-        /// Ended clearly worse than it started.
+        /// Ended clearly worse than it started, and negative.
         Worsening => "worsening",
-        /// Dipped clearly negative in the middle and ended fine.
+        /// Was clearly negative at some turn before the last (the first included) and
+        /// ended fine: an angry or anxious customer who ends satisfied.
         Recovered => "recovered",
         /// No clear movement.
         Stable => "stable",

@@ -3,7 +3,7 @@
 
 use super::weights::{
     IMPROVING_RISE, IMPROVING_START, NEGATIVE_TURN, POSITIVE_TURN, RECOVERED_DIP, RECOVERED_END,
-    RECOVERED_START_ABOVE_DIP, RISK_IN_MOOD, VOLATILE_SWINGS, WORSENING_DROP, WORSENING_END,
+    RISK_IN_MOOD, VOLATILE_SWINGS, WORSENING_DROP, WORSENING_END,
 };
 use crate::types::{Emotion, Peak, Speaker, Trajectory, TurnValence, UtteranceAnalysis};
 
@@ -41,11 +41,23 @@ pub(crate) fn moods(turns: &[UtteranceAnalysis], customer: &[TurnValence]) -> Ve
 ///
 /// Middle turns of a service call are often plain information (订单号, 地址) and score
 /// near zero, so the shape is read from where the customer starts, where they end, and
-/// the deepest dip, not from averages.
+/// the deepest dip, not from averages. The first that holds, in this order:
+///
+/// - `volatile`: at least `VOLATILE_SWINGS` (3) changes between clearly negative (mood ≤
+///   [`NEGATIVE_TURN`]) and clearly positive (≥ [`POSITIVE_TURN`]) turns;
+/// - `worsening`: the last turn is at least `WORSENING_DROP` (0.25) below the first and
+///   negative (< `WORSENING_END`, −0.2);
+/// - `recovered`: a turn before the last, the first one included, is clearly negative (≤
+///   `RECOVERED_DIP`, −0.3) and the last is fine (≥ `RECOVERED_END`, −0.05): an angry or
+///   anxious customer who ends satisfied;
+/// - `improving`: the first turn is negative (< `IMPROVING_START`, −0.15) and the last is
+///   at least `IMPROVING_RISE` (0.3) higher, without ending fine after a clear low;
+/// - `stable`: none of these.
 ///
 /// ```
 /// use xinsheng::{trajectory, Trajectory};
-/// assert_eq!(trajectory(&[-0.6, 0.0, 0.4]), Trajectory::Improving);
+/// assert_eq!(trajectory(&[-0.6, 0.0, 0.4]), Trajectory::Recovered);
+/// assert_eq!(trajectory(&[-0.6, -0.4, -0.2]), Trajectory::Improving);
 /// assert_eq!(trajectory(&[-0.3, 0.0, -0.9]), Trajectory::Worsening);
 /// assert_eq!(trajectory(&[0.1, -0.6, 0.0, 0.3]), Trajectory::Recovered);
 /// ```
@@ -64,12 +76,7 @@ pub fn trajectory(vals: &[f32]) -> Trajectory {
         Trajectory::Volatile
     } else if end <= start - WORSENING_DROP && end < WORSENING_END {
         Trajectory::Worsening
-    } else if min_i > 0
-        && min_i < n - 1
-        && min_v <= RECOVERED_DIP
-        && end >= RECOVERED_END
-        && start > min_v + RECOVERED_START_ABOVE_DIP
-    {
+    } else if min_i < n - 1 && min_v <= RECOVERED_DIP && end >= RECOVERED_END {
         Trajectory::Recovered
     } else if start < IMPROVING_START && end >= start + IMPROVING_RISE {
         Trajectory::Improving
@@ -134,8 +141,10 @@ mod tests {
             (&[], Stable),
             (&[-0.9], Stable),
             (&[0.0, 0.1, 0.0], Stable),
-            (&[-0.6, -0.3, 0.4], Improving),
-            (&[-0.6, 0.0, 0.4], Improving),
+            // Angry, then satisfied: recovered (issue 13); better but not fine: improving.
+            (&[-0.6, -0.3, 0.4], Recovered),
+            (&[-0.6, 0.0, 0.4], Recovered),
+            (&[-0.6, -0.4, -0.2], Improving),
             (&[0.1, -0.2, -0.7], Worsening),
             (&[-0.3, 0.0, -0.9], Worsening),
             // Neutral middle turns do not hide the shape.
@@ -144,8 +153,9 @@ mod tests {
             (&[0.3, 0.0, -0.1], Stable),
             (&[0.0, -0.6, -0.5, 0.2], Recovered),
             (&[0.1, -0.6, 0.0, 0.3], Recovered),
-            // The dip must be in the middle.
-            (&[-0.6, 0.0, 0.0], Improving),
+            // The low may be the first turn; the last must be fine.
+            (&[-0.6, 0.0, 0.0], Recovered),
+            (&[-0.6, -0.2, -0.1], Improving),
             (&[-0.5, 0.5, -0.5, 0.5, -0.4], Volatile),
             // Two swings are not volatile.
             (&[-0.5, 0.5, -0.5], Stable),

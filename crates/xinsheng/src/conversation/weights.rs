@@ -18,12 +18,11 @@ pub(crate) const VOLATILE_SWINGS: usize = 3;
 pub(crate) const WORSENING_DROP: f32 = 0.25;
 /// … when the last mood is also below this.
 pub(crate) const WORSENING_END: f32 = -0.2;
-/// A middle dip at or below this mood can make a call recovered …
+/// A mood at or below this at any turn before the last (the first included) can make a
+/// call recovered …
 pub(crate) const RECOVERED_DIP: f32 = -0.3;
-/// … when the last mood is at least this …
+/// … when the last mood is at least this (the customer ends fine).
 pub(crate) const RECOVERED_END: f32 = -0.05;
-/// … and the first mood was more than this above the dip.
-pub(crate) const RECOVERED_START_ABOVE_DIP: f32 = 0.15;
 /// A first mood below this can make a call improving …
 pub(crate) const IMPROVING_START: f32 = -0.15;
 /// … when the last mood rose by at least this.

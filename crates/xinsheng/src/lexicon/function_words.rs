@@ -250,6 +250,82 @@ pub(crate) const INABILITY: &[&str] = &[
     "不着",
 ];
 
+/// Words before an agent's promise phrase that make the customer its subject: the
+/// customer is asked to ensure something (请您保证包装完好, 您需要确保, 务必保证).
+pub(crate) const CUSTOMER_SUBJECT: &[&str] = &[
+    "请",
+    "请您",
+    "麻烦您",
+    "您",
+    "你",
+    "您们",
+    "你们",
+    "务必",
+    "需要您",
+    "您需要",
+    "您要",
+    "要求您",
+];
+
+/// Words after a speech verb that close its clause (这么说的, 说过了): the speech is
+/// before the verb, nothing after it is reported.
+pub(crate) const SPEECH_CLOSERS: &[&str] = &["的", "了", "过", "过了", "的了", "呢", "吧", "啊"];
+
+/// Openers of a plain enquiry (请问, 想问一下, 咨询一下): a question after them asks,
+/// it does not complain.
+pub(crate) const ENQUIRY_OPENERS: &[&str] = &[
+    "请问",
+    "想问",
+    "想问下",
+    "想问一下",
+    "问一下",
+    "问下",
+    "咨询",
+    "咨询一下",
+    "想咨询",
+    "想了解",
+    "了解一下",
+    "请教",
+    "请教一下",
+    "打听一下",
+];
+
+/// Service virtues whose intensified praise (效率真高, 太贴心了, 可真厉害) turns sarcastic
+/// when the utterance reports a bad outcome: stems of the praise word.
+pub(crate) const SERVICE_PRAISE: &[&str] = &[
+    "周到", "贴心", "专业", "厉害", "给力", "负责", "及时", "高效", "靠谱", "快", "高",
+];
+
+/// Service topics whose praise (服务态度真好, 效率真高) is about the company's work.
+pub(crate) const SERVICE_TOPICS: &[&str] = &["服务", "态度", "效率", "速度", "客服", "售后"];
+
+/// Intensifiers of sarcastic praise, as a word or a term's first char (真高, 好快, 可真).
+pub(crate) const SARCASTIC_DEGREE: &[&str] = &["真", "可真", "真是", "太", "好", "这么", "真的"];
+
+/// The speaker blames the addressee for what follows thanks (感谢你们让我多等了六个小时).
+pub(crate) const CAUSATIVE_ME: &[&str] = &["让我", "害我", "害得我", "让", "害"];
+
+/// A customer's apology: the thanks around it are meant (刚才是我急了，不好意思，谢谢).
+pub(crate) const CONCILIATORY: &[&str] = &["不好意思", "抱歉", "对不起", "sorry"];
+
+/// Acknowledgements that, trailing off (好吧……, 行吧...), give up: resignation after an
+/// unhelpful answer.
+pub(crate) const RESIGNED_ACKS: &[&str] = &[
+    "好吧",
+    "行吧",
+    "那好吧",
+    "那行吧",
+    "好的吧",
+    "算了",
+    "那算了",
+    "哦",
+    "噢",
+    "嗯",
+    "好",
+    "行",
+    "好的",
+];
+
 /// Last chars of institution nouns (工信部, 消协, 法院, 律师): a formal cue ending in one
 /// may be a bare mention.
 pub(crate) const INSTITUTION_SUFFIXES: &str = "部局会协院所台报社网委办处厅官者师门庭司组科";

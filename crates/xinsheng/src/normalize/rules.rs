@@ -26,3 +26,7 @@ pub(crate) fn transform(c: char) -> Option<char> {
 /// 著, which the analyzer's own rule reads as 着 except in 著名 and the like.
 #[allow(dead_code)] // read by build.rs and the tests
 pub(crate) const CONTEXT_CHARS: &str = "兒覆夥藉瞭麽幺於乾著苧闔鍾讎畫";
+
+/// Simplified chars that fast2s wrongly converts as if they were traditional (呵 → 嗬,
+/// 呱 → 哌, 彷 → 仿): normalization keeps them as they are, so 呵呵 reads and shows as 呵呵.
+pub(crate) const KEEP_CHARS: &str = "呵呱彷";

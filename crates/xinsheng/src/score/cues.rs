@@ -194,6 +194,25 @@ impl Found {
         }
     }
 
+    /// Every cue with its sentence and unit.
+    pub fn sites(&self) -> impl Iterator<Item = (&Cue, usize, usize)> {
+        self.cues
+            .iter()
+            .zip(&self.ctx)
+            .map(|(c, x)| (c, x.sentence, x.unit))
+    }
+
+    /// Cues that `topic(cue, sentence, unit)` says are the topic of an enquiry, not a
+    /// signal, fall to [`MENTION_WEIGHT`] at severity 1, as an institution mention does.
+    pub fn demote_topics(&mut self, topic: impl Fn(&Cue, usize, usize) -> bool) {
+        for (c, x) in self.cues.iter_mut().zip(&self.ctx) {
+            if c.is_active() && topic(c, x.sentence, x.unit) {
+                c.severity = 1;
+                c.weight = MENTION_WEIGHT;
+            }
+        }
+    }
+
     /// What cues with no emotion entry of their own say: valence and emotion by category
     /// and severity.
     pub fn voices(&self, units: &[Unit<'_>], acc: &mut Acc<'_>, sentences: &mut [SentenceInfo]) {

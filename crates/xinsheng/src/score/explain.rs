@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::cues::Found;
 use crate::lexicon::{ContrastRole, Entry};
 use crate::normalize::Normalized;
 use crate::segment::Unit;
@@ -69,6 +70,17 @@ pub(crate) fn start(trace: &mut Explanation, norm: &Normalized, units: &[Unit<'_
             lexicon: u.entry.map(describe).unwrap_or_default(),
         })
         .collect();
+}
+
+/// Tokens a customer-service pattern read (第五次, 三天了): the token list shows the
+/// pattern's cue, the one the result holds, instead of the lexicon entry it replaced
+/// (第五次 is a repeat of severity 3 by its count, not the entry's 2).
+pub(crate) fn patterns(trace: &mut Explanation, found: &Found) {
+    for (c, _, unit) in found.sites() {
+        if let Some(t) = trace.tokens.get_mut(unit) {
+            t.lexicon = vec![format!("pattern:{}:{}", c.category, c.severity)];
+        }
+    }
 }
 
 /// What the lexicons say about a term, e.g. `emotion:anger:0.70:-0.60`, `negation`.

@@ -13,6 +13,7 @@ mod cues;
 mod explain;
 mod modifiers;
 mod pragmatics;
+mod sense;
 mod structure;
 pub(crate) mod weights;
 
@@ -167,7 +168,15 @@ fn analyze_with(
             consumed,
             clause_info,
         );
+        if let Some(tr) = acc.trace.as_deref_mut() {
+            explain::patterns(tr, &found);
+        }
     }
+    // Praise of the service next to a bad outcome: sarcasm, read as irony.
+    let ctx = Ctx {
+        irony: ctx.irony || (customer_side && sense::sarcasm(&units, clause_roles, &found)),
+        ..ctx
+    };
     let mut terms = Terms {
         ctx: &ctx,
         contrast: &contrast,
@@ -177,6 +186,9 @@ fn analyze_with(
         found: &mut found,
     };
     let total_emphasis = terms.score(consumed, used_negator);
+    if customer_side {
+        sense::enquiries(&ctx, sentences, &mut found);
+    }
     found.demote_mentions(sentences.len());
     found.voices(&units, &mut acc, sentences);
     found.cues.sort_by_key(|c| (c.start, c.end));
@@ -185,7 +197,8 @@ fn analyze_with(
     }
     let refusals = pragmatics::refusals(&ctx, used_negator, &found.agent);
     if customer_side {
-        pragmatics::questions(&units, sentences, &mut acc);
+        let enquiry = sense::has_enquiry_opener(&units);
+        pragmatics::questions(&units, sentences, enquiry, &mut acc);
         pragmatics::bare_punctuation(&units, text, &mut acc);
     }
     pragmatics::loud_punctuation(sentences, customer_side, &mut acc);
@@ -253,7 +266,8 @@ impl Terms<'_, '_, '_, '_, '_> {
             let repeats = ctx.norm.extra_repeats(u.ns, u.ne);
             total_emphasis += repeats;
             let site = Site {
-                quoted: u.in_quote || s.quote_from.is_some_and(|q| q < k),
+                quoted: u.in_quote
+                    || (s.quote_from.is_some_and(|q| q < k) && !s.quote_to.is_some_and(|t| k >= t)),
                 rhetorical: s.rhetorical_open && s.ends_question,
                 ends_question: s.ends_question,
                 clause_weight: self.contrast.weight(u.clause),
@@ -297,7 +311,9 @@ impl Terms<'_, '_, '_, '_, '_> {
                 }
             }
             if let (Some(agent), Speaker::Agent) = (e.agent, ctx.speaker) {
-                let negated = mods.odd();
+                // Negation, the subject and a declined promise apply to agent phrases as
+                // they do to customer cues (无法保证, 请您保证包装完好, 不能保证一定能退).
+                let negated = mods.odd() || modifiers::promise_not_made(units, k, agent.0);
                 cues::agent_term(
                     self.found,
                     self.acc,

@@ -7,13 +7,13 @@ use super::weights::{
     AGENT_DESCRIBES, DEGREE_MAX, DEGREE_MIN, DOUBLE_NEGATION, EMPHASIS_MAX_MARKS,
     EMPHASIS_MAX_REPEATS, EMPHASIS_STEP, FLIP, FLIP_DISGUST, IRONY, NEGATED_DEGREE_NEGATIVE,
     NEGATED_DEGREE_POSITIVE, NEGATED_JOY_SADNESS, NEGATED_NEGATIVE, NEGATED_POSITIVE, QUESTIONED,
-    QUOTED_TERM, RHETORICAL, RHETORICAL_OPEN, SCOPE_WINDOW, SENTIMENT_EMOTION,
+    QUOTED_TERM, RHETORICAL, RHETORICAL_OPEN, SCOPE_WINDOW, SENTIMENT_EMOTION, SUBJECT_WINDOW,
 };
 use super::Ctx;
-use crate::lexicon::function_words::{PARTICLE, REQUEST_CLOSERS};
+use crate::lexicon::function_words::{CUSTOMER_SUBJECT, FIRST_PERSON, PARTICLE, REQUEST_CLOSERS};
 use crate::lexicon::{Entry, MarkerKind};
 use crate::segment::{Break, Unit};
-use crate::types::{Emotion, Speaker};
+use crate::types::{AgentCategory, Emotion, Speaker};
 
 /// The modifiers before a term in its clause.
 pub(crate) struct Mods {
@@ -357,6 +357,51 @@ pub(crate) fn weigh_term(
     };
     acc.add(u, source, base, v, emo, move || notes);
     Some(v)
+}
+
+/// Whether an agent phrase of category `cat` at unit `k` is a promise the agent does not
+/// make, as negation and the subject say for customer cues: the customer is its subject
+/// (请您保证包装完好, 您需要确保: something the customer is asked to ensure), or it stands
+/// under a declined promise of its clause (不能保证一定能退: 一定能 under 不能保证).
+pub(crate) fn promise_not_made(units: &[Unit<'_>], k: usize, cat: AgentCategory) -> bool {
+    if !is_promise(cat) {
+        return false;
+    }
+    let clause = units[k].clause;
+    let before = || {
+        units[..k]
+            .iter()
+            .enumerate()
+            .rev()
+            .take_while(|(_, u)| u.clause == clause)
+            .filter(|(_, u)| !u.is_punct)
+    };
+    // The subject: the nearest first person (我保证: the agent's) or customer word.
+    for (_, u) in before().take(SUBJECT_WINDOW) {
+        if u.class & FIRST_PERSON != 0 {
+            break;
+        }
+        if CUSTOMER_SUBJECT.contains(&u.text) {
+            return true;
+        }
+    }
+    // A declined promise before it in the clause covers it.
+    before().any(|(j, u)| {
+        u.entry
+            .and_then(|e| e.agent)
+            .is_some_and(|(c, _)| is_promise(c))
+            && scan_back(units, j).0.odd()
+    })
+}
+
+/// The promise categories of agent phrases.
+fn is_promise(cat: AgentCategory) -> bool {
+    matches!(
+        cat,
+        AgentCategory::AbsolutePromise
+            | AgentCategory::PaymentPromise
+            | AgentCategory::DeadlinePromise
+    )
 }
 
 #[cfg(all(test, feature = "embedded-lexicons"))]

@@ -14,12 +14,12 @@ use super::weights::{
     ELAPSED_SEVERITY, ELAPSED_TIME, EMPHATIC, EXASPERATION, HELPLESS, HELPLESS_SADNESS,
     INABILITY_DISGUST, INABILITY_VALENCE, LOUD, LOUD_QUESTION, LOUD_QUESTION_SURPRISE,
     OPEN_QUESTION, OPEN_QUESTION_MAX, PATTERN_ANGER_PER_SEVERITY, REPEATED_AFFIRMATION,
-    REPEATED_AFFIRMATION_SEVERITY, REPEAT_HIGH_COUNT, REPEAT_MIN_COUNT, REPEAT_SEVERITY,
+    REPEATED_AFFIRMATION_SEVERITY, REPEAT_HIGH_COUNT, REPEAT_MIN_COUNT, REPEAT_SEVERITY, RESIGNED,
 };
 use super::Ctx;
 use crate::lexicon::function_words::{
     ACCEPT, AFFIRM, CONTACT, COUNT_STARTS, COUNT_UNITS, DURATION_UNITS, ELAPSED,
-    EXASPERATION_PARTICLES, INABILITY, NOT_NEGATED, PARTICLE, WHY_WORD,
+    EXASPERATION_PARTICLES, INABILITY, NOT_NEGATED, PARTICLE, RESIGNED_ACKS, WHY_WORD,
 };
 use crate::segment::{OriginalText, Unit};
 use crate::types::{AgentCategory, AgentKind, AgentMatch, CueCategory, Emotion, Speaker};
@@ -66,6 +66,19 @@ pub(crate) fn patterns(
         if u.is_punct || consumed[k] {
             continue;
         }
+        if trails_off(units, k) {
+            // 好吧…… / 行吧... : the customer gives up, not accepts.
+            consumed[k] = true;
+            acc.add(
+                u,
+                "pattern",
+                RESIGNED.0,
+                RESIGNED.0,
+                Some((Emotion::Sadness, RESIGNED.1)),
+                || vec!["acknowledgement trailing off: resigned".into()],
+            );
+            continue;
+        }
         // Only this word and particles in its clause.
         let alone_in_clause = clause_info[u.clause].words == 1;
         if u.class & ACCEPT != 0 && alone_in_clause && norm.extra_repeats(u.ns, u.ne) == 0 {
@@ -109,6 +122,16 @@ pub(crate) fn patterns(
         });
         found.pattern_cue(units, original, (k, last), cat, sev);
     }
+}
+
+/// An acknowledgement (好吧, 行吧, 嗯), with its particles, followed by an ellipsis
+/// (…… / ...).
+fn trails_off(units: &[Unit<'_>], k: usize) -> bool {
+    RESIGNED_ACKS.contains(&units[k].text)
+        && units[k + 1..]
+            .iter()
+            .find(|n| n.is_punct || n.class & PARTICLE == 0)
+            .is_some_and(|n| n.is_punct && (n.text.contains('…') || n.text.contains("..")))
 }
 
 /// The unit before `k` in its clause, if it is a word.
@@ -342,8 +365,14 @@ pub(crate) fn refusals(ctx: &Ctx<'_, '_>, used_negator: &[bool], agent: &[AgentM
 
 /// A customer's complaint or question that ends in 啊/呀 (电话没人接啊): exasperation;
 /// "why" questions that challenge the agent's answer (为什么要手机号码); open questions:
-/// an unresolved issue.
-pub(crate) fn questions(units: &[Unit<'_>], sentences: &[SentenceInfo], acc: &mut Acc<'_>) {
+/// an unresolved issue. After an enquiry opener (请问为什么要上传身份证？) a question asks:
+/// no challenge, nothing unresolved.
+pub(crate) fn questions(
+    units: &[Unit<'_>],
+    sentences: &[SentenceInfo],
+    enquiry: bool,
+    acc: &mut Acc<'_>,
+) {
     for st in sentences.iter() {
         let Some(last) = st.last_word else { continue };
         let u = &units[last];
@@ -354,6 +383,9 @@ pub(crate) fn questions(units: &[Unit<'_>], sentences: &[SentenceInfo], acc: &mu
                 vec!["final 啊 on a complaint or question: exasperation".into()]
             });
         }
+    }
+    if enquiry {
+        return;
     }
     for u in units.iter() {
         if !u.is_punct && u.entry.is_none() && u.class & WHY_WORD != 0 {

@@ -3,7 +3,7 @@
 
 use super::weights::{CONTRAST_WEIGHTS, SUBJECT_WINDOW};
 use crate::lexicon::function_words::{
-    FILLER, FIRST_PERSON, INTERROGATIVE, QUESTION_PARTICLES, SPEECH,
+    FILLER, FIRST_PERSON, INTERROGATIVE, QUESTION_PARTICLES, SPEECH, SPEECH_CLOSERS,
 };
 use crate::lexicon::{ContrastRole, MarkerKind};
 use crate::normalize::Normalized;
@@ -22,6 +22,9 @@ pub(crate) struct SentenceInfo {
     pub rhetorical_open: bool,
     /// First unit index of a quote marker in this sentence.
     pub quote_from: Option<usize>,
+    /// Where the speaker takes the word back (跟我说没办法，我就…: at 我): units from
+    /// here on are not quoted.
+    pub quote_to: Option<usize>,
     /// Sum of negative valence in this sentence.
     pub negative: f32,
     /// Sum of positive valence in this sentence.
@@ -115,7 +118,11 @@ pub(crate) fn build(
             }
             // 说好的 (as promised) is not speech.
             let promised = units.get(k + 1).is_some_and(|n| n.text.starts_with('好'));
-            if units[k].class & SPEECH != 0 && !promised && reported_subject(units, k) {
+            if units[k].class & SPEECH != 0
+                && !promised
+                && reported_subject(units, k)
+                && !closes_clause(units, k)
+            {
                 sentences[sentence].quote_from.get_or_insert(k);
             }
         }
@@ -124,6 +131,10 @@ pub(crate) fn build(
             Break::Clause => {
                 clause += 1;
                 clause_roles.push(None);
+                let info = &mut sentences[sentence];
+                if let (Some(q), None) = (info.quote_from, info.quote_to) {
+                    info.quote_to = speaker_resumes(units, q, k);
+                }
             }
             Break::Sentence => {
                 clause += 1;
@@ -161,6 +172,27 @@ impl<'r> Contrast<'r> {
             None => 1.0,
         }
     }
+}
+
+/// The speech verb at `k` closes its clause (上次也是这么说的，…; 说过了): what was said
+/// stands before it, nothing after it is reported.
+fn closes_clause(units: &[Unit<'_>], k: usize) -> bool {
+    let mut after = units[k + 1..].iter().take_while(|u| !u.is_punct).peekable();
+    after.peek().is_some() && after.all(|u| SPEECH_CLOSERS.contains(&u.text))
+}
+
+/// A quote opened at `q` by words said to the speaker (跟我说, 告诉我) ends where, after
+/// the clause break at `k`, the next clause opens with the speaker (…没办法，我明天就…):
+/// the first unit of that clause.
+fn speaker_resumes(units: &[Unit<'_>], q: usize, k: usize) -> Option<usize> {
+    if !units[q].text.contains('我') {
+        return None;
+    }
+    let next = k + 1 + units[k + 1..].iter().take_while(|u| u.is_punct).count();
+    units
+        .get(next)
+        .filter(|u| u.class & FIRST_PERSON != 0)
+        .map(|_| next)
 }
 
 /// The speech verb at `k` has a subject in its clause that is not the speaker.

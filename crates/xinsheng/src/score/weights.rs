@@ -145,3 +145,10 @@ pub(crate) const AFFECT_VALENCE: f32 = 0.2;
 pub(crate) const AFFECT_ANGER: f32 = 0.1;
 /// Most risk that affect alone gives.
 pub(crate) const AFFECT_MAX: f32 = 0.3;
+
+/// The highest severity of a refund or urgency cue that a plain question makes a topic
+/// (退款几天到账？); a firmer one (全额退款, 十万火急) stays a signal.
+pub(crate) const TOPIC_MAX_SEVERITY: u8 = 2;
+
+/// An acknowledgement trailing off (好吧……): valence and sadness of resignation.
+pub(crate) const RESIGNED: (f32, f32) = (-0.2, 0.25);

@@ -1,0 +1,289 @@
+//! Issue 13, context decides whether a cue counts: one table per error class, on the
+//! embedded lexicons. The sentences are the project's own, written for these tests.
+
+use std::sync::OnceLock;
+
+use xinsheng::{AgentKind, Analyzer, CueCategory, Level, Polarity, Speaker, UtteranceAnalysis};
+
+fn an() -> &'static Analyzer {
+    static A: OnceLock<Analyzer> = OnceLock::new();
+    A.get_or_init(Analyzer::new)
+}
+
+fn c(text: &str) -> UtteranceAnalysis {
+    an().analyze(text, Speaker::Customer)
+}
+
+fn agent(text: &str) -> UtteranceAnalysis {
+    an().analyze(text, Speaker::Agent)
+}
+
+fn active(a: &UtteranceAnalysis, cat: CueCategory) -> bool {
+    a.escalation
+        .cues
+        .iter()
+        .any(|c| c.category == cat && c.is_active())
+}
+
+fn prohibited(a: &UtteranceAnalysis) -> bool {
+    a.agent
+        .iter()
+        .any(|m| m.kind == AgentKind::Prohibited && !m.negated)
+}
+
+#[test]
+fn harm_phrased_other_ways_reaches_high() {
+    for t in [
+        // conditional violence
+        "谁敢再推我一下，我见一个砍一个",
+        "再扣我工资我就跟你们拼了",
+        "明天我揣着刀去你们网点等着",
+        // a weapon or petrol brought to the premises
+        "我拎着汽油站在你们大厅里",
+        "我带了一桶汽油过来，就在你们楼下",
+        // not wanting to live, jumping inside a longer sentence
+        "欠款越滚越多，我实在是活不下去了",
+        "钱要不回来我就从这栋楼上跳下去",
+        "我真的不想再活下去了",
+        "这样下去还不如死了算了",
+    ] {
+        let a = c(t);
+        assert!(active(&a, CueCategory::Harm), "{t}: no harm cue");
+        assert!(
+            a.escalation.level >= Level::High,
+            "{t}: {:?}",
+            a.escalation.level
+        );
+    }
+}
+
+#[test]
+fn harm_lookalikes_are_not_threats() {
+    for t in [
+        "游乐园的跳楼机今天开放吗",
+        "汽油车和电车的保险价格一样吗",
+        "加油站的积分可以换洗车券吗",
+    ] {
+        assert!(!active(&c(t), CueCategory::Harm), "{t}");
+    }
+}
+
+#[test]
+fn cue_words_in_another_sense_do_not_fire() {
+    let table: &[(&str, CueCategory)] = &[
+        ("我的电动车被刮了，保险报案要拍哪些照片", CueCategory::Legal),
+        ("车险报案以后多久能定损", CueCategory::Legal),
+        ("报案号丢了，能帮我查一下吗", CueCategory::Legal),
+        (
+            "有人冒充快递员要我扫码，我要举报骗子",
+            CueCategory::Regulator,
+        ),
+        (
+            "这个店铺卖假货，请问怎么举报这个店铺",
+            CueCategory::Regulator,
+        ),
+        ("垃圾处理器的安装费是多少", CueCategory::Dissatisfaction),
+        ("物业说装修垃圾要自己清运吗", CueCategory::Dissatisfaction),
+        ("我们领导要一份对账单，怎么导出", CueCategory::Supervisor),
+        (
+            "我们经理让我问一下这台电脑能开专票吗",
+            CueCategory::Supervisor,
+        ),
+        ("短信上写着谨防诈骗，是官方发的吗", CueCategory::Legal),
+        ("我刚才又下了一单，能合并发货吗", CueCategory::RepeatContact),
+        (
+            "这个月话费充了三次，怎么只显示两笔",
+            CueCategory::RepeatContact,
+        ),
+    ];
+    for (t, cat) in table {
+        assert!(!active(&c(t), *cat), "{t}: {cat:?} fired");
+    }
+}
+
+#[test]
+fn agent_deflection_and_dismissal_are_prohibited() {
+    for t in [
+        "这个我也不太清楚，您问问别人吧",
+        "这个不归我们售后管的",
+        "一切以审核结果为准",
+        "您去问卖家吧，平台这边处理不了",
+        "嫌慢可以别用啊",
+        "就你事多",
+        "您自己看着办",
+        "跟您说了多少遍了",
+        "你不办就挂了，我这边很忙",
+        "再不还钱就打电话到你单位去",
+    ] {
+        assert!(prohibited(&agent(t)), "{t}: no prohibited phrase");
+    }
+}
+
+#[test]
+fn slang_and_dialect_read_negative() {
+    for t in [
+        "nmd，快递又丢了",
+        "好嬲，等咗成个钟",
+        "芭比Q了，护照办不下来",
+        "冇人理我，搞咩啊",
+        "侬哪能介慢",
+    ] {
+        assert_eq!(c(t).polarity, Polarity::Negative, "{t}");
+    }
+}
+
+#[test]
+fn negativity_without_a_negative_word() {
+    // Rhetorical 就这X？ is contempt.
+    for t in ["你们售后就这服务？", "客服就这种态度吗"] {
+        let a = c(t);
+        assert_eq!(a.polarity, Polarity::Negative, "{t}");
+        assert!(a.escalation.level >= Level::Low, "{t}");
+    }
+    // Health stakes are urgency.
+    for t in [
+        "我妈每周要透析三次，这台机器什么时候修好",
+        "家里的胰岛素快用完了，这单能不能先发",
+    ] {
+        assert!(active(&c(t), CueCategory::Urgency), "{t}");
+    }
+}
+
+#[test]
+fn a_declined_promise_or_the_customers_duty_is_no_promise() {
+    for t in [
+        "这个时效不能保证一定能到，我先帮您催一下",
+        "这个不能保证一定能赔，我帮您申请看看",
+        "寄回时请您保证商品完好",
+        "您需要确保填写的地址准确",
+    ] {
+        assert!(!prohibited(&agent(t)), "{t}: {:?}", agent(t).agent);
+    }
+    // The agent's own promise still counts.
+    for t in ["我保证今天一定给您退", "放心，保证明天到"] {
+        assert!(prohibited(&agent(t)), "{t}");
+    }
+}
+
+#[test]
+fn quoted_speech_ends_where_the_speaker_speaks_again() {
+    // 说过的 closes its clause: the accusation after it is the speaker's own.
+    let a = c("你们上回也是这样说的，根本就是在糊弄我");
+    assert!(
+        a.escalation
+            .cues
+            .iter()
+            .any(|c| c.category == CueCategory::Dissatisfaction && c.is_active() && !c.quoted),
+        "{:?}",
+        a.escalation.cues
+    );
+    // Words said to me, then my own threat.
+    let a = c("谁要再跟我说没办法，我明天就拎着刀去你们店里");
+    assert!(a.escalation.level >= Level::High, "{:?}", a.escalation);
+    // Reported speech of another person stays reported.
+    let a = c("我邻居说要去你们公司闹");
+    assert!(a.escalation.level < Level::High, "{:?}", a.escalation);
+}
+
+#[test]
+fn a_plain_question_about_a_refund_is_an_enquiry() {
+    for t in ["退款一般要几天到账？", "请问投诉建议在App哪里提交？"] {
+        let a = c(t);
+        assert_eq!(a.escalation.level, Level::None, "{t}: {:?}", a.escalation);
+        assert_ne!(a.polarity, Polarity::Negative, "{t}");
+    }
+    // A refund demand, or a refund question with a complaint, is still a signal.
+    for t in ["我要退款！", "退款怎么还没到账？都一个星期了"] {
+        assert!(c(t).escalation.level >= Level::Low, "{t}");
+    }
+}
+
+#[test]
+fn praise_of_the_service_next_to_a_bad_outcome_is_sarcasm() {
+    for t in [
+        "你们可真厉害，换个货能拖一个月",
+        "好快的速度啊，下单二十天了还在仓库里躺着",
+    ] {
+        assert_eq!(
+            c(t).polarity,
+            Polarity::Negative,
+            "{t}: {:+.2}",
+            c(t).valence
+        );
+    }
+    // Genuine praise, or praise with a contrast word, is not.
+    for t in [
+        "你们效率真高，上午报修下午就修好了",
+        "快递慢了点，不过你们客服真贴心",
+    ] {
+        assert_eq!(
+            c(t).polarity,
+            Polarity::Positive,
+            "{t}: {:+.2}",
+            c(t).valence
+        );
+    }
+}
+
+#[test]
+fn an_angry_customer_who_ends_satisfied_has_recovered() {
+    use xinsheng::{Trajectory, Turn};
+    let turns = [
+        Turn::new(
+            Speaker::Customer,
+            "你们怎么回事！洗衣机装好第二天就漏水，地板全泡了！",
+        ),
+        Turn::new(Speaker::Agent, "非常抱歉，我马上安排师傅今天下午上门"),
+        Turn::new(Speaker::Customer, "下午几点？"),
+        Turn::new(Speaker::Agent, "两点到四点之间，师傅出发前会给您打电话"),
+        Turn::new(Speaker::Customer, "修好了，师傅很专业，谢谢你们"),
+    ];
+    let c = an().analyze_conversation(&turns);
+    assert_eq!(
+        c.trajectory,
+        Trajectory::Recovered,
+        "{:?}",
+        c.customer_valence
+    );
+}
+
+#[test]
+fn explain_shows_what_the_result_holds() {
+    // A counted repeat: the token list shows the pattern's severity, as the cue has it.
+    let e = an().explain("我这都第五次来问了", Speaker::Customer);
+    let a = e.analysis.as_ref().expect("analysis");
+    let cue = a
+        .escalation
+        .cues
+        .iter()
+        .find(|c| c.category == CueCategory::RepeatContact)
+        .expect("repeat cue");
+    let tok = e
+        .tokens
+        .iter()
+        .find(|t| t.start == cue.start)
+        .expect("token of the cue");
+    assert!(
+        tok.lexicon
+            .iter()
+            .any(|l| l.ends_with(&format!(":{}", cue.severity))),
+        "{:?} vs severity {}",
+        tok.lexicon,
+        cue.severity
+    );
+    // 呵呵 is shown as written.
+    assert!(an()
+        .explain("呵呵", Speaker::Customer)
+        .normalized
+        .contains("呵呵"));
+}
+
+#[test]
+fn an_acknowledgement_trailing_off_is_resigned() {
+    for t in ["行吧……我再等两天看看", "嗯...那我明天再打来问"] {
+        let a = c(t);
+        assert_eq!(a.polarity, Polarity::Negative, "{t}: {:+.2}", a.valence);
+    }
+    // A plain acknowledgement is not.
+    assert_ne!(c("好的，我再等两天看看").polarity, Polarity::Negative);
+}
