@@ -144,3 +144,21 @@ fn lexicon_check_reports_terms_that_can_never_match() {
     let ex: serde_json::Value = serde_json::from_str(&r.stdout).expect("explain JSON");
     assert_eq!(ex["analysis"]["emotion"], "anger", "{}", r.stdout);
 }
+
+/// A traditional spelling of a term already in the file was dropped without a word.
+#[test]
+fn lexicon_check_warns_of_a_line_shadowed_by_its_simplified_twin() {
+    let sb = Sandbox::new();
+    sb.file(
+        "escalation-mine.tsv",
+        "找你们董事长\tsupervisor\t4\n找你們董事長\tsupervisor\t5\n",
+    );
+    let r = xs!(sb, "lexicon", "check", "escalation-mine.tsv");
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout
+            .contains("warning: escalation-mine.tsv:2: `找你們董事長` is `找你们董事长` of line 1"),
+        "{}",
+        r.stdout
+    );
+}

@@ -763,12 +763,14 @@ fn unmatchable_terms(builder: AnalyzerBuilder, files: &[&PathBuf]) -> Result<Vec
 fn lexicon_check(g: &Global, paths: &[PathBuf]) -> Result<i32, Failure> {
     let mut out = output(g)?;
     let mut errors: Vec<String> = Vec::new();
+    let mut warnings: Vec<String> = Vec::new();
     let mut entries = 0usize;
     let what;
     if paths.is_empty() {
         match builder(g).check() {
             Ok(stats) => {
                 entries = stats.per_kind.values().sum();
+                warnings.extend(stats.shadowed);
                 // The given files' terms, with the analyzer the other commands build.
                 let mut files: Vec<PathBuf> = g.lexicons.clone();
                 if let Some(dir) = &g.lexicon_dir {
@@ -794,6 +796,7 @@ fn lexicon_check(g: &Global, paths: &[PathBuf]) -> Result<i32, Failure> {
             match b.check() {
                 Ok(stats) => {
                     entries += stats.per_kind.values().sum::<usize>();
+                    warnings.extend(stats.shadowed);
                     good.push(f);
                 }
                 Err(e) => errors.extend(lexicon_error_lines(&e)),
@@ -814,6 +817,10 @@ fn lexicon_check(g: &Global, paths: &[PathBuf]) -> Result<i32, Failure> {
     }
     if errors.is_empty() {
         writeln!(out, "ok: {what}, {entries} entries")?;
+    }
+    // Lines that are never used, after the verdict: they are not errors.
+    for w in &warnings {
+        writeln!(out, "warning: {w}")?;
     }
     commit(out, g)?;
     if errors.is_empty() {

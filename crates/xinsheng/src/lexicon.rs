@@ -234,6 +234,10 @@ pub struct LexiconStats {
     pub per_category: BTreeMap<String, usize>,
     /// Distinct terms after normalization.
     pub terms: usize,
+    /// Lines never used because an earlier line of the same file is the same term after
+    /// normalization (繁/简, 哈哈哈/哈哈), as `path:line: reason` ([`crate::AnalyzerBuilder::check`]
+    /// and `xinsheng lexicon check` report them as warnings).
+    pub shadowed: Vec<String>,
 }
 
 /// The merged term table.
@@ -413,7 +417,12 @@ impl Lexicon {
                     ));
                 }
                 // A different spelling of the same normalized term (繁/简, 哈哈哈/哈哈):
-                // the first entry stands.
+                // the first entry stands, and the line is reported as shadowed.
+                self.stats.shadowed.push(format!(
+                    "{}:{line_no}: `{term_raw}` is `{prev_raw}` of line {prev} once \
+                     normalized to `{term}`; the first entry stands and this line is never used",
+                    src.name
+                ));
                 continue;
             }
             match self.apply(src.kind, &term, &cols) {
