@@ -5,7 +5,9 @@
 //! them too. Counts enter as `ln(1 + n)` so that one very long call does not dominate a fit.
 
 use crate::conversation::{NEGATIVE_TURN, POSITIVE_TURN};
-use crate::types::{AgentCategory, ConversationAnalysis, CueCategory, Emotion, Speaker};
+use crate::types::{
+    AgentCategory, ConversationAnalysis, CueCategory, Emotion, Speaker, UtteranceAnalysis,
+};
 
 /// A named feature with its one-line meaning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,6 +92,10 @@ fn is_deflection(c: AgentCategory) -> bool {
     )
 }
 
+fn set(x: &mut [f64; N_FEATURES], f: F, v: f64) {
+    x[f as usize] = v;
+}
+
 /// The feature vector of a rolled-up call, in [`FEATURES`] order.
 pub fn call_features(c: &ConversationAnalysis) -> [f64; N_FEATURES] {
     let mut x = [0f64; N_FEATURES];
@@ -100,61 +106,69 @@ pub fn call_features(c: &ConversationAnalysis) -> [f64; N_FEATURES] {
         .iter()
         .map(|t| t.valence as f64)
         .collect();
+    mood_features(&mut x, c, &cust, &vals);
+    cue_features(&mut x, turns, &cust);
+    set(&mut x, F::Repeated, ln1p(c.signals.repeated_questions));
+    let agent: Vec<usize> = (0..turns.len())
+        .filter(|&i| turns[i].speaker == Speaker::Agent)
+        .collect();
+    agent_features(&mut x, c, &agent);
+    end_features(&mut x, turns, &cust, &agent);
+    shape_features(&mut x, c, &cust, &vals, &agent);
+    x
+}
+
+/// The customer's mood: shares, means, extremes, recency, emotions, turn risk.
+fn mood_features(
+    x: &mut [f64; N_FEATURES],
+    c: &ConversationAnalysis,
+    cust: &[usize],
+    vals: &[f64],
+) {
     let n = vals.len();
-    let nf = n.max(1) as f64;
-    let set = |x: &mut [f64; N_FEATURES], f: F, v: f64| x[f as usize] = v;
-    if n > 0 {
-        set(
-            &mut x,
-            F::NegShare,
-            vals.iter().filter(|&&v| v <= NEGATIVE_TURN as f64).count() as f64 / nf,
-        );
-        set(
-            &mut x,
-            F::PosShare,
-            vals.iter().filter(|&&v| v >= POSITIVE_TURN as f64).count() as f64 / nf,
-        );
-        set(&mut x, F::NegMean, -vals.iter().sum::<f64>() / nf);
-        let wsum: f64 = (1..=n).map(|i| i as f64).sum();
-        let rec: f64 = vals
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (i as f64 + 1.0) * -v)
-            .sum();
-        set(&mut x, F::NegRecency, rec / wsum);
-        set(
-            &mut x,
-            F::NegMax,
-            -vals.iter().copied().fold(f64::INFINITY, f64::min),
-        );
-        set(&mut x, F::NegEnd, -vals[n - 1]);
-        let tail = &vals[n.saturating_sub(TAIL_TURNS)..];
-        set(
-            &mut x,
-            F::NegTail,
-            -tail.iter().sum::<f64>() / tail.len() as f64,
-        );
-        let mut anger = 0f64;
-        let mut sad = 0f64;
-        let mut rmax = 0f64;
-        let mut rsum = 0f64;
-        for &i in &cust {
-            let t = &turns[i];
-            let r = t.escalation.risk as f64;
-            anger += (t.emotions.anger + t.emotions.disgust) as f64;
-            sad += (t.emotions.sadness + t.emotions.anxiety) as f64;
-            rmax = rmax.max(r);
-            rsum += r;
-        }
-        set(&mut x, F::NegMoodMean, -c.signals.mood_mean as f64);
-        set(&mut x, F::AngerMean, anger / nf);
-        set(&mut x, F::SadMean, sad / nf);
-        set(&mut x, F::TurnRiskMax, rmax);
-        set(&mut x, F::TurnRiskMean, rsum / nf);
+    if n == 0 {
+        return;
     }
-    // Customer cues.
+    let nf = n as f64;
+    let share = |keep: &dyn Fn(f64) -> bool| vals.iter().filter(|&&v| keep(v)).count() as f64 / nf;
+    set(x, F::NegShare, share(&|v| v <= NEGATIVE_TURN as f64));
+    set(x, F::PosShare, share(&|v| v >= POSITIVE_TURN as f64));
+    set(x, F::NegMean, -vals.iter().sum::<f64>() / nf);
+    let wsum: f64 = (1..=n).map(|i| i as f64).sum();
+    let rec: f64 = vals
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (i as f64 + 1.0) * -v)
+        .sum();
+    set(x, F::NegRecency, rec / wsum);
+    set(
+        x,
+        F::NegMax,
+        -vals.iter().copied().fold(f64::INFINITY, f64::min),
+    );
+    set(x, F::NegEnd, -vals[n - 1]);
+    let tail = &vals[n.saturating_sub(TAIL_TURNS)..];
+    set(x, F::NegTail, -tail.iter().sum::<f64>() / tail.len() as f64);
+    let (mut anger, mut sad, mut rmax, mut rsum) = (0f64, 0f64, 0f64, 0f64);
+    for &i in cust {
+        let t = &c.turns[i];
+        let r = t.escalation.risk as f64;
+        anger += (t.emotions.anger + t.emotions.disgust) as f64;
+        sad += (t.emotions.sadness + t.emotions.anxiety) as f64;
+        rmax = rmax.max(r);
+        rsum += r;
+    }
+    set(x, F::NegMoodMean, -c.signals.mood_mean as f64);
+    set(x, F::AngerMean, anger / nf);
+    set(x, F::SadMean, sad / nf);
+    set(x, F::TurnRiskMax, rmax);
+    set(x, F::TurnRiskMean, rsum / nf);
+}
+
+/// Active customer cues by kind, and the highest severity.
+fn cue_features(x: &mut [f64; N_FEATURES], turns: &[UtteranceAnalysis], cust: &[usize]) {
     let (mut dis, mut imp, mut refund, mut formal, mut sev) = (0, 0, 0, 0, 0u8);
-    for &i in &cust {
+    for &i in cust {
         for cue in turns[i]
             .escalation
             .cues
@@ -172,21 +186,26 @@ pub fn call_features(c: &ConversationAnalysis) -> [f64; N_FEATURES] {
             }
         }
     }
-    set(&mut x, F::CueDissatisfaction, ln1p(dis));
-    set(&mut x, F::CueImpatience, ln1p(imp));
-    set(&mut x, F::CueRefundChurn, ln1p(refund));
-    set(&mut x, F::CueFormal, ln1p(formal));
-    set(&mut x, F::CueSeverityMax, sev as f64);
-    let sig = &c.signals;
-    set(&mut x, F::Repeated, ln1p(sig.repeated_questions));
-    // Agent conduct.
-    let agent: Vec<usize> = (0..turns.len())
-        .filter(|&i| turns[i].speaker == Speaker::Agent)
-        .collect();
-    let na = agent.len();
+    set(x, F::CueDissatisfaction, ln1p(dis));
+    set(x, F::CueImpatience, ln1p(imp));
+    set(x, F::CueRefundChurn, ln1p(refund));
+    set(x, F::CueFormal, ln1p(formal));
+    set(x, F::CueSeverityMax, sev as f64);
+}
+
+/// An agent turn says no: a refusal, or an active deflecting phrase.
+fn says_no(a: &UtteranceAnalysis) -> bool {
+    a.refusals > 0
+        || a.agent
+            .iter()
+            .any(|m| !m.negated && is_deflection(m.category))
+}
+
+/// Agent conduct: refusals, deflections, prohibited phrases, empathy.
+fn agent_features(x: &mut [f64; N_FEATURES], c: &ConversationAnalysis, agent: &[usize]) {
     let (mut refusing, mut deflect, mut prohibited, mut empathic) = (0, 0, 0, 0);
-    for &i in &agent {
-        let t = &turns[i];
+    for &i in agent {
+        let t = &c.turns[i];
         if t.refusals > 0 {
             refusing += 1;
         }
@@ -199,29 +218,39 @@ pub fn call_features(c: &ConversationAnalysis) -> [f64; N_FEATURES] {
             empathic += 1;
         }
     }
+    let na = agent.len();
     if na > 0 {
-        set(&mut x, F::AgentRefusal, refusing as f64 / na as f64);
-        set(&mut x, F::AgentEmpathy, empathic as f64 / na as f64);
+        set(x, F::AgentRefusal, refusing as f64 / na as f64);
+        set(x, F::AgentEmpathy, empathic as f64 / na as f64);
     }
-    set(&mut x, F::AgentDeflect, ln1p(deflect));
-    set(&mut x, F::AgentProhibited, ln1p(prohibited));
+    set(x, F::AgentDeflect, ln1p(deflect));
+    set(x, F::AgentProhibited, ln1p(prohibited));
+    set(x, F::AgentRefusals, ln1p(refusing));
     set(
-        &mut x,
+        x,
         F::MissedEmpathy,
         ln1p(c.agent_qa.missed_empathy_turns.len()),
     );
     set(
-        &mut x,
+        x,
         F::EmpathyRate,
         c.agent_qa.empathy_rate.map_or(1.0, |r| r as f64),
     );
-    // Resolution at the end.
+}
+
+/// How the call ends: thanks, resolution after an agent action, a last agent no.
+fn end_features(
+    x: &mut [f64; N_FEATURES],
+    turns: &[UtteranceAnalysis],
+    cust: &[usize],
+    agent: &[usize],
+) {
     if let Some(&last) = cust.last() {
         let t = &turns[last];
         let positive = t.emotion == Emotion::Gratitude
             || t.emotion == Emotion::Joy
             || t.valence >= POSITIVE_TURN;
-        set(&mut x, F::EndThanks, positive as u8 as f64);
+        set(x, F::EndThanks, positive as u8 as f64);
         let acted = turns[..last].iter().any(|a| {
             a.speaker == Speaker::Agent
                 && a.agent.iter().any(|m| {
@@ -232,67 +261,61 @@ pub fn call_features(c: &ConversationAnalysis) -> [f64; N_FEATURES] {
                         )
                 })
         });
-        set(&mut x, F::EndResolved, (positive && acted) as u8 as f64);
+        set(x, F::EndResolved, (positive && acted) as u8 as f64);
     }
-    set(&mut x, F::CustomerTurns, ln1p(n));
+    if let Some(&last) = agent.last() {
+        set(x, F::EndRefused, says_no(&turns[last]) as u8 as f64);
+    }
+}
+
+/// The call's shape: lengths, the agent's share, refused answers, mood mass, late
+/// negativity.
+fn shape_features(
+    x: &mut [f64; N_FEATURES],
+    c: &ConversationAnalysis,
+    cust: &[usize],
+    vals: &[f64],
+    agent: &[usize],
+) {
+    let turns = &c.turns;
+    let n = vals.len();
+    let nf = n.max(1) as f64;
+    set(x, F::CustomerTurns, ln1p(n));
     // A transcript with no agent turn at all (customer side only) reads as an ordinary
     // exchange: one agent turn per customer turn.
-    let share = if na == 0 {
+    let share = if agent.is_empty() {
         NO_AGENT_SHARE
     } else {
-        na as f64 / turns.len() as f64
+        agent.len() as f64 / turns.len() as f64
     };
-    set(&mut x, F::AgentShare, share);
+    set(x, F::AgentShare, share);
     // Customer turns whose answer was a refusal or deflection.
-    let mut refused_answers = 0;
-    for (k, &i) in cust.iter().enumerate() {
-        let end = cust.get(k + 1).copied().unwrap_or(turns.len());
-        let answered_no = turns[i + 1..end].iter().any(|a| {
-            a.speaker == Speaker::Agent
-                && (a.refusals > 0
-                    || a.agent
-                        .iter()
-                        .any(|m| !m.negated && is_deflection(m.category)))
-        });
-        if answered_no {
-            refused_answers += 1;
-        }
-    }
-    set(&mut x, F::RefusedAnswers, refused_answers as f64 / nf);
+    let refused_answers = cust
+        .iter()
+        .enumerate()
+        .filter(|&(k, &i)| {
+            let end = cust.get(k + 1).copied().unwrap_or(turns.len());
+            turns[i + 1..end]
+                .iter()
+                .any(|a| a.speaker == Speaker::Agent && says_no(a))
+        })
+        .count();
+    set(x, F::RefusedAnswers, refused_answers as f64 / nf);
     set(
-        &mut x,
+        x,
         F::MoodMass,
-        (sig.negative_mass as f64).max(0.0).ln_1p(),
+        (c.signals.negative_mass as f64).max(0.0).ln_1p(),
     );
-    set(
-        &mut x,
-        F::NegTurns,
-        ln1p(vals.iter().filter(|&&v| v <= NEGATIVE_TURN as f64).count()),
-    );
-    set(&mut x, F::AgentRefusals, ln1p(refusing));
-    set(
-        &mut x,
-        F::CustLength,
-        cust.iter()
-            .map(|&i| ln1p(turns[i].sketch.len()))
-            .sum::<f64>()
-            / nf,
-    );
+    let negative = |v: &&f64| **v <= NEGATIVE_TURN as f64;
+    set(x, F::NegTurns, ln1p(vals.iter().filter(negative).count()));
+    let length: f64 = cust.iter().map(|&i| ln1p(turns[i].sketch.len())).sum();
+    set(x, F::CustLength, length / nf);
     let late = &vals[n / 2..];
     if !late.is_empty() {
         set(
-            &mut x,
+            x,
             F::NegLate,
-            late.iter().filter(|&&v| v <= NEGATIVE_TURN as f64).count() as f64 / late.len() as f64,
+            late.iter().filter(negative).count() as f64 / late.len() as f64,
         );
     }
-    if let Some(&last) = agent.last() {
-        let a = &turns[last];
-        let no = a.refusals > 0
-            || a.agent
-                .iter()
-                .any(|m| !m.negated && is_deflection(m.category));
-        set(&mut x, F::EndRefused, no as u8 as f64);
-    }
-    x
 }
