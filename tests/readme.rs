@@ -13,7 +13,8 @@
 //!
 //! The command runs with `sh -c` in the workspace root, with this build's `xinsheng` first
 //! on `PATH`; only stdout is shown (write `2>&1 >/dev/null` to show stderr instead).
-//! Durations (`in 0.42s`) are removed, so the check is deterministic.
+//! Durations (`in 0.42s (97 records/s)`) and blanks at the ends of lines are removed, so
+//! the check is deterministic.
 //!
 //! `cargo test` fails when a block differs from what the command prints now;
 //! `scripts/readme.sh` (`XINSHENG_BLESS=1 cargo test -p xinsheng-cli --test readme`)
@@ -48,15 +49,22 @@ fn run(command: &str) -> String {
             .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
     )
     .unwrap();
+    // `mktemp` in a shown command makes its files here; removed afterwards.
+    let tmp = std::env::temp_dir().join(format!("xinsheng-readme-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
     let out = Command::new("sh")
         .arg("-c")
         .arg(command)
         .current_dir(root())
         .env("PATH", path)
+        .env("TMPDIR", &tmp)
         .env("NO_COLOR", "1")
         .output()
         .unwrap_or_else(|e| panic!("cannot run `sh -c {command}`: {e}"));
+    std::fs::remove_dir_all(&tmp).unwrap();
     let text = String::from_utf8(out.stdout).expect("shown output is UTF-8");
+    // Trailing blanks (table padding) would not survive editors.
+    let text: String = text.lines().map(|l| format!("{}\n", l.trim_end())).collect();
     strip_durations(&text)
 }
 
