@@ -44,10 +44,9 @@ fn root() -> PathBuf {
 /// What `command` prints on stdout, without durations.
 fn run(command: &str) -> String {
     let bin = Path::new(env!("CARGO_BIN_EXE_xinsheng"));
-    let path = std::env::join_paths(
-        std::iter::once(bin.parent().unwrap().to_path_buf())
-            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
-    )
+    let path = std::env::join_paths(std::iter::once(bin.parent().unwrap().to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
     .unwrap();
     // `mktemp` in a shown command makes its files here; removed afterwards.
     let tmp = std::env::temp_dir().join(format!("xinsheng-readme-{}", std::process::id()));
@@ -64,7 +63,10 @@ fn run(command: &str) -> String {
     std::fs::remove_dir_all(&tmp).unwrap();
     let text = String::from_utf8(out.stdout).expect("shown output is UTF-8");
     // Trailing blanks (table padding) would not survive editors.
-    let text: String = text.lines().map(|l| format!("{}\n", l.trim_end())).collect();
+    let text: String = text
+        .lines()
+        .map(|l| format!("{}\n", l.trim_end()))
+        .collect();
     strip_durations(&text)
 }
 

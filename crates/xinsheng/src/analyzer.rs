@@ -591,7 +591,10 @@ mod jieba_dict_tests {
             .build()
             .unwrap_err();
         std::fs::remove_file(&dict).unwrap();
-        assert!(matches!(&err, Error::JiebaDict { path, .. } if *path == dict), "{err}");
+        assert!(
+            matches!(&err, Error::JiebaDict { path, .. } if *path == dict),
+            "{err}"
+        );
         let missing = Analyzer::builder()
             .without_embedded()
             .jieba_dict(&dict)

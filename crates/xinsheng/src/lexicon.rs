@@ -749,24 +749,12 @@ pub(crate) const EMBEDDED: &[(&str, &str)] = &[
         "emotion-positive.tsv",
         include_str!("../lexicons/emotion-positive.tsv"),
     ),
-    (
-        "sentiment.tsv",
-        include_str!("../lexicons/sentiment.tsv"),
-    ),
+    ("sentiment.tsv", include_str!("../lexicons/sentiment.tsv")),
     ("degree.tsv", include_str!("../lexicons/degree.tsv")),
-    (
-        "negation.tsv",
-        include_str!("../lexicons/negation.tsv"),
-    ),
-    (
-        "contrast.tsv",
-        include_str!("../lexicons/contrast.tsv"),
-    ),
+    ("negation.tsv", include_str!("../lexicons/negation.tsv")),
+    ("contrast.tsv", include_str!("../lexicons/contrast.tsv")),
     ("markers.tsv", include_str!("../lexicons/markers.tsv")),
-    (
-        "escalation.tsv",
-        include_str!("../lexicons/escalation.tsv"),
-    ),
+    ("escalation.tsv", include_str!("../lexicons/escalation.tsv")),
     ("agent.tsv", include_str!("../lexicons/agent.tsv")),
     ("neutral.tsv", include_str!("../lexicons/neutral.tsv")),
 ];

@@ -43,10 +43,12 @@
 //!
 //! ## Debug builds of your program
 //!
-//! Building an [`Analyzer`] loads jieba's dictionary and the lexicons: DEBUG_FIGURES
-//! Cargo compiles dependencies as it compiles your code, so a plain `cargo run` or
-//! `cargo test` runs this unoptimized. One setting in your `Cargo.toml` builds the
-//! dependencies optimized while your own code stays quick to compile:
+//! Building an [`Analyzer`] loads jieba's dictionary and the lexicons: about 0.1 s in a
+//! release build, but about 1 s (0.6–3.5 s measured) in a debug build of your program,
+//! because Cargo compiles dependencies as it compiles your code, so a plain `cargo run`
+//! or `cargo test` runs it unoptimized. One setting in your `Cargo.toml` builds the
+//! dependencies optimized (0.12–0.2 s measured) while your own code stays quick to
+//! compile:
 //!
 //! ```toml
 //! [profile.dev.package."*"]
