@@ -124,7 +124,7 @@ fn jieba_with_lexicon_terms() -> Jieba {
     let mut terms: Vec<String> = Vec::new();
     for entry in std::fs::read_dir(&dir).expect("the lexicons directory") {
         let path = entry.expect("a lexicon file").path();
-        if path.extension().map_or(true, |e| e != "tsv") {
+        if path.extension().is_none_or(|e| e != "tsv") {
             continue;
         }
         let text = std::fs::read_to_string(&path).expect("a UTF-8 lexicon file");

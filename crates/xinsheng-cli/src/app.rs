@@ -49,6 +49,7 @@ pub struct Cli {
 
 /// Flags every command takes.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// Scoring threads [default: all cores]
     #[arg(short = 'j', long, global = true, value_name = "N",
@@ -102,6 +103,7 @@ pub enum Command {
 
 /// Input selection and parsing.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Input options")]
 pub struct InputArgs {
     /// Files, directories (recursive) or - for stdin [default: stdin]
     #[arg(value_name = "INPUT")]
@@ -127,7 +129,7 @@ pub struct InputArgs {
     /// Time field [default: timestamp, time, ts …]
     #[arg(long, value_name = "NAME")]
     pub time_field: Option<String>,
-    /// Extra speaker labels, e.g. 'helpdesk=agent,user=customer' (built in: 客服 坐席 agent
+    /// Extra speaker labels, e.g. '值班员=agent,访客=customer' (built in: 客服 坐席 agent
     /// staff system helpdesk → agent; 客户 用户 顾客 customer user → customer)
     #[arg(long, value_name = "MAP")]
     pub speaker_map: Option<SpeakerMap>,
@@ -912,6 +914,26 @@ pub fn run(cli: Cli) -> i32 {
     }
 }
 
+/// [`Cli`] as clap parses it, with the global options that `explain` and `lexicon` ignore
+/// (`-j`; `-q` where nothing but errors goes to stderr) left out of their `--help`: a
+/// hidden copy in the subcommand stands in for the global option (still accepted).
+pub fn command() -> clap::Command {
+    let cli = <Cli as clap::CommandFactory>::command();
+    let global = |id: &str, hide: bool| {
+        let arg = cli.get_arguments().find(|a| a.get_id() == id);
+        arg.expect("a global option").clone().hide(hide)
+    };
+    let (j, q) = (global("threads", true), global("quiet", true));
+    let check = [j.clone(), global("quiet", false)];
+    cli.clone()
+        .mut_subcommand("explain", |c| c.args([j.clone(), q.clone()]))
+        .mut_subcommand("lexicon", |c| {
+            c.args([j.clone(), q.clone()])
+                .mut_subcommand("check", |c| c.args(check))
+                .mut_subcommand("stats", |c| c.args([j, q]))
+        })
+}
+
 /// Parse `args` (with the program name first) and run; the exit code. Usage errors exit
 /// 2, `--help` and `--version` 0.
 pub fn main_with_args<I, T>(args: I) -> i32
@@ -919,7 +941,10 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    match Cli::try_parse_from(args) {
+    let parsed = command()
+        .try_get_matches_from(args)
+        .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m));
+    match parsed {
         Ok(cli) => run(cli),
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
@@ -932,11 +957,52 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
+    use clap::{CommandFactory, FromArgMatches};
 
     #[test]
     fn cli_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// Global options under their own heading; `explain` and `lexicon` do not list the
+    /// options they ignore.
+    #[test]
+    fn help_lists_what_each_command_uses() {
+        let help = |path: &[&str]| {
+            let args = ["xinsheng"].iter().chain(path).chain(&["--help"]);
+            command()
+                .try_get_matches_from(args)
+                .unwrap_err()
+                .to_string()
+        };
+        let score = help(&["score"]);
+        assert!(score.contains("Input options:") && score.contains("Global options:"));
+        let global = score.split("Global options:").nth(1).unwrap();
+        assert!(
+            global.contains("--threads") && !global.contains("--encoding"),
+            "{score}"
+        );
+        for path in [&["explain"][..], &["lexicon", "stats"]] {
+            let h = help(path);
+            assert!(!h.contains("--threads") && !h.contains("--quiet"), "{h}");
+            assert!(h.contains("--lexicon-dir") && h.contains("--output"), "{h}");
+        }
+        let check = help(&["lexicon", "check"]);
+        assert!(
+            !check.contains("--threads") && check.contains("--quiet"),
+            "{check}"
+        );
+        // Still accepted (a script may pass them to every command).
+        for args in [
+            &["xinsheng", "explain", "-j2", "-q", "好"][..],
+            &["xinsheng", "lexicon", "check", "-q", "-j1"],
+        ] {
+            let cli = command()
+                .try_get_matches_from(args)
+                .map(|m| Cli::from_arg_matches(&m));
+            let cli = cli.unwrap_or_else(|e| panic!("{args:?}: {e}")).unwrap();
+            assert!(cli.global.quiet, "{args:?}");
+        }
     }
 
     #[test]

@@ -673,7 +673,7 @@ impl CallSink for FlagCollector {
                 if self
                     .heap
                     .peek()
-                    .map_or(true, |worst| key >= RankKey::of(&worst.0))
+                    .is_none_or(|worst| key >= RankKey::of(&worst.0))
                 {
                     return Ok(());
                 }

@@ -1,6 +1,6 @@
 //! # xinsheng-cli
 //!
-//! The `xinsheng` command (see the README's CLI section) and, as a library, its batch
+//! The `xinsheng` command (see `docs/cli.md`) and, as a library, its batch
 //! pipeline, so that examples and benchmarks can run exactly what the command runs:
 //!
 //! ```no_run

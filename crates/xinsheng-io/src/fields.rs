@@ -200,7 +200,7 @@ impl RoleTable {
         for (ri, role) in Role::ALL.iter().enumerate() {
             let mut add = |name: &str, rank: usize| {
                 let e = map.entry(name.trim().to_ascii_lowercase()).or_default();
-                if e[ri].map_or(true, |r| rank < r) {
+                if e[ri].is_none_or(|r| rank < r) {
                     e[ri] = Some(rank);
                 }
             };

@@ -636,7 +636,7 @@ mod tests {
         assert_eq!(got[1], "-:2 |unknown|ok");
         // CSV: an unterminated quote does not swallow the input.
         let mut csv = b"text\n\"".to_vec();
-        csv.extend(std::iter::repeat(b'y').take(200_000));
+        csv.extend(std::iter::repeat_n(b'y', 200_000));
         let opts = ReadOptions {
             max_record_bytes: 1000,
             ..ReadOptions::default()

@@ -564,7 +564,7 @@ impl RecordFormat for Csv {
 
     fn error(&self, e: &RecordError, out: &mut Vec<u8>) {
         let n = self.header().names.len() + CSV_COLUMNS.len() - 2;
-        out.extend(std::iter::repeat(b',').take(n));
+        out.extend(std::iter::repeat_n(b',', n));
         self.field(out, &e.source.to_string());
         out.push(b',');
         self.field(out, &e.to_string());
@@ -645,7 +645,7 @@ pub fn pad(s: &str, width: usize) -> String {
     let f = fit(s, width);
     let w = display_width(&f);
     let mut out = f.into_owned();
-    out.extend(std::iter::repeat(' ').take(width.saturating_sub(w)));
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(w)));
     out
 }
 

@@ -50,7 +50,7 @@ impl std::fmt::Debug for Analyzer {
     }
 }
 
-#[cfg(feature = "embedded-lexicons")]
+#[cfg(all(feature = "embedded-lexicons", feature = "jieba-default-dict"))]
 impl Default for Analyzer {
     fn default() -> Self {
         Analyzer::new()
@@ -64,7 +64,7 @@ impl Analyzer {
     ///
     /// Never in a released crate: the embedded lexicons are checked by the test suite.
     /// Use [`Analyzer::builder`] to load lexicons from disk and get errors as values.
-    #[cfg(feature = "embedded-lexicons")]
+    #[cfg(all(feature = "embedded-lexicons", feature = "jieba-default-dict"))]
     pub fn new() -> Analyzer {
         Analyzer::builder()
             .build()
@@ -269,6 +269,7 @@ pub struct AnalyzerBuilder {
     inputs: Vec<Input>,
     call_model: Option<CallModel>,
     hand_set: bool,
+    jieba_dict: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone)]
@@ -289,6 +290,7 @@ impl Default for AnalyzerBuilder {
             inputs: Vec::new(),
             call_model: None,
             hand_set: false,
+            jieba_dict: None,
         }
     }
 }
@@ -335,6 +337,19 @@ impl AnalyzerBuilder {
     /// embedded lexicon replace it.
     pub fn lexicon_dir(mut self, dir: impl AsRef<Path>) -> Self {
         self.inputs.push(Input::Dir(dir.as_ref().to_path_buf()));
+        self
+    }
+
+    /// Segment with your own jieba dictionary (jieba's `word [freq] [tag]` lines, UTF-8)
+    /// instead of jieba's default one; the lexicon terms are added to it as usual.
+    /// Without the `jieba-default-dict` feature, building needs this.
+    ///
+    /// ```no_run
+    /// let analyzer = xinsheng::Analyzer::builder().jieba_dict("dict.big.txt").build()?;
+    /// # Ok::<(), xinsheng::Error>(())
+    /// ```
+    pub fn jieba_dict(mut self, path: impl AsRef<Path>) -> Self {
+        self.jieba_dict = Some(path.as_ref().to_path_buf());
         self
     }
 
@@ -422,10 +437,11 @@ impl AnalyzerBuilder {
         let sources = self.sources()?;
         // jieba's own dictionary (most of the build time) loads on a second thread
         // while the lexicons are parsed; on one thread if a thread cannot be made.
-        let (lexicon, mut jieba) = std::thread::scope(|scope| {
+        let dict = self.jieba_dict.as_deref();
+        let (lexicon, jieba) = std::thread::scope(|scope| {
             match std::thread::Builder::new()
                 .name("xinsheng-jieba".into())
-                .spawn_scoped(scope, Jieba::new)
+                .spawn_scoped(scope, || segmenter(dict))
             {
                 Ok(handle) => {
                     let lexicon = Lexicon::from_sources(&sources);
@@ -434,10 +450,11 @@ impl AnalyzerBuilder {
                         .unwrap_or_else(|p| std::panic::resume_unwind(p));
                     (lexicon, jieba)
                 }
-                Err(_) => (Lexicon::from_sources(&sources), Jieba::new()),
+                Err(_) => (Lexicon::from_sources(&sources), segmenter(dict)),
             }
         });
         let lexicon = lexicon?;
+        let mut jieba = jieba?;
         // Longer terms first so that suggest_freq sees their parts' final frequencies.
         let mut terms: Vec<&str> = lexicon
             .map
@@ -481,6 +498,35 @@ impl Analyzer {
     pub(crate) fn parts(&self) -> (&Jieba, &Lexicon) {
         (&self.jieba, &self.lexicon)
     }
+}
+
+/// jieba with the dictionary at `dict`, or with its default dictionary.
+fn segmenter(dict: Option<&Path>) -> Result<Jieba, Error> {
+    let Some(path) = dict else {
+        return default_segmenter();
+    };
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    Jieba::with_dict(&mut std::io::BufReader::new(file)).map_err(|e| match e {
+        jieba_rs::Error::Io(source) => io(source),
+        other => Error::JiebaDict {
+            path: path.to_path_buf(),
+            reason: other.to_string(),
+        },
+    })
+}
+
+#[cfg(feature = "jieba-default-dict")]
+fn default_segmenter() -> Result<Jieba, Error> {
+    Ok(Jieba::new())
+}
+
+#[cfg(not(feature = "jieba-default-dict"))]
+fn default_segmenter() -> Result<Jieba, Error> {
+    Err(Error::NoJiebaDict)
 }
 
 /// Flag formal cues that are nouns (律师, 法院, 工信部, 12315): the segmenter's part of
@@ -546,7 +592,7 @@ fn read_source(path: &Path) -> Result<Source, Error> {
     Ok(Source { name, kind, text })
 }
 
-#[cfg(all(test, feature = "embedded-lexicons"))]
+#[cfg(all(test, feature = "embedded-lexicons", feature = "jieba-default-dict"))]
 mod tests {
     use super::*;
 
@@ -570,5 +616,51 @@ mod tests {
             dead.len(),
             dead.join("\n")
         );
+    }
+}
+
+#[cfg(test)]
+mod jieba_dict_tests {
+    use super::*;
+
+    fn temp_dict(name: &str, text: &str) -> PathBuf {
+        let path = std::env::temp_dir().join(format!("xinsheng-{}-{name}", std::process::id()));
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    /// A user's jieba dictionary replaces the default one: its words segment whole.
+    #[test]
+    fn own_dictionary_is_used() {
+        let dict = temp_dict("dict.txt", "心声分析器 1000 n\n很 1000 d\n好 1000 a\n");
+        let an = Analyzer::builder()
+            .without_embedded()
+            .jieba_dict(&dict)
+            .build()
+            .unwrap();
+        std::fs::remove_file(&dict).unwrap();
+        assert_eq!(an.tokens("心声分析器很好"), ["心声分析器", "很", "好"]);
+    }
+
+    /// A bad line of the user's dictionary is a typed error naming the file.
+    #[test]
+    fn bad_dictionary_is_an_error() {
+        let dict = temp_dict("bad.txt", "心声 lots n\n");
+        let err = Analyzer::builder()
+            .without_embedded()
+            .jieba_dict(&dict)
+            .build()
+            .unwrap_err();
+        std::fs::remove_file(&dict).unwrap();
+        assert!(
+            matches!(&err, Error::JiebaDict { path, .. } if *path == dict),
+            "{err}"
+        );
+        let missing = Analyzer::builder()
+            .without_embedded()
+            .jieba_dict(&dict)
+            .build()
+            .unwrap_err();
+        assert!(matches!(missing, Error::Io { .. }), "{missing}");
     }
 }

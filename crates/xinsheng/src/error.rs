@@ -19,6 +19,18 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// The jieba dictionary given with [`crate::AnalyzerBuilder::jieba_dict`] has a bad line.
+    #[error("{}: {reason}", path.display())]
+    JiebaDict {
+        /// The dictionary file.
+        path: PathBuf,
+        /// What is wrong, as jieba says it.
+        reason: String,
+    },
+    /// No segmenter dictionary: the crate was built without the `jieba-default-dict`
+    /// feature and none was given with [`crate::AnalyzerBuilder::jieba_dict`].
+    #[error("no jieba dictionary: enable the `jieba-default-dict` feature or call `AnalyzerBuilder::jieba_dict`")]
+    NoJiebaDict,
 }
 
 /// A bad line in a lexicon file.

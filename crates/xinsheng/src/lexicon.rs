@@ -754,32 +754,20 @@ impl Lexicon {
 pub(crate) const EMBEDDED: &[(&str, &str)] = &[
     (
         "emotion-negative.tsv",
-        include_str!("../../../lexicons/emotion-negative.tsv"),
+        include_str!("../lexicons/emotion-negative.tsv"),
     ),
     (
         "emotion-positive.tsv",
-        include_str!("../../../lexicons/emotion-positive.tsv"),
+        include_str!("../lexicons/emotion-positive.tsv"),
     ),
-    (
-        "sentiment.tsv",
-        include_str!("../../../lexicons/sentiment.tsv"),
-    ),
-    ("degree.tsv", include_str!("../../../lexicons/degree.tsv")),
-    (
-        "negation.tsv",
-        include_str!("../../../lexicons/negation.tsv"),
-    ),
-    (
-        "contrast.tsv",
-        include_str!("../../../lexicons/contrast.tsv"),
-    ),
-    ("markers.tsv", include_str!("../../../lexicons/markers.tsv")),
-    (
-        "escalation.tsv",
-        include_str!("../../../lexicons/escalation.tsv"),
-    ),
-    ("agent.tsv", include_str!("../../../lexicons/agent.tsv")),
-    ("neutral.tsv", include_str!("../../../lexicons/neutral.tsv")),
+    ("sentiment.tsv", include_str!("../lexicons/sentiment.tsv")),
+    ("degree.tsv", include_str!("../lexicons/degree.tsv")),
+    ("negation.tsv", include_str!("../lexicons/negation.tsv")),
+    ("contrast.tsv", include_str!("../lexicons/contrast.tsv")),
+    ("markers.tsv", include_str!("../lexicons/markers.tsv")),
+    ("escalation.tsv", include_str!("../lexicons/escalation.tsv")),
+    ("agent.tsv", include_str!("../lexicons/agent.tsv")),
+    ("neutral.tsv", include_str!("../lexicons/neutral.tsv")),
 ];
 
 /// No lexicons are built in without the `embedded-lexicons` feature.

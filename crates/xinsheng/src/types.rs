@@ -1,7 +1,7 @@
 //! Labels and result types: the public output schema of xinsheng.
 //!
 //! Field names and label spellings (as serialized by serde) are a versioned public
-//! schema; see the README's "Output schema" section.
+//! schema; see `docs/schema.md`.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
