@@ -197,19 +197,45 @@ pub(crate) fn apply(model: &CallModel, c: &mut ConversationAnalysis) {
     });
     let mut risk = p as f32;
     if c.escalation.escalated {
-        risk = risk.max(Level::High.min_risk());
+        risk = lift(risk, Level::High);
     }
     if critical {
-        risk = risk.max(Level::Critical.min_risk());
+        risk = lift(risk, Level::Critical);
     }
     c.escalation.risk = risk;
     c.escalation.level = Level::from_risk(risk);
     c.escalation.reasons = reasons;
 }
 
+/// Raise a probability `p` into `level`'s band when a rule says the call is at least
+/// that level, keeping the model's order inside the band: `floor + (top − floor) · p`
+/// (`top`: the next level's floor, or 1), or `p` itself when it is higher. Calls held up
+/// by the same rule are not all tied at the floor, so the worklist still ranks them.
+fn lift(p: f32, level: Level) -> f32 {
+    let floor = level.min_risk();
+    let top = match level {
+        Level::None => Level::Low.min_risk(),
+        Level::Low => Level::Medium.min_risk(),
+        Level::Medium => Level::High.min_risk(),
+        Level::High => Level::Critical.min_risk(),
+        Level::Critical => 1.0,
+    };
+    p.max(floor + (top - floor) * p)
+}
+
 #[cfg(test)]
 mod tests {
     use crate::{Analyzer, Level, ReasonKind, Turn};
+
+    #[test]
+    fn a_rule_lifts_into_the_band_and_keeps_the_order() {
+        use super::lift;
+        let (a, b) = (lift(0.05, Level::Critical), lift(0.30, Level::Critical));
+        assert!(Level::from_risk(a) == Level::Critical && Level::from_risk(b) == Level::Critical);
+        assert!(a < b, "{a} {b}");
+        assert!(Level::from_risk(lift(0.10, Level::High)) == Level::High);
+        assert_eq!(lift(0.95, Level::High), 0.95);
+    }
 
     fn an() -> &'static Analyzer {
         static A: std::sync::OnceLock<Analyzer> = std::sync::OnceLock::new();
