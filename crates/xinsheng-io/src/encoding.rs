@@ -477,7 +477,7 @@ mod tests {
         assert!(!looks_binary(b"{\"text\":\"ok\"}\n"));
         // An ELF-like header and pseudo-random bytes are binary.
         let mut elf = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0\x01\0\0\0".to_vec();
-        elf.extend(std::iter::repeat(0u8).take(64));
+        elf.extend(std::iter::repeat_n(0u8, 64));
         assert!(looks_binary(&elf));
         let mut x: u32 = 12345;
         let random: Vec<u8> = (0..65536)

@@ -136,7 +136,7 @@ fn is_clock(s: &str) -> bool {
     (2..=3).contains(&parts.len())
         && digits(parts[0], 1, 3)
         && parts[1..].iter().all(|p| digits(p, 2, 2))
-        && frac.map_or(true, |f| digits(f, 1, 6))
+        && frac.is_none_or(|f| digits(f, 1, 6))
 }
 
 /// A date `2024-05-01`, `2024/5/1`, `2024.05.01` (or with a two-digit year).

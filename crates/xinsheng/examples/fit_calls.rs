@@ -377,7 +377,7 @@ fn main() {
                 let (jd, _) = auc_of(&calls, &oof, "jddc");
                 let (st, _) = auc_of(&calls, &oof, "stc3");
                 let m = (jd + st) / 2.0;
-                if best.as_ref().map_or(true, |b| m > b.0) {
+                if best.as_ref().is_none_or(|b| m > b.0) {
                     best = Some((m, j, oof));
                 }
             }

@@ -267,7 +267,7 @@ impl Terms<'_, '_, '_, '_, '_> {
             total_emphasis += repeats;
             let site = Site {
                 quoted: u.in_quote
-                    || (s.quote_from.is_some_and(|q| q < k) && !s.quote_to.is_some_and(|t| k >= t)),
+                    || (s.quote_from.is_some_and(|q| q < k) && s.quote_to.is_none_or(|t| k < t)),
                 rhetorical: s.rhetorical_open && s.ends_question,
                 ends_question: s.ends_question,
                 clause_weight: self.contrast.weight(u.clause),
