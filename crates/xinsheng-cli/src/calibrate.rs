@@ -494,11 +494,9 @@ pub fn run(g: &Global, a: &CalibrateArgs) -> Result<i32, Failure> {
     let out = crate::app::output_path(g)
         .map(|_| crate::app::output(g))
         .transpose()?;
-    // Records of one call are put together wherever they stand, as `calls` does.
-    let opts = crate::pipeline::Options {
-        group: true,
-        ..crate::app::options(g, &a.input)
-    };
+    // Not regrouped: grouping drops the original record, where the label field is.
+    // Records of one call must stand together (see the note in docs/model.md).
+    let opts = crate::app::options(g, &a.input);
     let expanded = crate::app::inputs(g, &a.input)?;
     let names: Vec<String> = if a.input.inputs.is_empty() {
         vec!["stdin".into()]
