@@ -156,7 +156,7 @@ pub struct LabelTurn {
     analysis: UtteranceAnalysis,
 }
 
-/// The render of [`LabelSink`].
+/// The render of the label sink: each scored record with its label, if any.
 pub struct LabelRender {
     field: Option<String>,
 }

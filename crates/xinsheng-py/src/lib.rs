@@ -4,13 +4,13 @@
 //! [PyO3](https://pyo3.rs) and [maturin](https://www.maturin.rs) as one abi3 wheel for
 //! CPython 3.9 and later. It wraps the library's public API only:
 //!
-//! * [`analyzer`]: the `Analyzer` class (`analyze`, `analyze_many`,
+//! * `analyzer.rs`: the `Analyzer` class (`analyze`, `analyze_many`,
 //!   `analyze_conversation(s)`, `explain`, and the column helpers behind
 //!   `xinsheng.pandas` and `xinsheng.spark`);
-//! * [`convert`]: Python values in (texts, speakers, turns) and analyses out (the
+//! * `convert.rs`: Python values in (texts, speakers, turns) and analyses out (the
 //!   library's serde JSON, so a dict equals the CLI's JSON parsed by `json.loads`);
-//! * [`columns`]: flat columns (the CLI's CSV cells) for data frames;
-//! * [`errors`]: library errors as Python exceptions carrying the Rust message.
+//! * `columns.rs`: flat columns (the CLI's CSV cells) for data frames;
+//! * `errors.rs`: library errors as Python exceptions carrying the Rust message.
 //!
 //! The Python side (`python/xinsheng/`) adds `xinsheng.pandas`, `xinsheng.spark`, type
 //! stubs and docstrings; `tests/` is its pytest suite (run by `.ci/python.sh`).
