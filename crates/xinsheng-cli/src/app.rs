@@ -129,7 +129,7 @@ pub struct InputArgs {
     /// Time field [default: timestamp, time, ts …]
     #[arg(long, value_name = "NAME")]
     pub time_field: Option<String>,
-    /// Extra speaker labels, e.g. '值班员=agent,访客=customer' (built in: 客服 坐席 agent
+    /// Extra speaker labels, e.g. '值班员=agent,来宾=customer' (built in: 客服 坐席 agent
     /// staff system helpdesk → agent; 客户 用户 顾客 customer user → customer)
     #[arg(long, value_name = "MAP")]
     pub speaker_map: Option<SpeakerMap>,

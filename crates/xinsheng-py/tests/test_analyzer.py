@@ -70,13 +70,13 @@ def test_explain_equals_cli(analyzer, cli):
 def test_speaker_labels(analyzer):
     assert xinsheng.speaker_role("客服小王") == "agent"
     assert xinsheng.speaker_role("客户") == "customer"
-    assert xinsheng.speaker_role("访客") == "unknown"
+    assert xinsheng.speaker_role("来宾") == "unknown"
     assert analyzer.analyze("我要投诉", "客服")["speaker"] == "agent"
-    custom = xinsheng.Analyzer(speaker_map={"访客": "customer"})
-    assert custom.speaker_role("访客") == "customer"
-    assert custom.analyze("我要投诉", "访客")["speaker"] == "customer"
+    custom = xinsheng.Analyzer(speaker_map={"来宾": "customer"})
+    assert custom.speaker_role("来宾") == "customer"
+    assert custom.analyze("我要投诉", "来宾")["speaker"] == "customer"
     with pytest.raises(ValueError, match="speaker_map"):
-        xinsheng.Analyzer(speaker_map={"访客": "boss"})
+        xinsheng.Analyzer(speaker_map={"来宾": "boss"})
 
 
 def _corpus(example_records) -> List[str]:

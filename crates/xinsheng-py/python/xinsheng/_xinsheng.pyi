@@ -37,7 +37,7 @@ class Analyzer:
     :param lexicons: one lexicon file or a sequence of them, added after the directory.
     :param model: a call-risk model file (not supported by this build yet: refused with
         ``ValueError``).
-    :param speaker_map: extra speaker labels, e.g. ``{"访客": "customer"}``.
+    :param speaker_map: extra speaker labels, e.g. ``{"来宾": "customer"}``.
     :param embedded: start from the built-in lexicons (default) or from none.
     :raises LexiconError: bad lexicon lines, every one listed as ``path:line: reason``.
     :raises FileNotFoundError: a lexicon directory, file or model file that does not exist.
