@@ -7,7 +7,7 @@
 
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use xinsheng::{Analyzer, AnalyzerBuilder, Level, Speaker};
@@ -535,7 +535,7 @@ fn to_terminal(g: &Global) -> bool {
 }
 
 /// The `-o` file; `None` for stdout (no `-o`, or `-o -`).
-pub(crate) fn output_path(g: &Global) -> Option<&std::path::Path> {
+pub(crate) fn output_path(g: &Global) -> Option<&Path> {
     g.output.as_deref().filter(|p| p.as_os_str() != "-")
 }
 
@@ -584,17 +584,45 @@ fn call_format(g: &Global, f: Option<CallFormatArg>) -> CallFormat {
     }
 }
 
-fn calls(g: &Global, a: &CallsArgs) -> Result<i32, Failure> {
-    let model = crate::calibrate::load_model(a.model.as_deref())?;
+/// What `calls` and `flag` set up alike, in this order: the model file (checked first),
+/// the output (checked before any input is read), the inputs, the reader thread, then the
+/// analyzer (built while reading starts).
+struct CallRun {
+    opts: Options,
+    out: Output,
+    reporter: Reporter,
+    reading: pipeline::Reading,
+    analyzer: Analyzer,
+}
+
+fn call_run(g: &Global, input: &InputArgs, model: Option<&Path>) -> Result<CallRun, Failure> {
+    let model = crate::calibrate::load_model(model)?;
     let opts = Options {
         group: true,
-        ..options(g, &a.input)
+        ..options(g, input)
     };
-    let mut out = output(g)?;
-    let expanded = inputs(g, &a.input)?;
-    let mut reporter = reporter(g, &expanded);
+    let out = output(g)?;
+    let expanded = inputs(g, input)?;
+    let reporter = reporter(g, &expanded);
     let reading = start_reading(expanded.inputs, &opts, &reporter)?;
     let analyzer = analyzer_with(g, model)?;
+    Ok(CallRun {
+        opts,
+        out,
+        reporter,
+        reading,
+        analyzer,
+    })
+}
+
+fn calls(g: &Global, a: &CallsArgs) -> Result<i32, Failure> {
+    let CallRun {
+        opts,
+        mut out,
+        mut reporter,
+        reading,
+        analyzer,
+    } = call_run(g, &a.input, a.model.as_deref())?;
     let format = call_format(g, a.format);
     let mut grouper = Grouper::new(&analyzer, a.max_turns, CallWriter::new(&mut out, format));
     let summary = pipeline::run_reading(&analyzer, reading, &opts, &mut grouper, &mut reporter)?;
@@ -606,16 +634,13 @@ fn calls(g: &Global, a: &CallsArgs) -> Result<i32, Failure> {
 }
 
 fn flag(g: &Global, a: &FlagArgs) -> Result<i32, Failure> {
-    let model = crate::calibrate::load_model(a.model.as_deref())?;
-    let opts = Options {
-        group: true,
-        ..options(g, &a.input)
-    };
-    let mut out = output(g)?;
-    let expanded = inputs(g, &a.input)?;
-    let mut reporter = reporter(g, &expanded);
-    let reading = start_reading(expanded.inputs, &opts, &reporter)?;
-    let analyzer = analyzer_with(g, model)?;
+    let CallRun {
+        opts,
+        mut out,
+        mut reporter,
+        reading,
+        analyzer,
+    } = call_run(g, &a.input, a.model.as_deref())?;
     let html = a.format == Some(FlagFormatArg::Html);
     let format = call_format(
         g,
