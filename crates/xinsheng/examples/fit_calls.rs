@@ -23,6 +23,9 @@
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
+
+#[path = "shared/stc3.rs"]
+mod stc3;
 use xinsheng::model::eval::{grouped_folds, roc_auc};
 use xinsheng::model::{
     call_features, cross_validate, feature_index, CallModel, FitSpec, Provenance, FEATURES,
@@ -106,25 +109,8 @@ fn stc3(an: &Analyzer, path: &Path, out: &mut Vec<Call>) {
             continue;
         }
         let mean = s.iter().sum::<f64>() / s.len() as f64;
-        let id = match &d["id"] {
-            Value::String(s) => s.clone(),
-            v => v.to_string(),
-        };
-        let mut turns = Vec::new();
-        for t in d["turns"].as_array().into_iter().flatten() {
-            let sp = if t["sender"] == "helpdesk" {
-                Speaker::Agent
-            } else {
-                Speaker::Customer
-            };
-            let text: Vec<&str> = t["utterances"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|u| u.as_str())
-                .collect();
-            turns.push((sp, text.join(" ")));
-        }
+        let id = stc3::id(&d);
+        let turns = stc3::turns(&d);
         dialogues.push((id, mean <= -1.0, turns));
     }
     analyze(an, "stc3", dialogues, out);

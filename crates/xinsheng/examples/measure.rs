@@ -11,6 +11,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
+
+#[path = "shared/stc3.rs"]
+mod stc3;
 use xinsheng::{Analyzer, Emotion, Speaker, Turn};
 
 /// CRC-32 (IEEE, reflected, as zlib computes it) of `bytes`.
@@ -442,25 +445,8 @@ fn stc3(an: &Analyzer, dir: &Path) {
     let mut sealed = Vec::new();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let d: Value = serde_json::from_str(line).expect("STC-3 line is JSON");
-        let key = match &d["id"] {
-            Value::String(s) => s.clone(),
-            v => v.to_string(),
-        };
-        let mut owned: Vec<(Speaker, String)> = Vec::new();
-        for t in d["turns"].as_array().into_iter().flatten() {
-            let sp = if t["sender"] == "helpdesk" {
-                Speaker::Agent
-            } else {
-                Speaker::Customer
-            };
-            let text: Vec<&str> = t["utterances"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|u| u.as_str())
-                .collect();
-            owned.push((sp, text.join(" ")));
-        }
+        let key = stc3::id(&d);
+        let owned = stc3::turns(&d);
         let turns: Vec<Turn> = owned.iter().map(|(s, t)| Turn::new(*s, t)).collect();
         let c = an.analyze_conversation(&turns);
         let s: Vec<f64> = d["quality"]["S"]
