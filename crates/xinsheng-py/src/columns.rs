@@ -5,21 +5,13 @@
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use xinsheng::{ConversationAnalysis, Speaker, UtteranceAnalysis};
-use xinsheng_io::write::{agent_cell, cues_cell};
+use xinsheng_io::write::{agent_cell, cues_cell, CSV_COLUMNS};
 
 use crate::convert::py_float;
 
-/// The per-utterance columns, in order.
-pub const SCORE_COLUMNS: [&str; 8] = [
-    "emotion",
-    "polarity",
-    "valence",
-    "intensity",
-    "risk",
-    "level",
-    "cues",
-    "agent",
-];
+/// The per-utterance columns, in order: the CLI's CSV analysis columns without `source`
+/// and `error` (a data frame has its own index, and bad cells raise instead).
+pub const SCORE_COLUMNS: &[&str] = CSV_COLUMNS.split_at(CSV_COLUMNS.len() - 2).0;
 
 /// The flat cells of one utterance.
 pub struct ScoreRow {
