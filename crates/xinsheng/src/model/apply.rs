@@ -4,7 +4,7 @@
 //! regulator, legal, media or harm cue of severity ≥ 4) is at least `high`; a threat of
 //! violence or self-harm, or a regulator, legal or media threat of severity 5, `critical`.
 
-use super::{call_features, CallModel, FEATURES};
+use super::{CallModel, FEATURES};
 use crate::conversation::NEGATIVE_TURN;
 use crate::types::{
     ConversationAnalysis, CueCategory, Level, Reason, ReasonKind, Speaker, UtteranceAnalysis,
@@ -147,7 +147,13 @@ fn evidence(c: &ConversationAnalysis, feature: &str) -> (Option<usize>, String) 
 
 /// Replace the hand-set call risk of `c` by the model's.
 pub(crate) fn apply(model: &CallModel, c: &mut ConversationAnalysis) {
-    let x = call_features(c);
+    // The turn model runs over every customer turn: only when the model reads its scores.
+    let turn = model
+        .terms
+        .iter()
+        .any(|t| super::features::is_turn_score(t.index))
+        .then(super::TurnModel::builtin);
+    let x = super::features::features_for(c, turn);
     let z = model.log_odds(&x);
     let p = super::sigmoid(z);
     let mut reasons: Vec<Reason> = c
