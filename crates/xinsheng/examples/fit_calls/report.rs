@@ -4,7 +4,7 @@ use std::path::Path;
 
 use xinsheng::model::eval::roc_auc;
 use xinsheng::model::{
-    cross_validate, feature_index, CallModel, FitSpec, Provenance, FEATURES, N_FEATURES,
+    cross_validate, feature_index, with_rules, CallModel, FitSpec, Provenance, FEATURES, N_FEATURES,
 };
 use xinsheng::Analyzer;
 
@@ -102,6 +102,33 @@ pub fn table(f: &Fit) {
             .unwrap_or_else(|e| panic!("{e}"));
         let name = format!("fitted model, L2 {l2}, {} features", f.features.len());
         row(&name, f.calls, &oof);
+        // The rules on top (threat floors, the agent-conduct floor), as the library applies
+        // them: what a call's risk is.
+        let ruled: Vec<f64> = f
+            .calls
+            .iter()
+            .zip(&oof)
+            .map(|(c, &p)| with_rules(&c.analysis, p))
+            .collect();
+        row("same, with the rule floors", f.calls, &ruled);
+        for set in ["jddc", "stc3"] {
+            let (mut lifted, mut pos, mut conduct, mut conduct_pos) = (0, 0, 0, 0);
+            for ((c, &p), &r) in f.calls.iter().zip(&oof).zip(&ruled) {
+                if c.set == set && r > p + 1e-6 {
+                    lifted += 1;
+                    pos += c.label as usize;
+                    // Lifted, and not by a threat: by the conduct floor.
+                    if !c.analysis.escalation.escalated {
+                        conduct += 1;
+                        conduct_pos += c.label as usize;
+                    }
+                }
+            }
+            println!(
+                "|   {set}: {lifted} calls lifted by a rule ({pos} positive), \
+                 {conduct} by the conduct floor ({conduct_pos} positive) | | | | |"
+            );
+        }
     }
 }
 

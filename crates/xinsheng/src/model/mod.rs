@@ -35,7 +35,7 @@ mod turn;
 use std::sync::OnceLock;
 
 pub(crate) use apply::apply;
-pub use apply::MIN_REASON;
+pub use apply::{with_rules, CONDUCT_LEVEL, CONDUCT_SEVERITY, MIN_REASON};
 pub use features::{
     call_features, call_features_with, feature_index, FeatureDoc, FEATURES, N_FEATURES,
 };
