@@ -5,6 +5,7 @@
 //! violence or self-harm, or a regulator, legal or media threat of severity 5, `critical`;
 //! and a call whose agent used a prohibited phrase of severity ≥ 4 is at least `medium`.
 
+use super::features::says_no;
 use super::{CallModel, FEATURES};
 use crate::conversation::NEGATIVE_TURN;
 use crate::types::{
@@ -38,7 +39,7 @@ fn kind_of(feature: &str) -> ReasonKind {
         | "anger_mean" => ReasonKind::Cue,
         "cue_impatience" | "repeated" => ReasonKind::RepeatContact,
         "agent_refusal" | "agent_refusals" | "agent_deflect" | "refused_answers"
-        | "end_refused" => ReasonKind::AgentRefusal,
+        | "polite_refused" | "end_refused" => ReasonKind::AgentRefusal,
         "agent_prohibited" => ReasonKind::AgentProhibited,
         "missed_empathy" | "empathy_rate" => ReasonKind::NoEmpathy,
         "customer_turns" | "agent_share" | "customer_length" => ReasonKind::LongExchange,
@@ -118,6 +119,16 @@ fn evidence(c: &ConversationAnalysis, feature: &str) -> (Option<usize>, String) 
         "cue_refund_churn" => {
             strongest_cue(&|k| matches!(k, CueCategory::Refund | CueCategory::Churn))
                 .unwrap_or((None, String::new()))
+        }
+        "agent_refusal" | "agent_refusals" | "agent_deflect" | "refused_answers"
+        | "polite_refused" | "end_refused" => {
+            let no: Vec<usize> = (0..c.turns.len())
+                .filter(|&i| c.turns[i].speaker == Speaker::Agent && says_no(&c.turns[i]))
+                .collect();
+            (
+                no.first().copied(),
+                format!("{} agent turn(s) said no or deflected", no.len()),
+            )
         }
         "missed_empathy" | "empathy_rate" => (
             c.agent_qa.missed_empathy_turns.first().copied(),
@@ -372,6 +383,28 @@ mod tests {
             mild.escalation.level < Level::Medium,
             "{:?}",
             mild.escalation
+        );
+    }
+
+    #[test]
+    fn a_polite_customer_told_no_has_the_agents_no_as_reason() {
+        let c = an().analyze_conversation(&[
+            Turn::customer("你好，我想问下这个能退吗"),
+            Turn::agent("这个没办法，不支持"),
+            Turn::customer("那能换货吗"),
+            Turn::agent("这个我也不知道"),
+            Turn::customer("好吧"),
+        ]);
+        let r = c
+            .escalation
+            .reasons
+            .iter()
+            .find(|r| r.kind == ReasonKind::AgentRefusal)
+            .unwrap_or_else(|| panic!("an agent-refusal reason: {:?}", c.escalation));
+        assert_eq!(r.turn, Some(1), "{r:?}");
+        assert!(
+            r.detail.starts_with("polite_refused: 2 agent turn(s)"),
+            "{r:?}"
         );
     }
 

@@ -67,6 +67,7 @@ features! {
     CustLength = "customer_length": "mean ln(1 + char bigrams) of customer turns (at most 64 bigrams counted)",
     NegLate = "neg_share_late": "share of negative customer turns in the second half of the call",
     EndRefused = "end_refused": "the last agent turn says no or deflects (0/1)",
+    PoliteRefused = "polite_refused": "ln(1 + customer turns, not negative, that the agent answered with a refusal or deflection)",
     EndUnanswered = "end_unanswered": "the call ends on customer turns the agent did not answer, the last one not grateful or positive (0/1)",
     TurnScoreMax = "turn_score_max": "highest fitted turn dissatisfaction score of a customer turn",
     TurnScoreMean = "turn_score_mean": "mean fitted turn dissatisfaction score over customer turns",
@@ -256,7 +257,7 @@ fn cue_features(x: &mut [f64; N_FEATURES], turns: &[UtteranceAnalysis], cust: &[
 }
 
 /// An agent turn says no: a refusal, or an active deflecting phrase.
-fn says_no(a: &UtteranceAnalysis) -> bool {
+pub(super) fn says_no(a: &UtteranceAnalysis) -> bool {
     a.refusals > 0
         || a.agent
             .iter()
@@ -367,6 +368,20 @@ fn shape_features(
         })
         .count();
     set(x, F::RefusedAnswers, refused_answers as f64 / nf);
+    // The same, counting only customer turns that were not negative: the polite customer
+    // who was told no, and whose mood says nothing.
+    let polite_refused = cust
+        .iter()
+        .enumerate()
+        .filter(|&(k, &i)| {
+            let end = cust.get(k + 1).copied().unwrap_or(turns.len());
+            vals[k] > NEGATIVE_TURN as f64
+                && turns[i + 1..end]
+                    .iter()
+                    .any(|a| a.speaker == Speaker::Agent && says_no(a))
+        })
+        .count();
+    set(x, F::PoliteRefused, ln1p(polite_refused));
     set(
         x,
         F::MoodMass,
@@ -382,6 +397,69 @@ fn shape_features(
             x,
             F::NegLate,
             late.iter().filter(negative).count() as f64 / late.len() as f64,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::TurnModel;
+    use crate::{Analyzer, Turn};
+
+    fn x(turns: &[Turn]) -> [f64; N_FEATURES] {
+        call_features(&Analyzer::new().analyze_conversation(turns))
+    }
+
+    #[test]
+    fn polite_refused_counts_calm_turns_answered_with_a_no() {
+        let polite = x(&[
+            Turn::customer("你好，我想问下这个能退吗"),
+            Turn::agent("这个没办法，不支持"),
+            Turn::customer("那能换货吗"),
+            Turn::agent("好的，我帮您申请"),
+        ]);
+        assert_eq!(polite[F::PoliteRefused as usize], 1f64.ln_1p());
+        // An upset turn told no counts in refused_answers, not here.
+        let upset = x(&[
+            Turn::customer("太失望了，气死我了"),
+            Turn::agent("这个没办法"),
+        ]);
+        assert_eq!(upset[F::PoliteRefused as usize], 0.0);
+        assert!(upset[F::RefusedAnswers as usize] > 0.0);
+    }
+
+    #[test]
+    fn end_unanswered_is_a_last_word_left_without_answer_and_not_thanks() {
+        let left = x(&[
+            Turn::customer("查一下订单"),
+            Turn::agent("请稍等"),
+            Turn::customer("怎么还没到"),
+        ]);
+        assert_eq!(left[F::EndUnanswered as usize], 1.0);
+        let thanked = x(&[
+            Turn::customer("查一下订单"),
+            Turn::agent("请稍等"),
+            Turn::customer("好的，谢谢"),
+        ]);
+        assert_eq!(thanked[F::EndUnanswered as usize], 0.0);
+    }
+
+    #[test]
+    fn turn_scores_come_from_the_turn_model_only_when_asked() {
+        let c = Analyzer::new().analyze_conversation(&[
+            Turn::customer("查一下订单"),
+            Turn::agent("请稍等"),
+            Turn::customer("太失望了"),
+        ]);
+        let with = call_features_with(&c, TurnModel::builtin());
+        let scores = TurnModel::builtin().scores(&c);
+        assert_eq!(with[F::TurnScoreEnd as usize], scores[1]);
+        assert!(scores[1] > scores[0]);
+        let without = features_for(&c, None);
+        assert_eq!(without[F::TurnScoreMax as usize], 0.0);
+        assert!(
+            is_turn_score(F::TurnScoreShare as usize) && !is_turn_score(F::EndUnanswered as usize)
         );
     }
 }
