@@ -59,6 +59,14 @@ fn calibrate_reports_out_of_fold_then_writes_a_model_calls_can_use() {
         "m.json"
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
+    // No agent says no in these calls: the built-in model's `polite_refused` is left out
+    // (named with --features, it would be an error; see below).
+    assert!(
+        r.stderr
+            .contains("feature `polite_refused` is the same on every call: left out of the fit"),
+        "{}",
+        r.stderr
+    );
     for needle in [
         "70 calls, 30 positive",
         "5-fold cross-validation grouped by call id",

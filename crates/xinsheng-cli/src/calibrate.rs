@@ -59,7 +59,8 @@ pub struct CalibrateArgs {
     /// A numeric label below X is positive (e.g. a satisfaction score --below 3)
     #[arg(long, value_name = "X")]
     pub below: Option<f64>,
-    /// Features to fit, comma-separated [default: the built-in model's]
+    /// Features to fit, comma-separated [default: the built-in model's, less any that is
+    /// the same on every call]
     #[arg(long, value_name = "NAMES", value_delimiter = ',')]
     pub features: Vec<String>,
     /// L2 strength on the standardized weights [default: the built-in model's]
@@ -536,6 +537,26 @@ pub fn run(g: &Global, a: &CalibrateArgs) -> Result<i32, Failure> {
     }
     let labels = decide_labels(&calls, &rule)?;
     let rows: Vec<[f64; N_FEATURES]> = calls.iter().map(|c| c.features).collect();
+    let mut spec = spec;
+    if a.features.is_empty() {
+        // The built-in model's features, less those these calls give nothing to learn
+        // from (no agent ever refused, say); a feature named with --features must vary.
+        spec.features.retain(|&j| {
+            let varies = rows.iter().any(|r| r[j] != rows[0][j]);
+            if !varies {
+                reporter.note(&format_args!(
+                    "feature `{}` is the same on every call: left out of the fit",
+                    xinsheng::model::FEATURES[j].name
+                ));
+            }
+            varies
+        });
+        if spec.features.is_empty() {
+            return Err(Failure::Fatal(
+                "every feature is the same on every call: nothing to learn from".into(),
+            ));
+        }
+    }
     let ids: Vec<&str> = calls.iter().map(|c| c.id.as_str()).collect();
     let folds = grouped_folds(&ids, &labels, usize::from(a.folds), a.seed);
     let fit_err = |e: xinsheng::model::FitError| Failure::Fatal(e.to_string());
