@@ -2,8 +2,9 @@
 //! verdicts, complaint tickets), report it out of fold beside the built-in model, and
 //! write the model file that `calls --model` and `flag --model` read.
 //!
-//! Calls are grouped like `calls` groups them (consecutive records of one input with the
-//! same call id). Nothing is fitted silently: unreadable records, calls without a label,
+//! Calls are grouped like `calls` groups them (the records of one input with the same call
+//! id, brought together wherever they stand; with `--label` the records keep their
+//! original fields, where the label is, while they are regrouped). Nothing is fitted silently: unreadable records, calls without a label,
 //! labels that do not parse, too few calls of a label, and constant or non-finite features
 //! are errors.
 
@@ -495,9 +496,13 @@ pub fn run(g: &Global, a: &CalibrateArgs) -> Result<i32, Failure> {
     let out = crate::app::output_path(g)
         .map(|_| crate::app::output(g))
         .transpose()?;
-    // Not regrouped: grouping drops the original record, where the label field is.
-    // Records of one call must stand together (see the note in docs/model.md).
-    let opts = crate::app::options(g, &a.input);
+    // Each call's records brought together as for `calls`, keeping the original record
+    // when the label field is read from it.
+    let opts = crate::pipeline::Options {
+        group: true,
+        group_keeps_original: a.label.is_some(),
+        ..crate::app::options(g, &a.input)
+    };
     let expanded = crate::app::inputs(g, &a.input)?;
     let names: Vec<String> = if a.input.inputs.is_empty() {
         vec!["stdin".into()]
