@@ -70,10 +70,10 @@ fn args() -> Args {
         features: None,
         l2: Vec::new(),
         turn: turns::TurnSpec {
-            features: if builtin_turn.features.is_empty() {
+            features: if builtin_turn.features().is_empty() {
                 (0..N_TURN_FEATURES).collect()
             } else {
-                let n = builtin_turn.features.iter();
+                let n = builtin_turn.features().iter();
                 n.map(|t| turn_feature_index(&t.name).expect("built-in turn feature"))
                     .collect()
             },

@@ -188,16 +188,30 @@ pub struct TurnTerm {
 /// The format tag of a turn model file.
 pub const TURN_FORMAT: &str = "xinsheng-turn-model/1";
 
-/// A fitted per-turn dissatisfaction model.
+/// A fitted per-turn dissatisfaction model (JSON: `format`, `intercept`, `features`,
+/// `provenance`).
+///
+/// ```
+/// use xinsheng::model::TurnModel;
+/// use xinsheng::{Analyzer, Turn};
+///
+/// let call = Analyzer::new().analyze_conversation(&[
+///     Turn::customer("查一下订单"),
+///     Turn::agent("请稍等"),
+///     Turn::customer("太失望了，什么破服务"),
+/// ]);
+/// let scores = TurnModel::builtin().scores(&call);
+/// assert!(scores[1] > scores[0]);
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TurnModel {
     /// Always [`TURN_FORMAT`].
-    pub format: String,
+    format: String,
     /// Log-odds of a turn at the mean of every feature.
-    pub intercept: f64,
+    intercept: f64,
     /// The weighted features.
-    pub features: Vec<TurnTerm>,
+    features: Vec<TurnTerm>,
     /// Where the fit came from.
     pub provenance: Provenance,
     /// Indices of `features` into [`TURN_FEATURES`].
@@ -217,8 +231,19 @@ impl TurnModel {
         })
     }
 
-    /// Parse a turn model file; the error says what is wrong.
-    pub fn from_json(text: &str) -> Result<TurnModel, String> {
+    /// Log-odds of a turn at the mean of every feature.
+    pub fn intercept(&self) -> f64 {
+        self.intercept
+    }
+
+    /// The weighted features.
+    pub fn features(&self) -> &[TurnTerm] {
+        &self.features
+    }
+
+    /// Parse a turn model file (only the embedded one is read); the error says what is
+    /// wrong.
+    pub(crate) fn from_json(text: &str) -> Result<TurnModel, String> {
         let mut m: TurnModel = serde_json::from_str(text).map_err(|e| e.to_string())?;
         if m.format != TURN_FORMAT {
             return Err(format!("format `{}` is not `{TURN_FORMAT}`", m.format));
