@@ -13,6 +13,9 @@ use crate::turns::{fit_turns, stacked_rows, TurnRows, TurnSpec};
 
 /// Fewest positives and negatives a fit accepts here.
 const MIN_CLASS: usize = 20;
+/// A risk above the model's probability by more than this was lifted by a rule (the
+/// library rounds risks to f32).
+const LIFTED: f64 = 1e-6;
 
 /// What the call fits share: the rows (turn scores out of fold), labels, folds, weights,
 /// features and L2 strengths.
@@ -114,7 +117,7 @@ pub fn table(f: &Fit) {
         for set in ["jddc", "stc3"] {
             let (mut lifted, mut pos, mut conduct, mut conduct_pos) = (0, 0, 0, 0);
             for ((c, &p), &r) in f.calls.iter().zip(&oof).zip(&ruled) {
-                if c.set == set && r > p + 1e-6 {
+                if c.set == set && r > p + LIFTED {
                     lifted += 1;
                     pos += c.label as usize;
                     // Lifted, and not by a threat: by the conduct floor.
