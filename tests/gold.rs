@@ -22,7 +22,11 @@ const GOLD_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/gold");
 /// `conversation.risky_auc` was lowered the same day from 0.96 to 0.94 when the fitted
 /// call model (issue 12) replaced the hand-set roll-up: the model, fitted out of fold on
 /// real chats, does not weigh agent conduct, which this set's "review" label includes
-/// (0.965 hand-set, 0.943 fitted). Raise them when quality improves.
+/// (0.965 hand-set, 0.943 fitted). Raised to 0.95 when the fitted model got the
+/// agent-conduct floor (a prohibited agent phrase of severity >= 4 makes a call at least
+/// `medium`, `model::CONDUCT_SEVERITY`: this set's risky calls with hostile or private-deal
+/// agents no longer come out at `none`; 0.954) and the `polite_refused` feature (0.959).
+/// Raise them when quality improves.
 const RECORDED: &[(&str, f64)] = &[
     ("utterance.polarity_accuracy", 0.78),
     ("utterance.emotion_accuracy", 0.66),
@@ -34,7 +38,7 @@ const RECORDED: &[(&str, f64)] = &[
     ("utterance.agent_prohibited_precision", 0.96),
     ("utterance.harm_high_recall", 0.84),
     ("conversation.escalated_accuracy", 0.97),
-    ("conversation.risky_auc", 0.94),
+    ("conversation.risky_auc", 0.95),
     ("conversation.trajectory_accuracy", 0.57),
 ];
 

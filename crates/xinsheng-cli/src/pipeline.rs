@@ -46,8 +46,11 @@ pub struct Options {
     /// Bring each call's records together before scoring, wherever they stand in their
     /// input (`calls`, `flag`; see [`crate::regroup`]); else records keep input order.
     /// Grouped records lose their original (`Original::Text`): call summaries do not
-    /// show it.
+    /// show it; unless `group_keeps_original`.
     pub group: bool,
+    /// Grouped records keep their original record (`calibrate` reads its label field
+    /// there); it counts towards `group_bytes`.
+    pub group_keeps_original: bool,
     /// Bytes of records held in memory while grouping, before they spill to disk.
     pub group_bytes: usize,
     /// Most bytes of records between reading and writing ([`IN_FLIGHT_BYTES`]).
@@ -62,6 +65,7 @@ impl Default for Options {
             chunk_records: 2048,
             chunk_bytes: 8 << 20,
             group: false,
+            group_keeps_original: false,
             group_bytes: REGROUP_BYTES,
             in_flight_bytes: IN_FLIGHT_BYTES,
         }
@@ -402,13 +406,15 @@ fn read_grouped<R: Read>(
     name: String,
     rdr: &mut xinsheng_io::InputReader<R>,
     group: &mut Regrouper,
+    keep_original: bool,
     out: &mut Batcher,
 ) -> bool {
     let mut failed = None;
     for item in rdr.by_ref() {
-        // Call summaries never show the original record: not kept, not spilled.
+        // Call summaries never show the original record: not kept, not spilled (unless a
+        // label is read from it).
         let item = match item {
-            Item::Record(mut r) => {
+            Item::Record(mut r) if !keep_original => {
                 r.original = Original::Text;
                 Item::Record(r)
             }
@@ -488,7 +494,9 @@ fn reader_thread(
         let open = match xinsheng_io::read(&name, counting, &opts.read) {
             Err(e) => out.input_error(&e.name, e.message),
             Ok(mut rdr) => match &mut group {
-                Some(group) => read_grouped(name, &mut rdr, group, &mut out),
+                Some(group) => {
+                    read_grouped(name, &mut rdr, group, opts.group_keeps_original, &mut out)
+                }
                 None => {
                     let mut open = true;
                     for item in rdr.by_ref() {

@@ -17,6 +17,7 @@ mod signals;
 mod trajectory;
 mod weights;
 
+pub(crate) use repeats::repeated_questions;
 pub use signals::{CallSignals, CueSignal};
 pub use trajectory::trajectory;
 pub use weights::{NEGATIVE_TURN, POSITIVE_TURN};
