@@ -31,18 +31,29 @@ pub(crate) const CARRY_VERBS: &[&str] = &[
     "点", "动",
 ];
 
+/// Verbs of buying: they bring a means only when the speaker then goes to the target
+/// (买桶汽油去你们店), not in a purchase complaint (在你们店买了一把刀).
+pub(crate) const BUY_VERBS: &[&str] = &["买", "买了", "去买"];
+
+/// Going to the target after buying a means (去, 到, 上门).
+pub(crate) const MOVEMENT: &[&str] = &["去", "到", "上门", "来"];
+
+/// Demonstratives and measure words that may stand between a verb and its object (捅了那个
+/// 催收员).
+pub(crate) const DETERMINERS: &[&str] = &["那个", "这个", "那些", "这些", "那帮", "这帮", "个", "了", "掉", "死"];
+
 /// Whom or what a threat is aimed at: the agent, the staff, the company and its premises,
 /// or 谁 of a conditional (谁拦我我就…).
 pub(crate) const TARGETS: &[&str] = &[
     "你", "你们", "您", "您们", "贵公司", "谁", "上门", "客服", "经理", "业务员", "员工", "店员",
-    "工作人员", "主管", "老板", "领导", "销售", "柜员", "营业员", "门店", "营业厅", "总部", "售楼部",
+    "工作人员", "主管", "老板", "领导", "销售", "柜员", "营业员", "催收", "催收员", "营业部", "门店", "营业厅", "总部", "售楼部",
     "售楼处", "办公室", "公司", "店里", "仓库", "网点", "柜台",
 ];
 
 /// Premises of the company: 你们 + one of these (你们公司, 你们店) is a target place.
 pub(crate) const PREMISES: &[&str] = &[
     "公司", "店", "门店", "营业厅", "总部", "售楼部", "售楼处", "办公室", "仓库", "网点", "大楼",
-    "大厦", "大堂", "门口", "柜台", "银行", "工厂",
+    "大厦", "大堂", "门口", "店门口", "柜台", "银行", "工厂", "营业部",
 ];
 
 /// Words that make bringing a means a service errand (拿着刀去你们店里退货): the means is

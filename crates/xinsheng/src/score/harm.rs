@@ -73,6 +73,10 @@ impl<'a> Scan<'_, 'a> {
         while to < self.units.len() && key(&self.units[to]) == id {
             to += 1;
         }
+        // The punctuation that ends a clause belongs to it: leave it out.
+        while to > k + 1 && self.units[to - 1].is_punct {
+            to -= 1;
+        }
         (from, to)
     }
     fn clause(&self, k: usize) -> (usize, usize) {
@@ -155,7 +159,8 @@ fn third_party_subject(s: &Scan<'_, '_>, k: usize) -> bool {
         let third = w::THIRD_PARTIES
             .iter()
             .any(|t| u.text == *t || (u.text.ends_with(t) && u.text.starts_with('我')));
-        let companion = m > from && s.is(m - 1, w::COMPANIONS);
+        let before = s.text_of((m.saturating_sub(2).max(from), m));
+        let companion = w::COMPANIONS.iter().any(|c| before.ends_with(c));
         if third && !companion {
             return true;
         }
@@ -198,10 +203,15 @@ fn means_brought(s: &Scan<'_, '_>, c: (usize, usize), out: &mut Vec<Hit>) {
         let verb_after = opens
             .then(|| (last + 1..c.1.min(last + 1 + WINDOW)).find(|&m| s.is(m, w::CARRY_VERBS)))
             .flatten();
-        let Some(verb) = verb_before.or(verb_after) else {
+        let sent = s.sentence(first);
+        // 买桶汽油去你们店: a purchase brings the means only on the way to the target.
+        let bought = (first.saturating_sub(WINDOW).max(c.0)..first)
+            .rev()
+            .find(|&m| s.is(m, w::BUY_VERBS))
+            .filter(|_| (last + 1..sent.1).any(|m| s.is(m, w::MOVEMENT)));
+        let Some(verb) = verb_before.or(verb_after).or(bought) else {
             continue;
         };
-        let sent = s.sentence(first);
         // 拿着刀去你们店里退货: an errand after the means makes it the product.
         let errand = s.has((last + 1, sent.1), w::ERRANDS);
         if !s.target_in(sent) || errand || bought_product(s, sent) {
@@ -261,7 +271,7 @@ fn violence(s: &Scan<'_, '_>, c: (usize, usize), conditional: bool, staff: bool,
             continue;
         };
         // The object right after the verb (砍死你, 废了他, 烧了你们仓库), not 打死我也不买.
-        let object = (k + 1..c.1).find(|&m| !s.is(m, &["了", "个", "掉", "死"]));
+        let object = (k + 1..c.1).find(|&m| !s.is(m, w::DETERMINERS));
         let aimed = object.is_some_and(|m| match takes {
             Takes::Person => person(m),
             Takes::Property => premises(m),
@@ -427,10 +437,17 @@ fn jump(s: &Scan<'_, '_>, c: (usize, usize), high_place: bool, out: &mut Vec<Hit
 /// arranged (后事我都交代好了), despair (我真的撑不下去了).
 fn self_means(s: &Scan<'_, '_>, c: (usize, usize), death: bool, out: &mut Vec<Hit>) {
     let generic = (c.0..c.1).filter(|&k| death && s.is(k, w::SELF_MEANS_GENERIC));
-    let means = s.find(c, w::SELF_MEANS).into_iter().map(|(f, l, _)| (f, l));
+    // A word of its own or the head of one (安眠药, 农药瓶), not inside one (消毒药水).
+    let means = s
+        .find(c, w::SELF_MEANS)
+        .into_iter()
+        .filter(|&(f, _, at)| w::SELF_MEANS.iter().any(|m| s.text[s.byte(f)..at].ends_with(m) && s.byte(f) + m.len() == at))
+        .map(|(f, l, _)| (f, l));
     for (first, last) in means.chain(generic.map(|k| (k, k))) {
-        let verb = s.has(c, w::SELF_VERBS);
-        let done = s.has(c, w::SELF_DONE) || s.has(c, &["去", "要", "就"]);
+        // 安眠药我攒了一整瓶了，今晚就吃: the verb may stand in the next clause.
+        let sent = s.sentence(first);
+        let verb = s.has(sent, w::SELF_VERBS);
+        let done = s.has(sent, w::SELF_DONE) || s.has(sent, &["去", "要", "就"]);
         if verb && done && !third_party_subject(s, first) {
             out.push(Hit { first, last, firm: true, self_harm: true, what: "a self-harm means taken" });
         }
@@ -472,11 +489,15 @@ pub(crate) fn threats(
     let whole = (0, units.len());
     let conditional = units.iter().any(|u| w::CONDITIONAL_WHO.contains(&u.text));
     let staff = (0..units.len()).any(|k| s.is(k, w::TARGETS) && units[k].text != "谁");
-    let high_place = s.has(whole, &["楼顶", "顶楼", "天台", "楼上", "阳台", "窗台"]);
+    let high_place = s.has(whole, &["楼顶", "顶楼", "天台", "楼上", "阳台", "窗台", "桥上"]);
     let death = s.has(whole, w::DEATH_CONTEXT);
     let mut hits = Vec::new();
-    let mut k = 0;
-    while k < units.len() {
+    let mut done = None;
+    for k in 0..units.len() {
+        if units[k].is_punct || done == Some(units[k].clause) {
+            continue;
+        }
+        done = Some(units[k].clause);
         let c = s.clause(k);
         means_brought(&s, c, &mut hits);
         violence(&s, c, conditional, staff, &mut hits);
@@ -486,7 +507,6 @@ pub(crate) fn threats(
         die(&s, c, &mut hits);
         jump(&s, c, high_place, &mut hits);
         self_means(&s, c, death, &mut hits);
-        k = c.1;
     }
     hits.sort_by_key(|h| (h.first, h.last, !h.firm));
     let mut covered_to = None;
