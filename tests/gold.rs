@@ -22,17 +22,22 @@ const GOLD_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/gold");
 /// `conversation.risky_auc` was lowered the same day from 0.96 to 0.94 when the fitted
 /// call model (issue 12) replaced the hand-set roll-up: the model, fitted out of fold on
 /// real chats, does not weigh agent conduct, which this set's "review" label includes
-/// (0.965 hand-set, 0.943 fitted). Raise them when quality improves.
+/// (0.965 hand-set, 0.943 fitted). `utterance.harm_high_recall` was raised the same day
+/// from 0.84 to 1.00 by the harm grammar (issue 13 item 1), measured with 73 more harm
+/// utterances (37 threats, 36 look-alikes); those rows lowered
+/// `utterance.negation_trap_accuracy` from 0.69 to 0.66 as a matter of the set: `main`
+/// before the grammar scores the same 0.6635 on the extended set (0.6977 on the old one,
+/// as the grammar does). Raise them when quality improves.
 const RECORDED: &[(&str, f64)] = &[
     ("utterance.polarity_accuracy", 0.78),
     ("utterance.emotion_accuracy", 0.66),
     ("utterance.level_exact", 0.74),
     ("utterance.level_within_one", 0.92),
     ("utterance.escalation_f1", 0.72),
-    ("utterance.negation_trap_accuracy", 0.69),
+    ("utterance.negation_trap_accuracy", 0.66),
     ("utterance.agent_prohibited_recall", 1.00),
     ("utterance.agent_prohibited_precision", 0.96),
-    ("utterance.harm_high_recall", 0.84),
+    ("utterance.harm_high_recall", 1.00),
     ("conversation.escalated_accuracy", 0.97),
     ("conversation.risky_auc", 0.94),
     ("conversation.trajectory_accuracy", 0.57),
