@@ -10,50 +10,167 @@
 
 /// Means of violence or arson brought to the premises (刀, 汽油, 硫酸, 煤气罐).
 pub(crate) const MEANS: &[&str] = &[
-    "刀", "刀子", "菜刀", "砍刀", "尖刀", "水果刀", "匕首", "斧头", "斧子", "铁棍", "棍子", "钢管", "枪",
-    "汽油", "柴油", "煤油", "硫酸", "盐酸", "硝酸", "强酸", "浓硫酸", "炸药", "雷管", "炸弹", "煤气罐",
-    "液化气罐", "液化气", "燃气罐", "煤气",
+    "刀",
+    "刀子",
+    "菜刀",
+    "砍刀",
+    "尖刀",
+    "水果刀",
+    "匕首",
+    "斧头",
+    "斧子",
+    "铁棍",
+    "棍子",
+    "钢管",
+    "枪",
+    "汽油",
+    "柴油",
+    "煤油",
+    "硫酸",
+    "盐酸",
+    "硝酸",
+    "强酸",
+    "浓硫酸",
+    "炸药",
+    "雷管",
+    "炸弹",
+    "煤气罐",
+    "液化气罐",
+    "液化气",
+    "燃气罐",
+    "煤气",
 ];
 
 /// Compounds that contain a means word but name something else (刀具 the product,
 /// 硫酸铜 a reagent, 煤气费 a bill): the clause text at a means word must not continue
 /// with one of these endings.
 pub(crate) const MEANS_NOT: &[&str] = &[
-    "具", "铜", "费", "表", "灶", "卡", "站", "价", "添加剂", "味", "钱", "车", "工", "片", "架",
-    "法", "锋", "口", "刃",
+    "具",
+    "铜",
+    "费",
+    "表",
+    "灶",
+    "卡",
+    "站",
+    "价",
+    "添加剂",
+    "味",
+    "钱",
+    "车",
+    "工",
+    "片",
+    "架",
+    "法",
+    "锋",
+    "口",
+    "刃",
 ];
 
 /// Verbs that bring, hold, buy in readiness, pour or light a means (带着刀, 扛着煤气罐,
 /// 买好了汽油, 泼硫酸).
 pub(crate) const CARRY_VERBS: &[&str] = &[
-    "带", "带上", "带着", "带了", "拿", "拿着", "拿上", "揣", "揣着", "扛", "扛着", "提", "提着", "拎",
-    "拎着", "抱", "抱着", "背着", "灌", "灌好", "灌了", "买好", "备好", "准备好", "准备了", "泼", "浇",
-    "点", "动",
+    "带",
+    "带上",
+    "带着",
+    "带了",
+    "拿",
+    "拿着",
+    "拿上",
+    "揣",
+    "揣着",
+    "扛",
+    "扛着",
+    "提",
+    "提着",
+    "拎",
+    "拎着",
+    "抱",
+    "抱着",
+    "背着",
+    "灌",
+    "灌好",
+    "灌了",
+    "买好",
+    "备好",
+    "准备好",
+    "准备了",
+    "泼",
+    "浇",
+    "点",
+    "动",
 ];
 
-/// Verbs of buying: they bring a means only when the speaker then goes to the target
-/// (买桶汽油去你们店), not in a purchase complaint (在你们店买了一把刀).
-pub(crate) const BUY_VERBS: &[&str] = &["买", "买了", "去买"];
+/// Verbs of buying, as the start of a segmenter token (买, 买了, 买瓶, 去买): they bring a
+/// means only when the speaker then goes to the target (买桶汽油去你们店), not in a
+/// purchase complaint (在你们店买了一把刀).
+pub(crate) const BUY_VERBS: &[&str] = &["买", "去买", "我去买"];
 
 /// Going to the target after buying a means (去, 到, 上门).
 pub(crate) const MOVEMENT: &[&str] = &["去", "到", "上门", "来"];
 
 /// Demonstratives and measure words that may stand between a verb and its object (捅了那个
 /// 催收员).
-pub(crate) const DETERMINERS: &[&str] = &["那个", "这个", "那些", "这些", "那帮", "这帮", "个", "了", "掉", "死"];
+pub(crate) const DETERMINERS: &[&str] = &[
+    "那个", "这个", "那些", "这些", "那帮", "这帮", "个", "了", "掉", "死",
+];
 
 /// Whom or what a threat is aimed at: the agent, the staff, the company and its premises,
-/// or 谁 of a conditional (谁拦我我就…).
+/// or 谁 of a conditional (谁拦我我就…). Words of one char match only as a whole segmenter
+/// token; longer ones anywhere in the text (你们经理, 那个业务员). The customer's own 公司,
+/// 领导 or 老板 is no target.
 pub(crate) const TARGETS: &[&str] = &[
-    "你", "你们", "您", "您们", "贵公司", "谁", "上门", "客服", "经理", "业务员", "员工", "店员",
-    "工作人员", "主管", "老板", "领导", "销售", "柜员", "营业员", "催收", "催收员", "营业部", "门店", "营业厅", "总部", "售楼部",
-    "售楼处", "办公室", "公司", "店里", "仓库", "网点", "柜台",
+    "你",
+    "你们",
+    "您",
+    "您们",
+    "贵公司",
+    "谁",
+    "上门",
+    "客服",
+    "经理",
+    "业务员",
+    "员工",
+    "店员",
+    "工作人员",
+    "主管",
+    "销售",
+    "柜员",
+    "营业员",
+    "催收",
+    "营业部",
+    "门店",
+    "营业厅",
+    "总部",
+    "售楼部",
+    "售楼处",
+    "办公室",
+    "店里",
+    "仓库",
+    "网点",
+    "柜台",
 ];
 
 /// Premises of the company: 你们 + one of these (你们公司, 你们店) is a target place.
 pub(crate) const PREMISES: &[&str] = &[
-    "公司", "店", "门店", "营业厅", "总部", "售楼部", "售楼处", "办公室", "仓库", "网点", "大楼",
-    "大厦", "大堂", "门口", "店门口", "柜台", "银行", "工厂", "营业部",
+    "公司",
+    "店",
+    "门店",
+    "营业厅",
+    "总部",
+    "售楼部",
+    "售楼处",
+    "办公室",
+    "仓库",
+    "网点",
+    "大楼",
+    "大厦",
+    "大堂",
+    "门口",
+    "店门口",
+    "柜台",
+    "银行",
+    "工厂",
+    "营业部",
 ];
 
 /// Words that make bringing a means a service errand (拿着刀去你们店里退货): the means is
@@ -65,8 +182,8 @@ pub(crate) const ERRANDS: &[&str] = &[
 /// Verbs of violence against a person (砍, 捅, 揍), alone or with a result from
 /// [`RESULTS`] (砍死, 废了, 拧下来).
 pub(crate) const PERSON_VERBS: &[&str] = &[
-    "砍", "捅", "杀", "宰", "剁", "劈", "揍", "废", "拧", "掐", "勒", "弄死", "打死", "砍死", "捅死",
-    "杀掉", "干掉", "做掉", "打断", "打残", "弄残", "拧断",
+    "砍", "捅", "杀", "宰", "剁", "劈", "揍", "废", "拧", "掐", "勒", "弄死", "打死", "砍死",
+    "捅死", "杀掉", "干掉", "做掉", "打断", "打残", "弄残", "拧断",
 ];
 
 /// Verbs that are violence only with a strong result (打死, 弄残): 打了客服电话 is a call.
@@ -102,14 +219,32 @@ pub(crate) const CONDITIONAL_WHO: &[&str] = &["谁", "哪个"];
 
 /// Kin of a staff member (你孩子, 你们客服的家里人).
 pub(crate) const KIN: &[&str] = &[
-    "孩子", "家人", "家里人", "老婆", "老公", "女儿", "儿子", "爸妈", "父母", "全家", "一家",
+    "孩子",
+    "家人",
+    "家里人",
+    "老婆",
+    "老公",
+    "女儿",
+    "儿子",
+    "爸妈",
+    "父母",
+    "全家",
+    "一家",
     "小孩",
 ];
 
 /// What makes a mention of a staff member's kin a threat: knowing where they are, or a
 /// warning (你孩子在哪个学校, 家里人小心点). The first [`KIN_WHEREABOUTS`] are whereabouts.
 pub(crate) const KIN_THREATS: &[&str] = &[
-    "在哪", "住哪", "哪个学校", "小心", "掂量", "等着", "出事", "好看", "注意安全",
+    "在哪",
+    "住哪",
+    "哪个学校",
+    "小心",
+    "掂量",
+    "等着",
+    "出事",
+    "好看",
+    "注意安全",
 ];
 /// How many of [`KIN_THREATS`] (from the start) say the speaker knows where the kin are.
 pub(crate) const KIN_WHEREABOUTS: usize = 3;
@@ -119,25 +254,63 @@ pub(crate) const LIVE: &[&str] = &["活", "活着", "活下去", "活了", "活�
 
 /// Before "live": not wanting or not able to (不想活, 没脸活, typo 不像活, Cantonese 唔想).
 pub(crate) const LIVE_DENIED: &[&str] = &[
-    "不想", "不像", "唔想", "不愿", "不愿意", "没法", "没脸", "不要再", "不能再", "不想再", "不配",
+    "不想",
+    "不像",
+    "唔想",
+    "不愿",
+    "不愿意",
+    "没法",
+    "没脸",
+    "不要再",
+    "不能再",
+    "不想再",
+    "不配",
 ];
 
 /// After "live": it is pointless or enough (活着没意思, 活着有什么意思, 活够够的).
 pub(crate) const LIVE_POINTLESS: &[&str] = &[
-    "没意思", "没什么意思", "没有意思", "有什么意思", "有啥意思", "没劲", "没盼头", "没有盼头",
-    "干嘛", "干什么", "够了", "够够",
+    "没意思",
+    "没什么意思",
+    "没有意思",
+    "没啥意思",
+    "有什么意思",
+    "有啥意思",
+    "没劲",
+    "没盼头",
+    "没有盼头",
+    "干嘛",
+    "干什么",
+    "够了",
+    "够够",
 ];
 
 /// "Die" with the speaker's will before it (去死, 想死, 一头撞死).
 pub(crate) const DIE_WILLED: &[&str] = &[
-    "去死", "想死", "寻死", "求死", "一头撞死", "撞死算了", "死了算了", "死了之", "死掉算了",
+    "去死",
+    "想死",
+    "寻死",
+    "求死",
+    "一头撞死",
+    "撞死算了",
+    "死了算了",
+    "死了之",
+    "死掉算了",
 ];
 
 /// After 想死 / 去死: the word is a figure of speech (想死你了, 想死我了: missing someone).
 pub(crate) const DIE_FIGURATIVE_AFTER: &[&str] = &["你", "您", "我", "他", "她", "了吧"];
 
 /// Jumping (往下跳, 跳下去); the bare 跳 only with a high place in the utterance.
-pub(crate) const JUMP: &[&str] = &["跳下去", "往下跳", "跳下来", "跳楼", "跳河", "跳江", "跳海", "跳桥"];
+pub(crate) const JUMP: &[&str] = &[
+    "跳下去",
+    "往下跳",
+    "跳下来",
+    "跳楼",
+    "跳河",
+    "跳江",
+    "跳海",
+    "跳桥",
+];
 
 /// High places one may jump from (楼顶, 天台, 十八楼).
 pub(crate) const HIGH_PLACES: &[&str] = &[
@@ -145,7 +318,8 @@ pub(crate) const HIGH_PLACES: &[&str] = &[
 ];
 
 /// Being at a place (站在楼顶, 已经在天台上了).
-pub(crate) const PRESENCE: &[&str] = &["在", "站在", "坐在", "爬上", "爬到", "上了", "到了", "来到"];
+pub(crate) const PRESENCE: &[&str] =
+    &["在", "站在", "坐在", "爬上", "爬到", "上了", "到了", "来到"];
 
 /// After a jump or a high place: the word names a price or a sale (跳楼价, 跳楼甩卖).
 pub(crate) const JUMP_NOT: &[&str] = &["价", "甩卖", "大甩卖", "清仓", "促销", "水", "漏"];
@@ -158,10 +332,23 @@ pub(crate) const SELF_MEANS_GENERIC: &[&str] = &["药", "炭", "绳子", "刀片
 /// Verbs that take a self-harm means (吃了, 喝下去, 点上).
 pub(crate) const SELF_VERBS: &[&str] = &["吃", "喝", "吞", "服", "点", "烧", "割", "上吊"];
 /// The act is done or about to be (已经, 下去, 一整瓶).
-pub(crate) const SELF_DONE: &[&str] = &["已经", "下去", "整瓶", "一瓶", "一把", "完了", "上了", "好了"];
+pub(crate) const SELF_DONE: &[&str] = &[
+    "已经", "下去", "整瓶", "一瓶", "一把", "完了", "上了", "好了",
+];
 /// Context that makes a generic means (药, 炭, 绳子) self-harm: death, sealing a room.
 pub(crate) const DEATH_CONTEXT: &[&str] = &[
-    "收尸", "后事", "遗书", "遗嘱", "遗言", "死", "永别", "下辈子", "封好", "封死", "车窗", "门窗",
+    "收尸",
+    "后事",
+    "遗书",
+    "遗嘱",
+    "遗言",
+    "死",
+    "永别",
+    "下辈子",
+    "封好",
+    "封死",
+    "车窗",
+    "门窗",
     "密封",
 ];
 
@@ -171,14 +358,55 @@ pub(crate) const LAST_WORDS: &[&str] = &["后事", "遗书", "遗嘱", "遗言"]
 pub(crate) const LAST_WORDS_VERBS: &[&str] = &["写", "交代", "安排", "准备", "留"];
 
 /// Despair with no way out (撑不下去, 熬不下去): high, when the speaker is the subject.
-pub(crate) const DESPAIR: &[&str] = &["撑不下去", "熬不下去", "挺不下去", "走投无路", "没有活路", "没活路"];
+pub(crate) const DESPAIR: &[&str] = &[
+    "撑不下去",
+    "熬不下去",
+    "挺不下去",
+    "走投无路",
+    "没有活路",
+    "没活路",
+];
 
 /// Third parties: a clause whose subject is one of them reports another's act (有人跳楼了,
 /// 男主跳楼, 我爸的后事).
 pub(crate) const THIRD_PARTIES: &[&str] = &[
-    "他", "她", "他们", "她们", "有人", "别人", "人家", "男主", "女主", "主角", "邻居", "朋友", "同事",
-    "网友", "父亲", "母亲", "爸", "妈", "爸爸", "妈妈", "老爸", "老妈", "老公", "老婆", "孩子", "儿子",
-    "女儿", "老人", "奶奶", "爷爷", "外婆", "外公", "快递员", "小哥", "司机", "明星", "演员",
+    "他",
+    "她",
+    "他们",
+    "她们",
+    "有人",
+    "别人",
+    "人家",
+    "男主",
+    "女主",
+    "主角",
+    "邻居",
+    "朋友",
+    "同事",
+    "网友",
+    "父亲",
+    "母亲",
+    "爸",
+    "妈",
+    "爸爸",
+    "妈妈",
+    "老爸",
+    "老妈",
+    "老公",
+    "老婆",
+    "孩子",
+    "儿子",
+    "女儿",
+    "老人",
+    "奶奶",
+    "爷爷",
+    "外婆",
+    "外公",
+    "快递员",
+    "小哥",
+    "司机",
+    "明星",
+    "演员",
 ];
 
 /// Before a third party: a companion, not the subject (我带着孩子从楼上跳下去).

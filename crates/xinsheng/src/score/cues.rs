@@ -97,7 +97,13 @@ impl Found {
         if let Some(c) = self.cues.last_mut() {
             c.negated = negated;
             c.quoted = quoted && !negated;
-            c.weight *= if negated { 0.0 } else if quoted { QUOTED_FACTOR } else { 1.0 };
+            c.weight *= if negated {
+                0.0
+            } else if quoted {
+                QUOTED_FACTOR
+            } else {
+                1.0
+            };
         }
     }
 

@@ -139,10 +139,20 @@ impl<'a> Scan<'_, 'a> {
     /// A target (the agent, the staff, 你们 + premises, 谁) in units `[from, to)`.
     fn target_in(&self, range: (usize, usize)) -> bool {
         (range.0..range.1).any(|k| self.is(k, w::TARGETS))
-            || self.find(range, &["你们"]).iter().any(|&(_, l, _)| {
-                let after = self.rest_of_clause(l, self.end(l));
-                w::PREMISES.iter().any(|p| after.starts_with(p))
-            })
+            || self.has_word(range, w::TARGETS)
+            || (range.0..range.1).any(|k| self.premises_at(k))
+    }
+    /// A word of `list` in units `[from, to)`: a one-char word as a whole unit, a longer
+    /// one anywhere in the text (我都备好了 holds 备好 though jieba cut 我都备|好了).
+    fn has_word(&self, range: (usize, usize), list: &[&str]) -> bool {
+        let hay = self.text_of(range);
+        list.iter().any(|t| {
+            if t.chars().nth(1).is_some() {
+                hay.contains(t)
+            } else {
+                (range.0..range.1).any(|k| self.units[k].text == *t)
+            }
+        })
     }
 }
 
@@ -172,14 +182,17 @@ fn third_party_subject(s: &Scan<'_, '_>, k: usize) -> bool {
 /// (今晚我就去死), or no subject at all ([`speaker_only_subject`]); not 广州电信可以去死了.
 fn speaker_subject(s: &Scan<'_, '_>, k: usize) -> bool {
     let (from, _) = s.clause(k);
-    let first_person = (from..k).any(|m| s.units[m].class & FIRST_PERSON != 0 || s.is(m, w::SPEAKER));
+    let first_person =
+        (from..k).any(|m| s.units[m].class & FIRST_PERSON != 0 || s.is(m, w::SPEAKER));
     (first_person && !third_party_subject(s, k)) || speaker_only_subject(s, k)
 }
 
 /// The clause of unit `k` has the speaker as its subject, and nothing but adverbs stand
 /// before `k` other than the speaker (我真的撑不下去了, 真的撑不下去了).
 fn speaker_only_subject(s: &Scan<'_, '_>, k: usize) -> bool {
-    const ADVERBS: &[&str] = &["真的", "真", "实在", "快", "已经", "都", "也", "要", "就", "是", "现在", "再"];
+    const ADVERBS: &[&str] = &[
+        "真的", "真", "实在", "快", "已经", "都", "也", "要", "就", "是", "现在", "再",
+    ];
     let (from, _) = s.clause(k);
     (from..k).all(|m| {
         let u = &s.units[m];
@@ -195,19 +208,22 @@ fn means_brought(s: &Scan<'_, '_>, c: (usize, usize), out: &mut Vec<Hit>) {
             continue;
         }
         // Longer means words (菜刀) also hold shorter ones (刀): one hit per unit is enough.
-        let verb_before = (first.saturating_sub(WINDOW).max(c.0)..first).rev().find(|&m| {
-            w::CARRY_VERBS.iter().any(|v| s.units[m].text == *v)
-        });
+        let verb_before = (first.saturating_sub(WINDOW).max(c.0)..first)
+            .rev()
+            .find(|&m| s.has_word((m, m + 1), w::CARRY_VERBS));
         // Topicalized: the means opens the clause and the verb follows (硫酸我已经买好了).
         let opens = (c.0..first).all(|m| s.units[m].is_punct);
         let verb_after = opens
-            .then(|| (last + 1..c.1.min(last + 1 + WINDOW)).find(|&m| s.is(m, w::CARRY_VERBS)))
+            .then(|| {
+                (last + 1..c.1.min(last + 1 + WINDOW))
+                    .find(|&m| s.has_word((m, (m + 2).min(c.1)), w::CARRY_VERBS))
+            })
             .flatten();
         let sent = s.sentence(first);
         // 买桶汽油去你们店: a purchase brings the means only on the way to the target.
         let bought = (first.saturating_sub(WINDOW).max(c.0)..first)
             .rev()
-            .find(|&m| s.is(m, w::BUY_VERBS))
+            .find(|&m| w::BUY_VERBS.iter().any(|b| s.units[m].text.starts_with(b)))
             .filter(|_| (last + 1..sent.1).any(|m| s.is(m, w::MOVEMENT)));
         let Some(verb) = verb_before.or(verb_after).or(bought) else {
             continue;
@@ -230,7 +246,18 @@ fn means_brought(s: &Scan<'_, '_>, c: (usize, usize), out: &mut Vec<Hit>) {
 /// The sentence says the means was bought from or sent by the company (你们卖的刀, 收到的
 /// 菜刀): it is the product.
 fn bought_product(s: &Scan<'_, '_>, sent: (usize, usize)) -> bool {
-    s.has(sent, &["卖的", "买的", "收到的", "发的", "寄来的", "发来的", "收到了"])
+    s.has(
+        sent,
+        &[
+            "卖的",
+            "买的",
+            "收到的",
+            "发的",
+            "寄来的",
+            "发来的",
+            "收到了",
+        ],
+    )
 }
 
 /// What a violence verb at a unit takes: a person or property, if it is one.
@@ -259,7 +286,13 @@ fn violence_verb(s: &Scan<'_, '_>, k: usize) -> Option<Takes> {
 
 /// Violence aimed at a target: 废了他 (with a staff word or 谁 in the utterance), 烧了你们
 /// 仓库, 把你们店给点了, 把他脑袋拧下来, 谁…我就砍谁, 见一个打一个.
-fn violence(s: &Scan<'_, '_>, c: (usize, usize), conditional: bool, staff: bool, out: &mut Vec<Hit>) {
+fn violence(
+    s: &Scan<'_, '_>,
+    c: (usize, usize),
+    conditional: bool,
+    staff: bool,
+    out: &mut Vec<Hit>,
+) {
     let third_ok = conditional || staff;
     let person = |m: usize| s.is(m, w::TARGETS) || (third_ok && s.is(m, &["他", "她"]));
     let premises = |m: usize| s.premises_at(m);
@@ -275,9 +308,14 @@ fn violence(s: &Scan<'_, '_>, c: (usize, usize), conditional: bool, staff: bool,
         let aimed = object.is_some_and(|m| match takes {
             Takes::Person => person(m),
             Takes::Property => premises(m),
-        }) && !w::BA_ONLY_VERBS.iter().any(|v| s.units[k].text.starts_with(v));
+        }) && !w::BA_ONLY_VERBS
+            .iter()
+            .any(|v| s.units[k].text.starts_with(v));
         // 把 + target + (给) + verb.
-        let ba = (c.0..k).rev().take(WINDOW + 1).find(|&m| s.units[m].text == "把");
+        let ba = (c.0..k)
+            .rev()
+            .take(WINDOW + 1)
+            .find(|&m| s.units[m].text == "把");
         let ba_target = ba.is_some_and(|b| (b + 1..k).any(person) || s.target_in((b + 1, k)));
         // 谁…我就砍谁: the person verb of a conditional's consequence, the speaker its subject.
         let consequence = conditional
@@ -296,12 +334,22 @@ fn violence(s: &Scan<'_, '_>, c: (usize, usize), conditional: bool, staff: bool,
     }
     // 见一个打一个: every one of them.
     let text = s.text_of(c);
-    for v in w::PERSON_VERBS.iter().chain(w::WEAK_VERBS).filter(|v| v.chars().count() == 1) {
+    for v in w::PERSON_VERBS
+        .iter()
+        .chain(w::WEAK_VERBS)
+        .filter(|v| v.chars().count() == 1)
+    {
         let pat = format!("一个{v}一个");
         if let Some(b) = text.find(&pat) {
             let first = s.unit_at(s.byte(c.0) + b);
             let last = s.unit_at(s.byte(c.0) + b + pat.len() - 1);
-            out.push(Hit { first, last, firm: true, self_harm: false, what: "violence on everyone" });
+            out.push(Hit {
+                first,
+                last,
+                firm: true,
+                self_harm: false,
+                what: "violence on everyone",
+            });
         }
     }
 }
@@ -311,14 +359,29 @@ fn fire_and_outcomes(s: &Scan<'_, '_>, c: (usize, usize), out: &mut Vec<Hit>) {
     let sent = s.sentence(c.0);
     for (first, last, _) in s.find(c, w::FIRE) {
         if s.target_in(sent) && !third_party_subject(s, first) {
-            out.push(Hit { first, last, firm: true, self_harm: false, what: "arson" });
+            out.push(Hit {
+                first,
+                last,
+                firm: true,
+                self_harm: false,
+                what: "arson",
+            });
         }
     }
     for (first, last, _) in s.find(c, w::OUTCOMES) {
-        let cause = (c.0..first).rev().take(WINDOW).find(|&m| s.is(m, w::CAUSATIVES));
+        let cause = (c.0..first)
+            .rev()
+            .take(WINDOW)
+            .find(|&m| s.is(m, w::CAUSATIVES));
         if let Some(m) = cause {
             if s.target_in((m + 1, first)) && !third_party_subject(s, m) {
-                out.push(Hit { first: m, last, firm: true, self_harm: false, what: "harm caused" });
+                out.push(Hit {
+                    first: m,
+                    last,
+                    firm: true,
+                    self_harm: false,
+                    what: "harm caused",
+                });
             }
         }
     }
@@ -329,7 +392,8 @@ fn fire_and_outcomes(s: &Scan<'_, '_>, c: (usize, usize), out: &mut Vec<Hit>) {
 fn kin(s: &Scan<'_, '_>, c: (usize, usize), out: &mut Vec<Hit>) {
     for (first, last, _) in s.find(c, w::KIN) {
         let owner = (c.0..first).rev().take(WINDOW).any(|m| {
-            s.is(m, &["你", "你们", "您", "你家", "你的", "您的"]) || s.is(m, w::TARGETS) && s.units[m].text != "谁"
+            s.is(m, &["你", "你们", "您", "你家", "你的", "您的"])
+                || s.is(m, w::TARGETS) && s.units[m].text != "谁"
         });
         if !owner {
             continue;
@@ -367,8 +431,22 @@ fn not_live(s: &Scan<'_, '_>, c: (usize, usize), out: &mut Vec<Hit>) {
         let after = s.text_of((k + 1, c.1.min(k + 1 + WINDOW)));
         let pointless = w::LIVE_POINTLESS.iter().any(|p| after.contains(p));
         if (denied || pointless) && !third_party_subject(s, k) {
-            let first = (c.0..k).rev().take(2).find(|&m| w::LIVE_DENIED.iter().any(|d| s.units[m].text.starts_with(d))).unwrap_or(k);
-            out.push(Hit { first, last: k, firm: true, self_harm: true, what: "not wanting to live" });
+            let first = (c.0..k)
+                .rev()
+                .take(2)
+                .find(|&m| {
+                    w::LIVE_DENIED
+                        .iter()
+                        .any(|d| s.units[m].text.starts_with(d))
+                })
+                .unwrap_or(k);
+            out.push(Hit {
+                first,
+                last: k,
+                firm: true,
+                self_harm: true,
+                what: "not wanting to live",
+            });
         }
     }
 }
@@ -387,7 +465,13 @@ fn die(s: &Scan<'_, '_>, c: (usize, usize), out: &mut Vec<Hit>) {
         if figure || !speaker_subject(s, first) {
             continue;
         }
-        out.push(Hit { first, last, firm: true, self_harm: true, what: "a willed death" });
+        out.push(Hit {
+            first,
+            last,
+            firm: true,
+            self_harm: true,
+            what: "a willed death",
+        });
     }
 }
 
@@ -402,7 +486,9 @@ fn jump(s: &Scan<'_, '_>, c: (usize, usize), high_place: bool, out: &mut Vec<Hit
         }
     }
     for (first, last, at) in jumps {
-        if w::JUMP_NOT.iter().any(|n| s.rest_of_clause(last, at).starts_with(n))
+        if w::JUMP_NOT
+            .iter()
+            .any(|n| s.rest_of_clause(last, at).starts_with(n))
             || third_party_subject(s, first)
         {
             continue;
@@ -418,8 +504,12 @@ fn jump(s: &Scan<'_, '_>, c: (usize, usize), high_place: bool, out: &mut Vec<Hit
             what: "a jump",
         });
     }
-    for (first, last, at) in s.find(c, &["楼顶", "顶楼", "天台", "阳台边", "窗台上", "桥上"]) {
-        let presence = (c.0..first).rev().take(WINDOW + 1).find(|&m| s.is(m, w::PRESENCE));
+    for (first, last, at) in s.find(c, &["楼顶", "顶楼", "天台", "阳台边", "窗台上", "桥上"])
+    {
+        let presence = (c.0..first)
+            .rev()
+            .take(WINDOW + 1)
+            .find(|&m| s.is(m, w::PRESENCE));
         let Some(p) = presence else { continue };
         let rest = s.rest_of_clause(last, at).trim_start_matches(['上', '边']);
         let ends = rest.chars().all(|ch| "了呢啊呀吧".contains(ch));
@@ -429,7 +519,13 @@ fn jump(s: &Scan<'_, '_>, c: (usize, usize), high_place: bool, out: &mut Vec<Hit
         let between = s.text_of((p + 1, first));
         let theirs = between.contains("你们") || between.contains("公司");
         let now = s.has((c.0, p), &["已经", "现在"]);
-        out.push(Hit { first: p, last, firm: theirs || now, self_harm: true, what: "on a roof" });
+        out.push(Hit {
+            first: p,
+            last,
+            firm: theirs || now,
+            self_harm: true,
+            what: "on a roof",
+        });
     }
 }
 
@@ -441,7 +537,11 @@ fn self_means(s: &Scan<'_, '_>, c: (usize, usize), death: bool, out: &mut Vec<Hi
     let means = s
         .find(c, w::SELF_MEANS)
         .into_iter()
-        .filter(|&(f, _, at)| w::SELF_MEANS.iter().any(|m| s.text[s.byte(f)..at].ends_with(m) && s.byte(f) + m.len() == at))
+        .filter(|&(f, _, at)| {
+            w::SELF_MEANS
+                .iter()
+                .any(|m| s.text[s.byte(f)..at].ends_with(m) && s.byte(f) + m.len() == at)
+        })
         .map(|(f, l, _)| (f, l));
     for (first, last) in means.chain(generic.map(|k| (k, k))) {
         // 安眠药我攒了一整瓶了，今晚就吃: the verb may stand in the next clause.
@@ -449,17 +549,38 @@ fn self_means(s: &Scan<'_, '_>, c: (usize, usize), death: bool, out: &mut Vec<Hi
         let verb = s.has(sent, w::SELF_VERBS);
         let done = s.has(sent, w::SELF_DONE) || s.has(sent, &["去", "要", "就"]);
         if verb && done && !third_party_subject(s, first) {
-            out.push(Hit { first, last, firm: true, self_harm: true, what: "a self-harm means taken" });
+            out.push(Hit {
+                first,
+                last,
+                firm: true,
+                self_harm: true,
+                what: "a self-harm means taken",
+            });
         }
     }
     for (first, last, _) in s.find(c, w::LAST_WORDS) {
-        if s.has(c, w::LAST_WORDS_VERBS) && !third_party_subject(s, first) && !possessed(s, c, first) {
-            out.push(Hit { first, last, firm: true, self_harm: true, what: "last words arranged" });
+        if s.has(c, w::LAST_WORDS_VERBS)
+            && !third_party_subject(s, first)
+            && !possessed(s, c, first)
+        {
+            out.push(Hit {
+                first,
+                last,
+                firm: true,
+                self_harm: true,
+                what: "last words arranged",
+            });
         }
     }
     for (first, last, _) in s.find(c, w::DESPAIR) {
         if speaker_only_subject(s, first) {
-            out.push(Hit { first, last, firm: false, self_harm: true, what: "despair" });
+            out.push(Hit {
+                first,
+                last,
+                firm: false,
+                self_harm: true,
+                what: "despair",
+            });
         }
     }
 }
@@ -484,12 +605,18 @@ pub(crate) fn threats(
     if units.is_empty() {
         return;
     }
-    let s = Scan { units, text: ctx.norm.text.as_str() };
+    let s = Scan {
+        units,
+        text: ctx.norm.text.as_str(),
+    };
     reported_by_third_party(&s, found);
     let whole = (0, units.len());
     let conditional = units.iter().any(|u| w::CONDITIONAL_WHO.contains(&u.text));
     let staff = (0..units.len()).any(|k| s.is(k, w::TARGETS) && units[k].text != "谁");
-    let high_place = s.has(whole, &["楼顶", "顶楼", "天台", "楼上", "阳台", "窗台", "桥上"]);
+    let high_place = s.has(
+        whole,
+        &["楼顶", "顶楼", "天台", "楼上", "阳台", "窗台", "桥上"],
+    );
     let death = s.has(whole, w::DEATH_CONTEXT);
     let mut hits = Vec::new();
     let mut done = None;
@@ -550,9 +677,15 @@ fn add(
         return;
     }
     let (v, mass) = HARM_GRAMMAR_VOICE;
-    let emotion = if h.self_harm { Emotion::Sadness } else { Emotion::Anger };
+    let emotion = if h.self_harm {
+        Emotion::Sadness
+    } else {
+        Emotion::Anger
+    };
     let what = h.what;
-    acc.add(u, "harm", v, v, Some((emotion, mass)), || vec![format!("harm grammar: {what}")]);
+    acc.add(u, "harm", v, v, Some((emotion, mass)), || {
+        vec![format!("harm grammar: {what}")]
+    });
     sentences[u.sentence].negative -= v;
     let _ = ctx;
 }
@@ -572,5 +705,189 @@ fn reported_by_third_party(s: &Scan<'_, '_>, found: &mut Found) {
         let c = &mut found.cues[i];
         c.quoted = true;
         c.weight *= QUOTED_FACTOR;
+    }
+}
+
+#[cfg(all(test, feature = "embedded-lexicons"))]
+mod tests {
+    use crate::score::testing::explain;
+    use crate::types::{CueCategory, Level, Speaker};
+
+    /// The grammar rules that fired on a customer's text (their notes), and the level.
+    fn fired(text: &str) -> (Vec<String>, Level) {
+        let e = explain(text, Speaker::Customer);
+        let notes = e
+            .contributions
+            .iter()
+            .filter(|c| c.source == "harm")
+            .flat_map(|c| c.modifiers.iter())
+            .map(|m| m.trim_start_matches("harm grammar: ").to_string())
+            .collect();
+        (notes, e.analysis.unwrap().escalation.level)
+    }
+
+    /// Each (text, rule, level): the rule fires and the utterance reaches the level.
+    fn table(rows: &[(&str, &str, Level)]) {
+        for &(text, rule, level) in rows {
+            let (notes, got) = fired(text);
+            assert!(
+                notes.iter().any(|n| n == rule),
+                "{text}: {notes:?}, want {rule}"
+            );
+            assert_eq!(got, level, "{text}: {notes:?}");
+        }
+    }
+
+    /// Look-alikes: no grammar rule fires and the level stays below high.
+    fn none(rows: &[&str]) {
+        for &text in rows {
+            let (notes, got) = fired(text);
+            assert!(notes.is_empty(), "{text}: {notes:?}");
+            assert!(got < Level::High, "{text}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn means_brought_to_the_premises() {
+        use Level::Critical as C;
+        table(&[
+            (
+                "下周我扛着一把砍刀去你们营业厅",
+                "means brought to the premises",
+                C,
+            ),
+            (
+                "浓硫酸我都备好了，专门留给你们经理",
+                "means brought to the premises",
+                C,
+            ),
+            (
+                "再不处理我就拎着液化气罐上门",
+                "means brought to the premises",
+                C,
+            ),
+            (
+                "我去买瓶汽油到你们总部门口",
+                "means brought to the premises",
+                C,
+            ),
+        ]);
+        none(&[
+            "你们寄来的菜刀刀刃卷了，能退吗",
+            "我拿着那把刀去你们店里换货行吗",
+            "在你们店买了一把水果刀，包装破了",
+            "汽油卡充值怎么没到账",
+            "煤气费的发票在哪开",
+        ]);
+    }
+
+    #[test]
+    fn violence_aimed_at_a_target() {
+        use Level::Critical as C;
+        table(&[
+            ("哪个敢再骗我，我就砍死谁", "violence aimed at a target", C),
+            (
+                "你们那个主管敢出来，我废了他",
+                "violence aimed at a target",
+                C,
+            ),
+            (
+                "惹毛了我把你们营业厅给烧了",
+                "violence aimed at a target",
+                C,
+            ),
+            ("我进去见一个揍一个", "violence on everyone", C),
+            ("这种骗子公司，迟早我点把火把你们仓库烧光", "arson", C),
+            ("不给个说法我就让你们见血", "harm caused", C),
+            (
+                "我知道你老婆在哪上班",
+                "a threat to a staff member's family",
+                C,
+            ),
+            (
+                "你女儿最好小心一点",
+                "a threat to a staff member's family",
+                Level::High,
+            ),
+        ]);
+        none(&[
+            "帮我砍一刀，就差一点了",
+            "打死我也不会再来你们店了",
+            "我打了你们客服电话没人接",
+            "我点了你们店的外卖两个小时没到",
+            "这样做太砸你们自己的招牌了",
+            "电梯再不修要出人命了",
+            "游戏里一刀砍死了boss",
+        ]);
+    }
+
+    #[test]
+    fn self_harm_said_in_other_ways() {
+        use Level::Critical as C;
+        table(&[
+            ("欠了这么多，活着也没啥意思了", "not wanting to live", C),
+            ("真的不像活了", "not wanting to live", C),
+            ("我唔想活了", "not wanting to live", C),
+            ("钱没了我只能去死", "a willed death", C),
+            ("我还不如一头撞死算了", "a willed death", C),
+            ("我现在就在你们公司天台上", "on a roof", C),
+            ("我站在顶楼了，不退钱我就跳", "a jump", C),
+            ("明天我从你们大楼楼顶往下跳", "a jump", C),
+            ("农药我已经喝下去了", "a self-harm means taken", C),
+            ("遗嘱我都写好了，你们自己看着办", "last words arranged", C),
+            ("我真的撑不下去了", "despair", Level::High),
+        ]);
+        none(&[
+            "这个活动没意思",
+            "热得想死，空调什么时候来装",
+            "想死你们家的烤鱼了",
+            "广州这家店可以去死了",
+            "跳楼价清仓还有货吗",
+            "楼顶漏水好几天了",
+            "我家楼顶信号很差",
+            "药已经吃了还是不见好",
+            "烧烤的炭点上了，外卖还没到",
+            "我爸的后事办完了，要注销他的号",
+            "公司快撑不下去了",
+            "杀毒软件怎么卸载",
+            "累死了，排了一上午队",
+        ]);
+    }
+
+    /// Negation and quotation apply to the grammar's cues; a third party as subject makes
+    /// any harm cue, lexicon or grammar, reported speech.
+    #[test]
+    fn negated_quoted_and_third_party_harm_is_not_a_threat() {
+        for text in [
+            "我不会带刀去你们店的，放心",
+            "新闻里说有人不想活了",
+            "我们楼里有人跳楼了",
+            "电视剧里女主跳河那段太虐了",
+            "他说要拿刀去你们门店",
+        ] {
+            let a = explain(text, Speaker::Customer).analysis.unwrap();
+            let harm: Vec<_> = a
+                .escalation
+                .cues
+                .iter()
+                .filter(|c| c.category == CueCategory::Harm)
+                .collect();
+            assert!(harm.iter().all(|c| !c.is_active()), "{text}: {harm:?}");
+            assert!(a.escalation.level < Level::High, "{text}");
+        }
+        // The speaker with a companion is still the subject.
+        let a = explain("我带着孩子从你们楼上跳下去", Speaker::Customer)
+            .analysis
+            .unwrap();
+        assert_eq!(a.escalation.level, Level::Critical);
+    }
+
+    /// Agents' turns carry no customer cues.
+    #[test]
+    fn agent_turns_are_not_read() {
+        let a = explain("您千万别带刀去门店，有话好好说", Speaker::Agent)
+            .analysis
+            .unwrap();
+        assert!(a.escalation.cues.is_empty());
     }
 }
