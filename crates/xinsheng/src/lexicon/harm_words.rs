@@ -321,8 +321,8 @@ pub(crate) const HIGH_PLACES: &[&str] = &[
 pub(crate) const PRESENCE: &[&str] =
     &["在", "站在", "坐在", "爬上", "爬到", "上了", "到了", "来到"];
 
-/// After a jump or a high place: the word names a price or a sale (跳楼价, 跳楼甩卖).
-pub(crate) const JUMP_NOT: &[&str] = &["价", "甩卖", "大甩卖", "清仓", "促销", "水", "漏"];
+/// After a jump or a high place: the word names a price, a sale or a ride (跳楼价, 跳楼机).
+pub(crate) const JUMP_NOT: &[&str] = &["价", "甩卖", "大甩卖", "清仓", "促销", "水", "漏", "机"];
 
 /// Self-harm means (安眠药, 农药, 百草枯).
 pub(crate) const SELF_MEANS: &[&str] = &["安眠药", "农药", "老鼠药", "百草枯", "敌敌畏", "毒药"];
