@@ -179,6 +179,29 @@ pub(crate) const ERRANDS: &[&str] = &[
     "退货", "换货", "退换", "维修", "检测", "鉴定", "寄回", "售后", "保修", "质检",
 ];
 
+/// Words that make a means the product talked about (这刀质量太差, 刀切了一下就断了):
+/// its quality or its use in the kitchen.
+pub(crate) const PRODUCT_TALK: &[&str] = &[
+    "质量",
+    "做工",
+    "钝",
+    "生锈",
+    "卷刃",
+    "缺口",
+    "开刃",
+    "刀刃",
+    "切菜",
+    "切肉",
+    "刀切",
+    "切了",
+    "削皮",
+    "不锋利",
+    "不快",
+];
+
+/// After a means brought: going there, the premises understood (我就带汽油过去).
+pub(crate) const THERE: &[&str] = &["过去", "过来", "上门"];
+
 /// Verbs of violence against a person (砍, 捅, 揍), alone or with a result from
 /// [`RESULTS`] (砍死, 废了, 拧下来).
 pub(crate) const PERSON_VERBS: &[&str] = &[
@@ -209,7 +232,16 @@ pub(crate) const RESULTS: &[&str] = &[
 pub(crate) const FIRE: &[&str] = &["一把火", "放火", "点火", "纵火", "点把火"];
 
 /// Harm outcomes a speaker causes (让你们出人命, 叫你们血溅当场).
-pub(crate) const OUTCOMES: &[&str] = &["血溅", "出人命", "见血", "偿命", "陪葬", "血债血偿"];
+pub(crate) const OUTCOMES: &[&str] = &[
+    "血溅",
+    "出人命",
+    "见血",
+    "偿命",
+    "陪葬",
+    "血债血偿",
+    "活不过",
+    "活不成",
+];
 
 /// Causatives before an outcome (让你们出人命).
 pub(crate) const CAUSATIVES: &[&str] = &["让", "叫", "要", "就让", "就叫"];
@@ -270,6 +302,11 @@ pub(crate) const LIVE_DENIED: &[&str] = &[
 /// After "live": it is pointless or enough (活着没意思, 活着有什么意思, 活够够的).
 pub(crate) const LIVE_POINTLESS: &[&str] = &[
     "没意思",
+    "没意义",
+    "没有意义",
+    "太累",
+    "好累",
+    "真累",
     "没什么意思",
     "没有意思",
     "没啥意思",
@@ -352,6 +389,9 @@ pub(crate) const DEATH_CONTEXT: &[&str] = &[
     "密封",
 ];
 
+/// Dying at the premises (我就死在你们营业厅): 死在 before a target.
+pub(crate) const DIE_AT: &str = "死在";
+
 /// Last words and arrangements (交代后事, 写好遗嘱).
 pub(crate) const LAST_WORDS: &[&str] = &["后事", "遗书", "遗嘱", "遗言"];
 /// Verbs that make last words the speaker's act (写好, 交代, 安排好).
@@ -359,6 +399,7 @@ pub(crate) const LAST_WORDS_VERBS: &[&str] = &["写", "交代", "安排", "准�
 
 /// Despair with no way out (撑不下去, 熬不下去): high, when the speaker is the subject.
 pub(crate) const DESPAIR: &[&str] = &[
+    "不想再撑",
     "撑不下去",
     "熬不下去",
     "挺不下去",

@@ -228,9 +228,11 @@ fn means_brought(s: &Scan<'_, '_>, c: (usize, usize), out: &mut Vec<Hit>) {
         let Some(verb) = verb_before.or(verb_after).or(bought) else {
             continue;
         };
-        // 拿着刀去你们店里退货: an errand after the means makes it the product.
-        let errand = s.has((last + 1, sent.1), w::ERRANDS);
-        if !s.target_in(sent) || errand || bought_product(s, sent) {
+        // 拿着刀去你们店里退货: an errand after the means makes it the product, as does
+        // talk of its quality or kitchen use (刀切了一下就断了).
+        let errand = s.has((last + 1, sent.1), w::ERRANDS) || s.has_word(sent, w::PRODUCT_TALK);
+        let there = s.has_word((last + 1, sent.1), w::THERE);
+        if !(s.target_in(sent) || there) || errand || bought_product(s, sent) {
             continue;
         }
         out.push(Hit {
@@ -473,6 +475,19 @@ fn die(s: &Scan<'_, '_>, c: (usize, usize), out: &mut Vec<Hit>) {
             what: "a willed death",
         });
     }
+    // 我就死在你们营业厅: dying at the premises.
+    for (first, last, at) in s.find(c, &[w::DIE_AT]) {
+        let place = (last..c.1).find(|&m| s.byte(m) >= at);
+        if place.is_some_and(|m| s.target_in((m, (m + 2).min(c.1)))) && speaker_subject(s, first) {
+            out.push(Hit {
+                first,
+                last,
+                firm: true,
+                self_harm: true,
+                what: "a willed death",
+            });
+        }
+    }
 }
 
 /// A jump from a high place (从你们公司楼顶往下跳, 不退钱我就跳 after 站在顶楼) and being
@@ -506,10 +521,12 @@ fn jump(s: &Scan<'_, '_>, c: (usize, usize), high_place: bool, out: &mut Vec<Hit
     }
     for (first, last, at) in s.find(c, &["楼顶", "顶楼", "天台", "阳台边", "窗台上", "桥上"])
     {
+        // 站在 / 爬|到: a presence verb, whole or cut by the segmenter.
         let presence = (c.0..first)
             .rev()
             .take(WINDOW + 1)
-            .find(|&m| s.is(m, w::PRESENCE));
+            .filter(|&m| s.has_word((m, (m + 2).min(first)), w::PRESENCE))
+            .last();
         let Some(p) = presence else { continue };
         let rest = s.rest_of_clause(last, at).trim_start_matches(['上', '边']);
         let ends = rest.chars().all(|ch| "了呢啊呀吧".contains(ch));
@@ -771,6 +788,7 @@ mod tests {
                 "means brought to the premises",
                 C,
             ),
+            ("再拖我就揣着匕首过去", "means brought to the premises", C),
         ]);
         none(&[
             "你们寄来的菜刀刀刃卷了，能退吗",
@@ -778,6 +796,7 @@ mod tests {
             "在你们店买了一把水果刀，包装破了",
             "汽油卡充值怎么没到账",
             "煤气费的发票在哪开",
+            "刀切了两下就断了，你们这刀什么质量",
         ]);
     }
 
@@ -799,6 +818,7 @@ mod tests {
             ("我进去见一个揍一个", "violence on everyone", C),
             ("这种骗子公司，迟早我点把火把你们仓库烧光", "arson", C),
             ("不给个说法我就让你们见血", "harm caused", C),
+            ("信不信我让你活不成", "harm caused", C),
             (
                 "我知道你老婆在哪上班",
                 "a threat to a staff member's family",
@@ -818,6 +838,8 @@ mod tests {
             "这样做太砸你们自己的招牌了",
             "电梯再不修要出人命了",
             "游戏里一刀砍死了boss",
+            "你们修车的把我的车给烧了",
+            "快递把我的花瓶给砸了",
         ]);
     }
 
@@ -829,6 +851,9 @@ mod tests {
             ("真的不像活了", "not wanting to live", C),
             ("我唔想活了", "not wanting to live", C),
             ("钱没了我只能去死", "a willed death", C),
+            ("不解决我今天就死在你们门店", "a willed death", C),
+            ("我已经爬到你们大楼天台了", "on a roof", C),
+            ("活着好累，一点意义都没有", "not wanting to live", C),
             ("我还不如一头撞死算了", "a willed death", C),
             ("我现在就在你们公司天台上", "on a roof", C),
             ("我站在顶楼了，不退钱我就跳", "a jump", C),
@@ -851,6 +876,7 @@ mod tests {
             "公司快撑不下去了",
             "杀毒软件怎么卸载",
             "累死了，排了一上午队",
+            "你们这服务我死的心都有了",
         ]);
     }
 
