@@ -455,3 +455,49 @@ pub(crate) const COMPANIONS: &[&str] = &["带着", "带", "抱着", "和", "跟"
 
 /// The speaker as a subject: first person words besides the function-word list's.
 pub(crate) const SPEAKER: &[&str] = &["我", "俺", "我人", "本人", "老子", "我就", "我都", "我也"];
+
+/// Owners of premises (你们公司, 你家店).
+pub(crate) const SECOND_PERSON_OWNERS: &[&str] = &["你们", "你家", "您家"];
+
+/// Third-person pronouns: a target when the utterance names a staff member or asks 谁
+/// (你们经理敢露面，我当场废了他).
+pub(crate) const HE_SHE: &[&str] = &["他", "她"];
+
+/// Owners of kin that make it a staff member's (你孩子, 您的家人).
+pub(crate) const KIN_OWNERS: &[&str] = &["你", "你们", "您", "你家", "你的", "您的"];
+
+/// The speaker's intent or a condition's consequence before an act (我就跳, 要去喝农药).
+pub(crate) const INTENT: &[&str] = &["就", "要", "会", "去"];
+
+/// Roofs and ledges one stands on (我已经在你们大厦天台上了).
+pub(crate) const ROOFS: &[&str] = &["楼顶", "顶楼", "天台", "阳台边", "窗台上", "桥上"];
+
+/// High places in the utterance that make a bare 跳 a jump (站在顶楼…我就跳).
+pub(crate) const JUMP_FROM: &[&str] = &["楼顶", "顶楼", "天台", "楼上", "阳台", "窗台", "桥上"];
+
+/// Being there now (已经在楼顶, 现在在天台).
+pub(crate) const NOW: &[&str] = &["已经", "现在"];
+
+/// What may end a clause after a roof, with nothing more said (天台上了).
+pub(crate) const CLAUSE_END: &str = "了呢啊呀吧";
+
+/// What may follow a jump word inside its token (跳楼了, 跳河算了); anything else makes
+/// the token a compound (跳楼机, 跳楼价).
+pub(crate) const AFTER_JUMP: &str = "了吧啊呀的算去";
+
+/// The means came from the company (你们卖的刀, 收到的菜刀): it is the product.
+pub(crate) const PRODUCT_SOURCES: &[&str] = &[
+    "卖的",
+    "买的",
+    "收到的",
+    "发的",
+    "寄来的",
+    "发来的",
+    "收到了",
+];
+
+/// Adverbs that may stand before a predicate whose subject is the speaker unsaid
+/// (真的撑不下去了).
+pub(crate) const SUBJECT_ADVERBS: &[&str] = &[
+    "真的", "真", "实在", "快", "已经", "都", "也", "要", "就", "是", "现在", "再",
+];

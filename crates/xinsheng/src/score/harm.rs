@@ -131,7 +131,7 @@ impl<'a> Scan<'_, 'a> {
         if w::PREMISES.contains(&t) || t == "贵公司" {
             return true;
         }
-        ["你们", "你家", "您家"].contains(&t) && {
+        w::SECOND_PERSON_OWNERS.contains(&t) && {
             let after = self.rest_of_clause(m, self.end(m)).trim_start_matches('的');
             w::PREMISES.iter().any(|p| after.starts_with(p))
         }
@@ -190,13 +190,13 @@ fn speaker_subject(s: &Scan<'_, '_>, k: usize) -> bool {
 /// The clause of unit `k` has the speaker as its subject, and nothing but adverbs stand
 /// before `k` other than the speaker (我真的撑不下去了, 真的撑不下去了).
 fn speaker_only_subject(s: &Scan<'_, '_>, k: usize) -> bool {
-    const ADVERBS: &[&str] = &[
-        "真的", "真", "实在", "快", "已经", "都", "也", "要", "就", "是", "现在", "再",
-    ];
     let (from, _) = s.clause(k);
     (from..k).all(|m| {
         let u = &s.units[m];
-        u.is_punct || u.class & FIRST_PERSON != 0 || s.is(m, w::SPEAKER) || s.is(m, ADVERBS)
+        u.is_punct
+            || u.class & FIRST_PERSON != 0
+            || s.is(m, w::SPEAKER)
+            || s.is(m, w::SUBJECT_ADVERBS)
     })
 }
 
@@ -248,18 +248,7 @@ fn means_brought(s: &Scan<'_, '_>, c: (usize, usize), out: &mut Vec<Hit>) {
 /// The sentence says the means was bought from or sent by the company (你们卖的刀, 收到的
 /// 菜刀): it is the product.
 fn bought_product(s: &Scan<'_, '_>, sent: (usize, usize)) -> bool {
-    s.has(
-        sent,
-        &[
-            "卖的",
-            "买的",
-            "收到的",
-            "发的",
-            "寄来的",
-            "发来的",
-            "收到了",
-        ],
-    )
+    s.has(sent, w::PRODUCT_SOURCES)
 }
 
 /// What a violence verb at a unit takes: a person or property, if it is one.
@@ -296,7 +285,7 @@ fn violence(
     out: &mut Vec<Hit>,
 ) {
     let third_ok = conditional || staff;
-    let person = |m: usize| s.is(m, w::TARGETS) || (third_ok && s.is(m, &["他", "她"]));
+    let person = |m: usize| s.is(m, w::TARGETS) || (third_ok && s.is(m, w::HE_SHE));
     let premises = |m: usize| s.premises_at(m);
     for k in c.0..c.1 {
         if s.units[k].is_punct {
@@ -393,10 +382,10 @@ fn fire_and_outcomes(s: &Scan<'_, '_>, c: (usize, usize), out: &mut Vec<Hit>) {
 /// 你们客服的家里人最好小心点).
 fn kin(s: &Scan<'_, '_>, c: (usize, usize), out: &mut Vec<Hit>) {
     for (first, last, _) in s.find(c, w::KIN) {
-        let owner = (c.0..first).rev().take(WINDOW).any(|m| {
-            s.is(m, &["你", "你们", "您", "你家", "你的", "您的"])
-                || s.is(m, w::TARGETS) && s.units[m].text != "谁"
-        });
+        let owner = (c.0..first)
+            .rev()
+            .take(WINDOW)
+            .any(|m| s.is(m, w::KIN_OWNERS) || s.is(m, w::TARGETS) && s.units[m].text != "谁");
         if !owner {
             continue;
         }
@@ -501,16 +490,23 @@ fn jump(s: &Scan<'_, '_>, c: (usize, usize), high_place: bool, out: &mut Vec<Hit
         }
     }
     for (first, last, at) in jumps {
-        if w::JUMP_NOT
-            .iter()
-            .any(|n| s.rest_of_clause(last, at).starts_with(n))
+        // 跳楼机, 跳楼价: the jump word heads a compound token.
+        let in_token = &s.text[at.min(s.end(last))..s.end(last)];
+        let compound = in_token
+            .chars()
+            .next()
+            .is_some_and(|ch| !w::AFTER_JUMP.contains(ch));
+        if compound
+            || w::JUMP_NOT
+                .iter()
+                .any(|n| s.rest_of_clause(last, at).starts_with(n))
             || third_party_subject(s, first)
         {
             continue;
         }
         let before = s.text_of((c.0, first));
         let from_place = before.contains('从') && w::HIGH_PLACES.iter().any(|p| before.contains(p));
-        let intent = ["就", "要", "会", "去"].iter().any(|i| before.contains(i));
+        let intent = w::INTENT.iter().any(|i| before.contains(i));
         out.push(Hit {
             first,
             last,
@@ -519,23 +515,22 @@ fn jump(s: &Scan<'_, '_>, c: (usize, usize), high_place: bool, out: &mut Vec<Hit
             what: "a jump",
         });
     }
-    for (first, last, at) in s.find(c, &["楼顶", "顶楼", "天台", "阳台边", "窗台上", "桥上"])
-    {
+    for (first, last, at) in s.find(c, w::ROOFS) {
         // 站在 / 爬|到: a presence verb, whole or cut by the segmenter.
         let presence = (c.0..first)
             .rev()
             .take(WINDOW + 1)
             .filter(|&m| s.has_word((m, (m + 2).min(first)), w::PRESENCE))
-            .last();
+            .min();
         let Some(p) = presence else { continue };
         let rest = s.rest_of_clause(last, at).trim_start_matches(['上', '边']);
-        let ends = rest.chars().all(|ch| "了呢啊呀吧".contains(ch));
+        let ends = rest.chars().all(|ch| w::CLAUSE_END.contains(ch));
         if !ends || third_party_subject(s, p) {
             continue;
         }
         let between = s.text_of((p + 1, first));
         let theirs = between.contains("你们") || between.contains("公司");
-        let now = s.has((c.0, p), &["已经", "现在"]);
+        let now = s.has((c.0, p), w::NOW);
         out.push(Hit {
             first: p,
             last,
@@ -564,7 +559,7 @@ fn self_means(s: &Scan<'_, '_>, c: (usize, usize), death: bool, out: &mut Vec<Hi
         // 安眠药我攒了一整瓶了，今晚就吃: the verb may stand in the next clause.
         let sent = s.sentence(first);
         let verb = s.has(sent, w::SELF_VERBS);
-        let done = s.has(sent, w::SELF_DONE) || s.has(sent, &["去", "要", "就"]);
+        let done = s.has(sent, w::SELF_DONE) || s.has(sent, w::INTENT);
         if verb && done && !third_party_subject(s, first) {
             out.push(Hit {
                 first,
@@ -619,29 +614,29 @@ pub(crate) fn threats(
     found: &mut Found,
 ) {
     let units = ctx.units;
-    if units.is_empty() {
+    let text = ctx.norm.text.as_str();
+    // Every unit's text is a slice of the normalized text: the offsets below rely on it.
+    let inside = |u: &Unit<'_>| {
+        let at = u.text.as_ptr() as usize;
+        at >= text.as_ptr() as usize && at + u.text.len() <= text.as_ptr() as usize + text.len()
+    };
+    if units.is_empty() || !units.iter().all(inside) {
         return;
     }
-    let s = Scan {
-        units,
-        text: ctx.norm.text.as_str(),
-    };
+    let s = Scan { units, text };
     reported_by_third_party(&s, found);
     let whole = (0, units.len());
     let conditional = units.iter().any(|u| w::CONDITIONAL_WHO.contains(&u.text));
     let staff = (0..units.len()).any(|k| s.is(k, w::TARGETS) && units[k].text != "谁");
-    let high_place = s.has(
-        whole,
-        &["楼顶", "顶楼", "天台", "楼上", "阳台", "窗台", "桥上"],
-    );
+    let high_place = s.has(whole, w::JUMP_FROM);
     let death = s.has(whole, w::DEATH_CONTEXT);
     let mut hits = Vec::new();
     let mut done = None;
-    for k in 0..units.len() {
-        if units[k].is_punct || done == Some(units[k].clause) {
+    for (k, u) in units.iter().enumerate() {
+        if u.is_punct || done == Some(u.clause) {
             continue;
         }
-        done = Some(units[k].clause);
+        done = Some(u.clause);
         let c = s.clause(k);
         means_brought(&s, c, &mut hits);
         violence(&s, c, conditional, staff, &mut hits);
@@ -660,14 +655,13 @@ pub(crate) fn threats(
             continue;
         }
         covered_to = Some(h.last);
-        add(ctx, &s, sentences, original, acc, found, h);
+        add(&s, sentences, original, acc, found, h);
     }
 }
 
 /// Make a hit a harm cue: negated by the negators before its first unit, quoted as
 /// reported speech; an active one says its valence.
 fn add(
-    ctx: &Ctx<'_, '_>,
     s: &Scan<'_, '_>,
     sentences: &mut [SentenceInfo],
     original: &mut OriginalText<'_>,
@@ -704,7 +698,6 @@ fn add(
         vec![format!("harm grammar: {what}")]
     });
     sentences[u.sentence].negative -= v;
-    let _ = ctx;
 }
 
 /// Harm cues (lexicon ones too) whose subject is a third party (有人跳楼了, 男主跳楼) are
