@@ -8,6 +8,8 @@
 //! Words are matched against the normalized (simplified) text of a clause, so a list
 //! word need not be one segmenter token (天台 is cut 天|台上, 一把火把 glues 火把).
 
+use super::CjkSet;
+
 /// Means of violence or arson brought to the premises (刀, 汽油, 硫酸, 煤气罐).
 pub(crate) const MEANS: &[&str] = &[
     "刀",
@@ -213,7 +215,7 @@ pub(crate) const PERSON_VERBS: &[&str] = &[
 pub(crate) const WEAK_VERBS: &[&str] = &["打", "弄"];
 
 /// Strong results that make a weak verb violence (打死, 打断, 弄残).
-pub(crate) const STRONG_RESULTS: &[&str] = &["死", "断", "残", "伤", "烂", "翻", "下来"];
+pub(crate) const STRONG_RESULTS: &[&str] = &["死", "断", "残", "伤", "烂", "翻"];
 
 /// Verbs of violence against property (砸了你们店, 烧了你们仓库, 把你们店给点了): only with
 /// the premises as object (砸你们牌子 is a figure).
@@ -501,3 +503,48 @@ pub(crate) const PRODUCT_SOURCES: &[&str] = &[
 pub(crate) const SUBJECT_ADVERBS: &[&str] = &[
     "真的", "真", "实在", "快", "已经", "都", "也", "要", "就", "是", "现在", "再",
 ];
+
+/// The grammar's rules, in [`RULE_KEYS`] order: means brought, violence, arson and caused
+/// outcomes, kin, not wanting to live, a willed death, a jump or a roof, a self-harm means,
+/// last words or despair. Each with the anchor word lists one of which it needs.
+#[cfg(test)]
+const RULE_ANCHORS: [&[&[&str]]; 8] = [
+    &[MEANS],
+    &[PERSON_VERBS, WEAK_VERBS, PROPERTY_VERBS],
+    &[FIRE, OUTCOMES],
+    &[KIN],
+    &[LIVE],
+    &[DIE_WILLED, &[DIE_AT]],
+    &[JUMP, ROOFS, &["跳"]],
+    &[SELF_MEANS, SELF_MEANS_GENERIC, LAST_WORDS, DESPAIR],
+];
+
+/// Key chars of each rule: every anchor word of the rule holds one of them (a test checks),
+/// so one pass over a text's chars tells which rules can apply; most texts need none.
+pub(crate) static RULE_KEYS: [CjkSet; 8] = [
+    CjkSet::new("刀枪汽柴煤酸炸雷钢棍斧匕液燃罐"),
+    CjkSet::new("砍捅杀宰剁劈揍废拧掐勒死掉断残伤烂翻砸烧炸点打弄"),
+    CjkSet::new("火血命偿葬活"),
+    CjkSet::new("孩家婆公女儿爸父母"),
+    CjkSet::new("活"),
+    CjkSet::new("死"),
+    CjkSet::new("跳顶台桥"),
+    CjkSet::new("药毒枯畏炭绳刀遗事撑熬挺路"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_anchor_word_holds_a_key_char_of_its_rule() {
+        for (rule, lists) in RULE_ANCHORS.iter().enumerate() {
+            for word in lists.iter().flat_map(|l| l.iter()) {
+                assert!(
+                    word.chars().any(|c| RULE_KEYS[rule].contains(c)),
+                    "rule {rule}: {word} has no key char"
+                );
+            }
+        }
+    }
+}

@@ -43,13 +43,18 @@ struct Hit {
     what: &'static str,
 }
 
-/// The utterance's text and its units' byte offsets in it.
+/// The utterance's text, its units' byte offsets in it, and the units of each clause and
+/// sentence.
 struct Scan<'u, 'a> {
     units: &'u [Unit<'a>],
     text: &'a str,
+    /// Per clause id: its units `[from, to)`, without the punctuation that ends it.
+    clauses: Vec<(usize, usize)>,
+    /// Per sentence id: likewise.
+    sentences: Vec<(usize, usize)>,
 }
 
-impl<'a> Scan<'_, 'a> {
+impl<'u, 'a> Scan<'u, 'a> {
     fn byte(&self, k: usize) -> usize {
         self.units[k].text.as_ptr() as usize - self.text.as_ptr() as usize
     }
@@ -62,28 +67,32 @@ impl<'a> Scan<'_, 'a> {
             .partition_point(|u| u.text.as_ptr() as usize - self.text.as_ptr() as usize <= b)
             .saturating_sub(1)
     }
-    /// Units `[from, to)` of the span with the same `key` (clause or sentence) as `k`.
-    fn span(&self, k: usize, key: impl Fn(&Unit<'_>) -> usize) -> (usize, usize) {
-        let id = key(&self.units[k]);
-        let mut from = k;
-        while from > 0 && key(&self.units[from - 1]) == id {
-            from -= 1;
+    fn new(units: &'u [Unit<'a>], text: &'a str) -> Self {
+        let spans = |key: fn(&Unit<'_>) -> usize| {
+            let mut out: Vec<(usize, usize)> = Vec::new();
+            for (k, u) in units.iter().enumerate() {
+                let id = key(u);
+                while out.len() <= id {
+                    out.push((k, k + 1));
+                }
+                if !u.is_punct {
+                    out[id].1 = k + 1;
+                }
+            }
+            out
+        };
+        Scan {
+            units,
+            text,
+            clauses: spans(|u| u.clause),
+            sentences: spans(|u| u.sentence),
         }
-        let mut to = k + 1;
-        while to < self.units.len() && key(&self.units[to]) == id {
-            to += 1;
-        }
-        // The punctuation that ends a clause belongs to it: leave it out.
-        while to > k + 1 && self.units[to - 1].is_punct {
-            to -= 1;
-        }
-        (from, to)
     }
     fn clause(&self, k: usize) -> (usize, usize) {
-        self.span(k, |u| u.clause)
+        self.clauses[self.units[k].clause]
     }
     fn sentence(&self, k: usize) -> (usize, usize) {
-        self.span(k, |u| u.sentence)
+        self.sentences[self.units[k].sentence]
     }
     /// The text of units `[from, to)`.
     fn text_of(&self, (from, to): (usize, usize)) -> &'a str {
@@ -325,6 +334,9 @@ fn violence(
     }
     // 见一个打一个: every one of them.
     let text = s.text_of(c);
+    if text.matches("一个").nth(1).is_none() {
+        return;
+    }
     for v in w::PERSON_VERBS
         .iter()
         .chain(w::WEAK_VERBS)
@@ -623,7 +635,18 @@ pub(crate) fn threats(
     if units.is_empty() || !units.iter().all(inside) {
         return;
     }
-    let s = Scan { units, text };
+    // Which rules can apply: a key char of their anchor words is in the text.
+    let mut rules = [false; 8];
+    for ch in text.chars() {
+        for (on, keys) in rules.iter_mut().zip(&w::RULE_KEYS) {
+            *on |= keys.contains(ch);
+        }
+    }
+    let harm_cue = found.cues.iter().any(|c| c.category == CueCategory::Harm);
+    if !harm_cue && !rules.contains(&true) {
+        return;
+    }
+    let s = Scan::new(units, text);
     reported_by_third_party(&s, found);
     let whole = (0, units.len());
     let conditional = units.iter().any(|u| w::CONDITIONAL_WHO.contains(&u.text));
@@ -638,14 +661,16 @@ pub(crate) fn threats(
         }
         done = Some(u.clause);
         let c = s.clause(k);
-        means_brought(&s, c, &mut hits);
-        violence(&s, c, conditional, staff, &mut hits);
-        fire_and_outcomes(&s, c, &mut hits);
-        kin(&s, c, &mut hits);
-        not_live(&s, c, &mut hits);
-        die(&s, c, &mut hits);
-        jump(&s, c, high_place, &mut hits);
-        self_means(&s, c, death, &mut hits);
+        let h = &mut hits;
+        let [means, violent, fire, kin_, live, death_, jumps, self_] = rules;
+        means.then(|| means_brought(&s, c, h));
+        violent.then(|| violence(&s, c, conditional, staff, h));
+        fire.then(|| fire_and_outcomes(&s, c, h));
+        kin_.then(|| kin(&s, c, h));
+        live.then(|| not_live(&s, c, h));
+        death_.then(|| die(&s, c, h));
+        jumps.then(|| jump(&s, c, high_place, h));
+        self_.then(|| self_means(&s, c, death, h));
     }
     hits.sort_by_key(|h| (h.first, h.last, !h.firm));
     let mut covered_to = None;
