@@ -83,8 +83,9 @@ pub(crate) const AGENT_COURTESY: f32 = 0.05;
 /// critical).
 pub(crate) const HARM_SEVERITY: [u8; 2] = [4, 5];
 /// What an active harm cue of the grammar says: (valence, emotion mass of anger for
-/// violence or sadness for self-harm).
-pub(crate) const HARM_GRAMMAR_VOICE: (f32, f32) = (-0.5, 0.5);
+/// violence or sadness for self-harm); near what the lexicon's fixed harm phrases say
+/// (不想活了 sadness 0.9, 跳楼 0.8 in `emotion-negative.tsv`).
+pub(crate) const HARM_GRAMMAR_VOICE: (f32, f32) = (-0.8, 0.6);
 
 // --- pragmatics: customer-service patterns ---
 
