@@ -100,6 +100,9 @@ pub(crate) const CARRY_VERBS: &[&str] = &[
     "浇",
     "点",
     "动",
+    "带来",
+    "带过来",
+    "拿来",
 ];
 
 /// Verbs of buying, as the start of a segmenter token (买, 买了, 买瓶, 去买): they bring a
@@ -231,7 +234,7 @@ pub(crate) const RESULTS: &[&str] = &[
 ];
 
 /// Arson and fire used on a target (一把火, 放火).
-pub(crate) const FIRE: &[&str] = &["一把火", "放火", "点火", "纵火", "点把火"];
+pub(crate) const FIRE: &[&str] = &["一把火", "放火", "点火", "纵火", "点把火", "放把火"];
 
 /// Harm outcomes a speaker causes (让你们出人命, 叫你们血溅当场).
 pub(crate) const OUTCOMES: &[&str] = &[
@@ -305,6 +308,9 @@ pub(crate) const LIVE_DENIED: &[&str] = &[
 pub(crate) const LIVE_POINTLESS: &[&str] = &[
     "没意思",
     "没意义",
+    "有什么用",
+    "有啥用",
+    "没用",
     "没有意义",
     "太累",
     "好累",
@@ -479,6 +485,9 @@ pub(crate) const JUMP_FROM: &[&str] = &["楼顶", "顶楼", "天台", "楼上", 
 
 /// Being there now (已经在楼顶, 现在在天台).
 pub(crate) const NOW: &[&str] = &["已经", "现在"];
+
+/// Staying on a roof (在你们楼顶站了半个小时): what may follow it.
+pub(crate) const ROOF_STAY: &[&str] = &["站", "坐", "待", "蹲"];
 
 /// What may end a clause after a roof, with nothing more said (天台上了).
 pub(crate) const CLAUSE_END: &str = "了呢啊呀吧";

@@ -358,7 +358,7 @@ fn violence(
 }
 
 /// Arson (一把火, 放火) and caused outcomes (让你们出人命, 让你们公司血溅当场) with a target.
-fn fire_and_outcomes(s: &Scan<'_, '_>, c: (usize, usize), out: &mut Vec<Hit>) {
+fn fire_and_outcomes(s: &Scan<'_, '_>, c: (usize, usize), third_ok: bool, out: &mut Vec<Hit>) {
     let sent = s.sentence(c.0);
     for (first, last, _) in s.find(c, w::FIRE) {
         if s.target_in(sent) && !third_party_subject(s, first) {
@@ -377,7 +377,8 @@ fn fire_and_outcomes(s: &Scan<'_, '_>, c: (usize, usize), out: &mut Vec<Hit>) {
             .take(WINDOW)
             .find(|&m| s.is(m, w::CAUSATIVES));
         if let Some(m) = cause {
-            if s.target_in((m + 1, first)) && !third_party_subject(s, m) {
+            let he = third_ok && (m + 1..first).any(|k| s.is(k, w::HE_SHE));
+            if (he || s.target_in((m + 1, first))) && !third_party_subject(s, m) {
                 out.push(Hit {
                     first: m,
                     last,
@@ -536,7 +537,8 @@ fn jump(s: &Scan<'_, '_>, c: (usize, usize), high_place: bool, out: &mut Vec<Hit
             .min();
         let Some(p) = presence else { continue };
         let rest = s.rest_of_clause(last, at).trim_start_matches(['上', '边']);
-        let ends = rest.chars().all(|ch| w::CLAUSE_END.contains(ch));
+        let ends = rest.chars().all(|ch| w::CLAUSE_END.contains(ch))
+            || w::ROOF_STAY.iter().any(|v| rest.starts_with(v));
         if !ends || third_party_subject(s, p) {
             continue;
         }
@@ -665,7 +667,7 @@ pub(crate) fn threats(
         let [means, violent, fire, kin_, live, death_, jumps, self_] = rules;
         means.then(|| means_brought(&s, c, h));
         violent.then(|| violence(&s, c, conditional, staff, h));
-        fire.then(|| fire_and_outcomes(&s, c, h));
+        fire.then(|| fire_and_outcomes(&s, c, conditional || staff, h));
         kin_.then(|| kin(&s, c, h));
         live.then(|| not_live(&s, c, h));
         death_.then(|| die(&s, c, h));
@@ -807,6 +809,11 @@ mod tests {
                 C,
             ),
             ("再拖我就揣着匕首过去", "means brought to the premises", C),
+            (
+                "我人在你们楼下，汽油也带来了",
+                "means brought to the premises",
+                C,
+            ),
         ]);
         none(&[
             "你们寄来的菜刀刀刃卷了，能退吗",
@@ -837,6 +844,8 @@ mod tests {
             ("这种骗子公司，迟早我点把火把你们仓库烧光", "arson", C),
             ("不给个说法我就让你们见血", "harm caused", C),
             ("信不信我让你活不成", "harm caused", C),
+            ("谁敢拦我，我就让他见血", "harm caused", C),
+            ("逼急了我就去你们店里放把火", "arson", C),
             (
                 "我知道你老婆在哪上班",
                 "a threat to a staff member's family",
@@ -871,6 +880,8 @@ mod tests {
             ("钱没了我只能去死", "a willed death", C),
             ("不解决我今天就死在你们门店", "a willed death", C),
             ("我已经爬到你们大楼天台了", "on a roof", C),
+            ("我在你们公司楼顶站了一个小时了", "on a roof", C),
+            ("活着有什么用，一分钱都没了", "not wanting to live", C),
             ("活着好累，一点意义都没有", "not wanting to live", C),
             ("我还不如一头撞死算了", "a willed death", C),
             ("我现在就在你们公司天台上", "on a roof", C),
@@ -924,6 +935,19 @@ mod tests {
             .analysis
             .unwrap();
         assert_eq!(a.escalation.level, Level::Critical);
+    }
+
+    /// Fixed phrases stay lexicon terms: English mixed in, self-immolation.
+    #[test]
+    fn fixed_harm_phrases_are_critical() {
+        for text in [
+            "I want to die，你们满意了",
+            "退不了款我就 kill myself",
+            "我去你们门口自焚",
+        ] {
+            let a = explain(text, Speaker::Customer).analysis.unwrap();
+            assert_eq!(a.escalation.level, Level::Critical, "{text}");
+        }
     }
 
     /// Agents' turns carry no customer cues.
