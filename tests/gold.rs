@@ -26,17 +26,22 @@ const GOLD_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/gold");
 /// agent-conduct floor (a prohibited agent phrase of severity >= 4 makes a call at least
 /// `medium`, `model::CONDUCT_SEVERITY`: this set's risky calls with hostile or private-deal
 /// agents no longer come out at `none`; 0.954) and the `polite_refused` feature (0.959).
-/// Raise them when quality improves.
+/// `utterance.harm_high_recall` was raised the same day
+/// from 0.84 to 1.00 by the harm grammar (issue 13 item 1), measured with 73 more harm
+/// utterances (37 threats, 36 look-alikes); those rows lowered
+/// `utterance.negation_trap_accuracy` from 0.69 to 0.66 as a matter of the set: `main`
+/// before the grammar scores the same 0.6635 on the extended set (0.6977 on the old one,
+/// as the grammar does). Raise them when quality improves.
 const RECORDED: &[(&str, f64)] = &[
     ("utterance.polarity_accuracy", 0.78),
     ("utterance.emotion_accuracy", 0.66),
     ("utterance.level_exact", 0.74),
     ("utterance.level_within_one", 0.92),
     ("utterance.escalation_f1", 0.72),
-    ("utterance.negation_trap_accuracy", 0.69),
+    ("utterance.negation_trap_accuracy", 0.66),
     ("utterance.agent_prohibited_recall", 1.00),
     ("utterance.agent_prohibited_precision", 0.96),
-    ("utterance.harm_high_recall", 0.84),
+    ("utterance.harm_high_recall", 1.00),
     ("conversation.escalated_accuracy", 0.97),
     ("conversation.risky_auc", 0.95),
     ("conversation.trajectory_accuracy", 0.57),

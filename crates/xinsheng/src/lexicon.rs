@@ -14,6 +14,7 @@ use crate::normalize::normalize_term;
 use crate::types::{AgentCategory, CueCategory, Emotion};
 
 pub(crate) mod function_words;
+pub(crate) mod harm_words;
 
 /// The kinds of lexicon file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

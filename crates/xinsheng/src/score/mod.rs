@@ -11,6 +11,7 @@
 mod aggregate;
 mod cues;
 mod explain;
+mod harm;
 mod modifiers;
 mod pragmatics;
 mod sense;
@@ -186,6 +187,9 @@ fn analyze_with(
         found: &mut found,
     };
     let total_emphasis = terms.score(consumed, used_negator);
+    if customer_side {
+        harm::threats(&ctx, sentences, &mut original, &mut acc, &mut found);
+    }
     if customer_side {
         sense::enquiries(&ctx, sentences, &mut found);
     }

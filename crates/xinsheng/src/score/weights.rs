@@ -76,6 +76,17 @@ pub(crate) const AGENT_CARING: f32 = 0.1;
 /// Valence of an agent's courtesy phrase.
 pub(crate) const AGENT_COURTESY: f32 = 0.05;
 
+// --- harm: the grammar of threats said in other words (harm.rs) ---
+
+/// Severity of a harm the grammar finds: veiled (a warning to a staff member's family,
+/// being on a roof, despair: high) and firm (violence, a means brought, self-harm:
+/// critical).
+pub(crate) const HARM_SEVERITY: [u8; 2] = [4, 5];
+/// What an active harm cue of the grammar says: (valence, emotion mass of anger for
+/// violence or sadness for self-harm); near what the lexicon's fixed harm phrases say
+/// (不想活了 sadness 0.9, 跳楼 0.8 in `emotion-negative.tsv`).
+pub(crate) const HARM_GRAMMAR_VOICE: (f32, f32) = (-0.8, 0.6);
+
 // --- pragmatics: customer-service patterns ---
 
 /// Valence of a refusal phrase (没办法, 只能等了) in a customer's mouth.
