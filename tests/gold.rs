@@ -22,7 +22,11 @@ const GOLD_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/gold");
 /// `conversation.risky_auc` was lowered the same day from 0.96 to 0.94 when the fitted
 /// call model (issue 12) replaced the hand-set roll-up: the model, fitted out of fold on
 /// real chats, does not weigh agent conduct, which this set's "review" label includes
-/// (0.965 hand-set, 0.943 fitted). Raise them when quality improves.
+/// (0.965 hand-set, 0.943 fitted). The agent prohibited-phrase minima were re-recorded
+/// the same day (issue 13 item 6) when 133 agent lines written before the fix by someone
+/// other than the lexicon's authors, paraphrased rather than textbook, were added: recall
+/// went down from 1.00 to the measured 0.94 because the set got harder (misses are on the
+/// report half of that block), precision up from 0.96 to 0.98. Raise them when quality improves.
 const RECORDED: &[(&str, f64)] = &[
     ("utterance.polarity_accuracy", 0.78),
     ("utterance.emotion_accuracy", 0.66),
@@ -30,8 +34,8 @@ const RECORDED: &[(&str, f64)] = &[
     ("utterance.level_within_one", 0.92),
     ("utterance.escalation_f1", 0.72),
     ("utterance.negation_trap_accuracy", 0.69),
-    ("utterance.agent_prohibited_recall", 1.00),
-    ("utterance.agent_prohibited_precision", 0.96),
+    ("utterance.agent_prohibited_recall", 0.94),
+    ("utterance.agent_prohibited_precision", 0.98),
     ("utterance.harm_high_recall", 0.84),
     ("conversation.escalated_accuracy", 0.97),
     ("conversation.risky_auc", 0.94),

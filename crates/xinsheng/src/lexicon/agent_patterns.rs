@@ -13,7 +13,7 @@
 //! - `!` before a group or a slot: the text before this point does not end with one of
 //!   its alternatives (`!{OBJ}{YOU}…`: 您 is not the object of 帮/为/让).
 //!
-//! The row is a pattern when its term has any of `( { …`; a question mark written `？`
+//! The row is a pattern when its term has `{` or `…`, or `(` with `|`; a question mark written `？`
 //! matches the question mark of the text.
 
 use rustc_hash::FxHashMap;
@@ -56,9 +56,10 @@ pub(crate) struct AgentPatterns {
     pub patterns: Vec<AgentPattern>,
 }
 
-/// The term of an agent row is a pattern.
+/// The term of an agent row is a pattern or a slot name: it has `{` or `…`, or a group
+/// `(…|…)` (an emoticon such as `:(` is none).
 pub(crate) fn is_pattern(term: &str) -> bool {
-    term.contains(['(', '{', '…'])
+    term.contains(['{', '…']) || (term.contains('(') && term.contains('|'))
 }
 
 /// A char that ends a sentence in normalized text.

@@ -135,3 +135,78 @@ pub(crate) fn patterns(
         found.agent.sort_by_key(|m| (m.start, m.end));
     }
 }
+
+#[cfg(all(test, feature = "embedded-lexicons"))]
+mod tests {
+    use crate::score::testing::explain;
+    use crate::types::{AgentCategory as A, AgentKind, Speaker};
+
+    /// The prohibited phrases that count in an agent's text, by category.
+    fn prohibited(text: &str) -> Vec<A> {
+        explain(text, Speaker::Agent)
+            .analysis
+            .unwrap()
+            .agent
+            .iter()
+            .filter(|m| m.kind == AgentKind::Prohibited && !m.negated)
+            .map(|m| m.category)
+            .collect()
+    }
+
+    /// What counts as a prohibited phrase in context (the text, whether one counts).
+    #[test]
+    fn prohibited_in_context() {
+        let table: &[(&str, bool)] = &[
+            // Families with slots: 你/您, the thing asked, the particle.
+            ("这个你得自己去跟物流说", true),
+            ("您自己去联系银行吧", true),
+            ("您直接找圆通就行", true),
+            ("我帮您联系圆通，让他们今天派送", false),
+            ("您爱修不修", true),
+            ("嫌麻烦那就别办呗", true),
+            ("你这问题我都讲了四遍了", true),
+            ("您问了几次了？", true),
+            ("让您问了好几次，实在抱歉", false),
+            ("你们这种人我见得多了", true),
+            // Refusal withdrawn by an alternative offered in a later clause …
+            ("这个退不了", true),
+            ("这个退不了，不过我可以帮您申请换货", false),
+            ("这个我不太清楚，我帮您转接技术同事", false),
+            // … but not by its own object (没办法为您办理).
+            ("没办法为您办理", true),
+            // A hypothetical clause holds no refusal.
+            ("如果还是解决不了，您再联系我们", false),
+            // Promises: an outcome is prohibited, the agent's own follow-up or a purpose is not.
+            ("两天内肯定给您修好", true),
+            ("我保证明天上午回电给您", false),
+            ("为了保证您的账户安全，请设置密码", false),
+            ("这个没法保证，我尽量帮您催", false),
+            // Privacy: asking for a code, unless told not to give it.
+            ("麻烦把短信里的验证码报给我", true),
+            ("请勿把验证码发给任何人", false),
+            // Collections: a condition and a consequence as pressure, not a factual notice.
+            ("要是不还款，我们就上门了", true),
+            ("还不还钱？不还的话就通知你同事", true),
+            ("逾期记录会报送征信，您可以先申请延期", false),
+        ];
+        let mut wrong = Vec::new();
+        for &(text, want) in table {
+            let got = prohibited(text);
+            if got.is_empty() == want {
+                wrong.push(format!("{text}: want {want}, got {got:?}"));
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    /// A pattern match counts with its category and adds the valence of it.
+    #[test]
+    fn pattern_matches_carry_category_and_valence() {
+        assert_eq!(prohibited("您把钱转到我的支付宝"), vec![A::PrivateDeal]);
+        let a = explain("您爱修不修", Speaker::Agent).analysis.unwrap();
+        assert!(a.valence < 0.0, "{}", a.valence);
+        // Patterns are agent-side only.
+        let c = explain("您爱修不修", Speaker::Customer).analysis.unwrap();
+        assert!(c.agent.is_empty());
+    }
+}
