@@ -107,6 +107,15 @@ impl AgentPatterns {
         Ok(())
     }
 
+    /// Whether one of the alternatives of slot `name` occurs in `text` (false for an
+    /// unknown slot).
+    pub fn slot_in(&self, name: &str, text: &[char]) -> bool {
+        self.slots.get(name).is_some_and(|alts| {
+            alts.iter()
+                .any(|a| !a.is_empty() && text.windows(a.len()).any(|w| w == a.as_slice()))
+        })
+    }
+
     /// Parse pattern `src` of an agent row.
     pub fn add_pattern(&mut self, src: &str, agent: (AgentCategory, u8)) -> Result<(), String> {
         let elems = self.parse(src)?;

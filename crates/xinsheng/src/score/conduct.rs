@@ -21,6 +21,12 @@ fn obstructive(cat: AgentCategory) -> bool {
 
 /// The slot of `agent.tsv` that opens a hypothetical clause (如果…无法解决的话).
 const HYPOTHETICAL: &str = "HYPOTHETICAL";
+/// The slot of `agent.tsv` of words that offer an alternative (不过可以, 您可以考虑).
+const ALTERNATIVE: &str = "ALTERNATIVE";
+/// The slot of `agent.tsv` of courteous request words (请, 辛苦您, 还请).
+const COURTEOUS: &str = "COURTEOUS";
+/// The slot of `agent.tsv` of effort words (一定会尽快配送: a promise of effort).
+const EFFORT: &str = "EFFORT";
 /// The slot of `agent.tsv` of purpose words (为了保证您的信息安全: no promise).
 const PURPOSE: &str = "PURPOSE";
 
@@ -34,32 +40,49 @@ fn offers(u: &Unit<'_>, min_ownership: u8) -> bool {
 }
 
 /// A refusal, deflection or stonewall ending at unit `k` does not count:
-/// - when a later clause of the turn offers an alternative, an ownership or follow-up
-///   phrase (没办法直接改，我可以帮您重新下单; 这个我不太清楚，我帮您转接); in its own clause
-///   such a word is the object of the refusal (没办法为您办理), not an alternative;
-/// - a mild one ([`MILD_OBSTRUCTION`]: 请耐心等待) when the turn says anything is being done;
+/// - when a later clause of the turn offers an alternative: an ownership or follow-up
+///   phrase (没办法直接改，我可以帮您重新下单; 这个我不太清楚，我帮您转接) or a word of the
+///   `{ALTERNATIVE}` slot (不过可以…, 您可以考虑…); in its own clause such a word is the
+///   object of the refusal (没办法为您办理), not an alternative;
+/// - a mild one ([`MILD_OBSTRUCTION`]: 耐心等待) when it is asked courteously (a word of
+///   the `{COURTEOUS}` slot in its clause: 请您耐心等待, 辛苦您耐心等待) or the turn has
+///   any encouraged phrase (a greeting, an apology, something being done);
 /// - in a hypothetical clause (如果还是无法解决，…).
 pub(crate) fn withdrawn(ctx: &Ctx<'_, '_>, k: usize, (cat, sev): (AgentCategory, u8)) -> bool {
     if !obstructive(cat) {
         return false;
     }
     let units = ctx.units;
+    let slots = ctx.agent_patterns;
     let clause = units[k].clause;
-    let mild = sev <= MILD_OBSTRUCTION;
-    let offered = units.iter().enumerate().any(|(j, u)| {
-        (mild || (j > k && u.clause > clause)) && j != k && offers(u, 1)
-    });
+    let in_clause = || units.iter().filter(move |u| u.clause == clause);
+    let later = units[k + 1..].iter().filter(|u| u.clause > clause);
+    let offered = later.clone().any(|u| offers(u, 1))
+        || later.clone().next().is_some_and(|u| {
+            let text: Vec<char> = ctx.norm.text.chars().skip(u.ns).collect();
+            slots.slot_in(ALTERNATIVE, &text)
+        });
+    let mild = sev <= MILD_OBSTRUCTION
+        && (in_clause().any(|u| {
+            let chars: Vec<char> = u.text.chars().collect();
+            slots.slot_in(COURTEOUS, &chars)
+        }) || units.iter().any(|u| {
+            u.entry
+                .and_then(|e| e.agent)
+                .is_some_and(|(c, _)| c.kind() == AgentKind::Encouraged)
+        }));
     offered
+        || mild
         || units[..k]
             .iter()
             .rev()
             .take_while(|u| u.clause == clause)
-            .any(|u| ctx.agent_patterns.slot_has(HYPOTHETICAL, u.text))
+            .any(|u| slots.slot_has(HYPOTHETICAL, u.text))
 }
 
 /// A promise at unit `k` whose object is the agent's own doing (我们保证会在24小时内回复您,
-/// 一定会尽全力为您协调): a follow-up or a firm ownership phrase after it in its clause makes
-/// it a commitment the agent can keep, not a promise of an outcome the agent does not
+/// 一定会尽全力为您协调, 一定会尽快配送): a follow-up or a firm ownership phrase or a word of
+/// the `{EFFORT}` slot after it in its clause makes it a commitment the agent can keep, not a promise of an outcome the agent does not
 /// control; and 保证 after a purpose word (为了保证您的信息安全) promises nothing.
 pub(crate) fn own_commitment(ctx: &Ctx<'_, '_>, k: usize, cat: AgentCategory) -> bool {
     if !matches!(
@@ -73,11 +96,10 @@ pub(crate) fn own_commitment(ctx: &Ctx<'_, '_>, k: usize, cat: AgentCategory) ->
     let purpose = k > 0
         && units[k - 1].clause == clause
         && ctx.agent_patterns.slot_has(PURPOSE, units[k - 1].text);
+    let after = || units[k + 1..].iter().take_while(|u| u.clause == clause);
     purpose
-        || units[k + 1..]
-            .iter()
-            .take_while(|u| u.clause == clause)
-            .any(|u| offers(u, FIRM_OWNERSHIP))
+        || after().any(|u| offers(u, FIRM_OWNERSHIP))
+        || after().any(|u| ctx.agent_patterns.slot_has(EFFORT, u.text))
 }
 
 /// Match the agent phrase patterns on an agent's turn. A match that overlaps a prohibited
@@ -172,13 +194,19 @@ mod tests {
             ("这个退不了", true),
             ("这个退不了，不过我可以帮您申请换货", false),
             ("这个我不太清楚，我帮您转接技术同事", false),
+            ("这款确实做不到，您可以考虑换个型号", false),
             // … but not by its own object (没办法为您办理).
             ("没办法为您办理", true),
+            // A mild wait asked courteously, or beside something being done, is no stonewall.
+            ("耐心等待吧", true),
+            ("辛苦您耐心等待一下", false),
+            ("已经帮您催了，耐心等待", false),
             // A hypothetical clause holds no refusal.
             ("如果还是解决不了，您再联系我们", false),
             // Promises: an outcome is prohibited, the agent's own follow-up or a purpose is not.
             ("两天内肯定给您修好", true),
             ("我保证明天上午回电给您", false),
+            ("我们一定会尽快安排", false),
             ("为了保证您的账户安全，请设置密码", false),
             ("这个没法保证，我尽量帮您催", false),
             // Privacy: asking for a code, unless told not to give it.

@@ -75,8 +75,9 @@ pub(crate) const AGENT_OBSTRUCTIVE: (f32, f32) = (-0.25, 0.2);
 pub(crate) const AGENT_CARING: f32 = 0.1;
 /// Valence of an agent's courtesy phrase.
 pub(crate) const AGENT_COURTESY: f32 = 0.05;
-/// Highest severity of a mild refusal or stonewall (请耐心等待), which any ownership or
-/// follow-up phrase of the turn withdraws (a stronger one only an alternative offered after it).
+/// Highest severity of a mild refusal or stonewall (耐心等待), which a courteous request or
+/// any encouraged phrase of the turn withdraws (a stronger one only an alternative offered
+/// after it).
 pub(crate) const MILD_OBSTRUCTION: u8 = 1;
 /// Lowest severity of an ownership phrase that makes a promise before it the agent's own
 /// commitment (我保证我来帮您处理; 为您 or 帮您 alone do not).
