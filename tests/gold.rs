@@ -25,7 +25,7 @@ const GOLD_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/gold");
 /// (0.965 hand-set, 0.943 fitted). The agent prohibited-phrase minima were re-recorded
 /// the same day (issue 13 item 6) when 133 agent lines written before the fix by someone
 /// other than the lexicon's authors, paraphrased rather than textbook, were added: recall
-/// went down from 1.00 to the measured 0.94 because the set got harder (misses are on the
+/// went down from 1.00 to the measured 0.96 because the set got harder (misses are on the
 /// report half of that block), precision up from 0.96 to 0.98. Raise them when quality improves.
 const RECORDED: &[(&str, f64)] = &[
     ("utterance.polarity_accuracy", 0.78),
@@ -34,7 +34,7 @@ const RECORDED: &[(&str, f64)] = &[
     ("utterance.level_within_one", 0.92),
     ("utterance.escalation_f1", 0.72),
     ("utterance.negation_trap_accuracy", 0.69),
-    ("utterance.agent_prohibited_recall", 0.94),
+    ("utterance.agent_prohibited_recall", 0.96),
     ("utterance.agent_prohibited_precision", 0.98),
     ("utterance.harm_high_recall", 0.84),
     ("conversation.escalated_accuracy", 0.97),

@@ -85,6 +85,11 @@ fn alternatives(s: &str) -> Result<Vec<Vec<char>>, String> {
     s.split('|').map(literal).collect()
 }
 
+/// Whether a literal still holds pattern syntax (a slot inside a slot's definition).
+fn has_syntax(alts: &[Vec<char>]) -> bool {
+    alts.iter().flatten().any(|c| matches!(c, '{' | '}' | '(' | ')'))
+}
+
 impl AgentPatterns {
     /// Whether `word` is one of the alternatives of slot `name` (false for an unknown slot).
     pub fn slot_has(&self, name: &str, word: &str) -> bool {
@@ -103,7 +108,11 @@ impl AgentPatterns {
         if self.slots.contains_key(key) {
             return Err(format!("slot `{name}` is defined twice"));
         }
-        self.slots.insert(key.to_string(), alternatives(alts)?);
+        let alts = alternatives(alts)?;
+        if has_syntax(&alts) {
+            return Err(format!("slot `{name}`: alternatives are plain text"));
+        }
+        self.slots.insert(key.to_string(), alts);
         Ok(())
     }
 
@@ -133,6 +142,43 @@ impl AgentPatterns {
         Ok(())
     }
 
+    /// The alternatives of group `(inner)`; an alternative may hold slots (`给{YOU}`): it
+    /// stands for each of their texts.
+    fn group(&self, inner: &str, src: &str) -> Result<Vec<Vec<char>>, String> {
+        let mut out = Vec::new();
+        for alt in inner.split('|') {
+            // Expand the alternative's slots left to right.
+            let mut texts: Vec<String> = vec![String::new()];
+            let mut rest = alt;
+            while let Some(open) = rest.find('{') {
+                let close = rest[open..]
+                    .find('}')
+                    .map(|c| open + c)
+                    .ok_or_else(|| format!("`{{` without `}}` in `{src}`"))?;
+                let (head, name) = (&rest[..open], &rest[open + 1..close]);
+                let slot = self
+                    .slots
+                    .get(name)
+                    .ok_or_else(|| format!("unknown slot `{{{name}}}` in `{src}`"))?;
+                texts = texts
+                    .iter()
+                    .flat_map(|t| {
+                        slot.iter()
+                            .map(move |s| format!("{t}{head}{}", s.iter().collect::<String>()))
+                    })
+                    .collect();
+                rest = &rest[close + 1..];
+            }
+            for t in texts {
+                out.push(literal(&format!("{t}{rest}"))?);
+            }
+        }
+        if has_syntax(&out) {
+            return Err(format!("a group holds `(` or `}}` in `{src}`"));
+        }
+        Ok(out)
+    }
+
     fn parse(&self, src: &str) -> Result<Vec<Elem>, String> {
         let mut elems = Vec::new();
         let mut lit = String::new();
@@ -157,7 +203,7 @@ impl AgentPatterns {
                     rest = after;
                     flush(&mut lit, &mut elems)?;
                     let alts = if c == '(' {
-                        alternatives(inner)?
+                        self.group(inner, src)?
                     } else {
                         self.slots
                             .get(inner)
@@ -297,6 +343,9 @@ mod tests {
         assert_eq!(matches(&p, "{YOU}这种人", "你这种人我见多了"), ["你这种人"]);
         assert_eq!(matches(&p, "{YOU}这种人", "他这种人"), Vec::<String>::new());
         assert_eq!(matches(&p, "爱(退|买)不(退|买)", "您爱退不退吧"), ["爱退不退"]);
+        // A slot inside a group stands for each of its texts.
+        assert_eq!(matches(&p, "肯定(给{YOU})?送到", "肯定给您送到"), ["肯定给您送到"]);
+        assert_eq!(matches(&p, "肯定(给{YOU})?送到", "肯定送到"), ["肯定送到"]);
         assert_eq!(matches(&p, "{YOU}?自己看", "自己看吧"), ["自己看"]);
         assert_eq!(matches(&p, "{YOU}?自己看", "您自己看吧"), ["您自己看"]);
         // A gap crosses a comma, never a sentence end.

@@ -102,6 +102,22 @@ pub(crate) fn own_commitment(ctx: &Ctx<'_, '_>, k: usize, cat: AgentCategory) ->
         || after().any(|u| ctx.agent_patterns.slot_has(EFFORT, u.text))
 }
 
+/// A pattern match starting at unit `k` is negated by an odd number of negators before it,
+/// not counting the 不 of an A-not-A question (能不能别打断我: 能|不能 asks, it does not deny).
+fn negated(units: &[Unit<'_>], k: usize) -> bool {
+    let (mods, _) = scan_back(units, k);
+    let asks = |n: usize| {
+        n > 0
+            && ["不", "没"].iter().any(|neg| {
+                units[n]
+                    .text
+                    .strip_prefix(neg)
+                    .is_some_and(|rest| !rest.is_empty() && rest.starts_with(units[n - 1].text))
+            })
+    };
+    mods.negators.iter().filter(|&&n| !asks(n)).count() % 2 == 1
+}
+
 /// Match the agent phrase patterns on an agent's turn. A match that overlaps a prohibited
 /// phrase already found adds nothing; a match is negated as a term at its first unit is,
 /// and withdrawn as [`withdrawn`] says; one that counts adds the valence its category says.
@@ -132,7 +148,7 @@ pub(crate) fn patterns(
             };
             let last = units.iter().rposition(|u| u.ns < e).unwrap_or(first);
             let (cat, severity) = p.agent;
-            let negated = scan_back(units, first).0.odd()
+            let negated = negated(units, first)
                 || withdrawn(ctx, last, p.agent)
                 || own_commitment(ctx, last, cat)
                 || promise_not_made(units, first, cat);
@@ -188,6 +204,8 @@ mod tests {
             ("嫌麻烦那就别办呗", true),
             ("你这问题我都讲了四遍了", true),
             ("您问了几次了？", true),
+            // An A-not-A question does not negate the pattern after it.
+            ("可不可以别插嘴", true),
             ("让您问了好几次，实在抱歉", false),
             ("你们这种人我见得多了", true),
             // Refusal withdrawn by an alternative offered in a later clause …
