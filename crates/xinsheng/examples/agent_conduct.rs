@@ -74,7 +74,9 @@ fn probe(an: &Analyzer, path: &str, misses: bool) {
             continue;
         }
         row += 1;
-        let gold = cols.get(5).is_some_and(|t| t.split(',').any(|t| t.trim() == "agent_prohibited"));
+        let gold = cols
+            .get(5)
+            .is_some_and(|t| t.split(',').any(|t| t.trim() == "agent_prohibited"));
         let found = prohibited(an, cols[1]);
         let got = !found.is_empty();
         for c in [&mut all, if row % 2 == 1 { &mut odd } else { &mut even }] {
@@ -87,7 +89,12 @@ fn probe(an: &Analyzer, path: &str, misses: bool) {
             println!("{what} {row}: {} {found:?}", cols[1]);
         }
     }
-    println!("{}\n{}\n{}", all.line("all"), odd.line("odd"), even.line("even"));
+    println!(
+        "{}\n{}\n{}",
+        all.line("all"),
+        odd.line("odd"),
+        even.line("even")
+    );
 }
 
 /// Agent turns and how many have a prohibited phrase, over all and the sealed half.
@@ -137,13 +144,21 @@ impl Rate {
 
 fn shared(an: &Analyzer, dir: &Path, sample: usize) {
     let mut seen = 0;
-    if let Ok(text) = std::fs::read_to_string(dir.join("satisfaction/jddc_uss_valid.dialogues.jsonl")) {
+    if let Ok(text) =
+        std::fs::read_to_string(dir.join("satisfaction/jddc_uss_valid.dialogues.jsonl"))
+    {
         let mut r = Rate::default();
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
             let d: Value = serde_json::from_str(line).expect("JDDC line is JSON");
             let key = d["dialogue"].as_str().unwrap_or("").to_string();
             for t in d["turns"].as_array().into_iter().flatten() {
-                r.add(an, &key, t["system"].as_str().unwrap_or(""), sample, &mut seen);
+                r.add(
+                    an,
+                    &key,
+                    t["system"].as_str().unwrap_or(""),
+                    sample,
+                    &mut seen,
+                );
             }
         }
         println!("{}", r.line("JDDC"));
@@ -172,7 +187,9 @@ fn main() {
         .and_then(|i| args.get(i + 1))
         .and_then(|n| n.parse().ok())
         .unwrap_or(0);
-    let mut pos = args.iter().filter(|a| !a.starts_with("--") && a.parse::<usize>().is_err());
+    let mut pos = args
+        .iter()
+        .filter(|a| !a.starts_with("--") && a.parse::<usize>().is_err());
     let an = Analyzer::new();
     if let Some(tsv) = pos.next() {
         probe(&an, tsv, misses);

@@ -64,7 +64,10 @@ pub(crate) fn is_pattern(term: &str) -> bool {
 
 /// A char that ends a sentence in normalized text.
 fn ends_sentence(c: char) -> bool {
-    matches!(c, '.' | '。' | '!' | '?' | ';' | '\n' | '｡' | '！' | '？' | '；')
+    matches!(
+        c,
+        '.' | '。' | '!' | '?' | ';' | '\n' | '｡' | '！' | '？' | '；'
+    )
 }
 
 /// A char that ends a clause or sentence in normalized text.
@@ -87,7 +90,9 @@ fn alternatives(s: &str) -> Result<Vec<Vec<char>>, String> {
 
 /// Whether a literal still holds pattern syntax (a slot inside a slot's definition).
 fn has_syntax(alts: &[Vec<char>]) -> bool {
-    alts.iter().flatten().any(|c| matches!(c, '{' | '}' | '(' | ')'))
+    alts.iter()
+        .flatten()
+        .any(|c| matches!(c, '{' | '}' | '(' | ')'))
 }
 
 impl AgentPatterns {
@@ -342,14 +347,23 @@ mod tests {
         let p = set();
         assert_eq!(matches(&p, "{YOU}这种人", "你这种人我见多了"), ["你这种人"]);
         assert_eq!(matches(&p, "{YOU}这种人", "他这种人"), Vec::<String>::new());
-        assert_eq!(matches(&p, "爱(退|买)不(退|买)", "您爱退不退吧"), ["爱退不退"]);
+        assert_eq!(
+            matches(&p, "爱(退|买)不(退|买)", "您爱退不退吧"),
+            ["爱退不退"]
+        );
         // A slot inside a group stands for each of its texts.
-        assert_eq!(matches(&p, "肯定(给{YOU})?送到", "肯定给您送到"), ["肯定给您送到"]);
+        assert_eq!(
+            matches(&p, "肯定(给{YOU})?送到", "肯定给您送到"),
+            ["肯定给您送到"]
+        );
         assert_eq!(matches(&p, "肯定(给{YOU})?送到", "肯定送到"), ["肯定送到"]);
         assert_eq!(matches(&p, "{YOU}?自己看", "自己看吧"), ["自己看"]);
         assert_eq!(matches(&p, "{YOU}?自己看", "您自己看吧"), ["您自己看"]);
         // A gap crosses a comma, never a sentence end.
-        assert_eq!(matches(&p, "再不…就起诉", "再不还，我们就起诉"), ["再不还，我们就起诉"]);
+        assert_eq!(
+            matches(&p, "再不…就起诉", "再不还，我们就起诉"),
+            ["再不还，我们就起诉"]
+        );
         assert!(matches(&p, "再不…就起诉", "再不还。我们就起诉").is_empty());
         // `$`: the end of a clause.
         assert_eq!(matches(&p, "不行$", "不行，改不了"), ["不行"]);
@@ -365,10 +379,19 @@ mod tests {
     fn bad_patterns_and_slots_are_reported() {
         let mut p = set();
         let cat = (AgentCategory::Hostile, 4);
-        assert!(p.add_pattern("{THEY}说", cat).unwrap_err().contains("unknown slot"));
-        assert!(p.add_pattern("(你|您", cat).unwrap_err().contains("without"));
+        assert!(p
+            .add_pattern("{THEY}说", cat)
+            .unwrap_err()
+            .contains("unknown slot"));
+        assert!(p
+            .add_pattern("(你|您", cat)
+            .unwrap_err()
+            .contains("without"));
         assert!(p.add_pattern("…", cat).unwrap_err().contains("no text"));
-        assert!(p.add_pattern("?好", cat).unwrap_err().contains("follows nothing"));
+        assert!(p
+            .add_pattern("?好", cat)
+            .unwrap_err()
+            .contains("follows nothing"));
         assert!(p.add_slot("YOU", "你").unwrap_err().contains("{NAME}"));
         assert!(p.add_slot("{YOU}", "你").unwrap_err().contains("twice"));
     }

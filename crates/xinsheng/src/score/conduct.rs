@@ -6,8 +6,8 @@
 use super::aggregate::Acc;
 use super::cues::{agent_phrase_valence, Found};
 use super::modifiers::{promise_not_made, scan_back};
-use super::Ctx;
 use super::weights::{FIRM_OWNERSHIP, MILD_OBSTRUCTION};
+use super::Ctx;
 use crate::segment::{OriginalText, Unit};
 use crate::types::{AgentCategory, AgentKind, AgentMatch};
 
