@@ -179,7 +179,9 @@ impl AgentPatterns {
             }
         }
         if has_syntax(&out) {
-            return Err(format!("a group holds `(` or `}}` in `{src}`"));
+            return Err(format!(
+                "a group holds `(`, `}}`, `$` or `…` in `{src}`: write them outside it"
+            ));
         }
         Ok(out)
     }

@@ -6,7 +6,7 @@
 use super::aggregate::Acc;
 use super::cues::{agent_phrase_valence, Found};
 use super::modifiers::{promise_not_made, scan_back};
-use super::weights::{FIRM_OWNERSHIP, MILD_OBSTRUCTION};
+use super::weights::{FIRM_OWNERSHIP, MILD_OBSTRUCTION, PERCEPTION_WINDOW};
 use super::Ctx;
 use crate::segment::{OriginalText, Unit};
 use crate::types::{AgentCategory, AgentKind, AgentMatch};
@@ -27,6 +27,8 @@ const ALTERNATIVE: &str = "ALTERNATIVE";
 const COURTEOUS: &str = "COURTEOUS";
 /// The slot of `agent.tsv` of effort words (一定会尽快配送: a promise of effort).
 const EFFORT: &str = "EFFORT";
+/// The slot of `agent.tsv` of perception verbs and manner complements (听, 看, 说得).
+const PERCEIVE: &str = "PERCEIVE";
 /// The slot of `agent.tsv` of purpose words (为了保证您的信息安全: no promise).
 const PURPOSE: &str = "PURPOSE";
 
@@ -47,7 +49,9 @@ fn offers(u: &Unit<'_>, min_ownership: u8) -> bool {
 /// - a mild one ([`MILD_OBSTRUCTION`]: 耐心等待) when it is asked courteously (a word of
 ///   the `{COURTEOUS}` slot in its clause: 请您耐心等待, 辛苦您耐心等待) or the turn has
 ///   any encouraged phrase (a greeting, an apology, something being done);
-/// - in a hypothetical clause (如果还是无法解决，…).
+/// - in a hypothetical clause (如果还是无法解决，…);
+/// - a not-knowing word after a perception verb or a manner complement (`{PERCEIVE}`:
+///   我这边听不太清楚, 我刚才说得可能不清楚): the line is not heard or not clear, not unknown.
 pub(crate) fn withdrawn(ctx: &Ctx<'_, '_>, k: usize, (cat, sev): (AgentCategory, u8)) -> bool {
     if !obstructive(cat) {
         return false;
@@ -71,13 +75,17 @@ pub(crate) fn withdrawn(ctx: &Ctx<'_, '_>, k: usize, (cat, sev): (AgentCategory,
                 .and_then(|e| e.agent)
                 .is_some_and(|(c, _)| c.kind() == AgentKind::Encouraged)
         }));
-    offered
-        || mild
-        || units[..k]
+    let before = || {
+        units[..k]
             .iter()
             .rev()
-            .take_while(|u| u.clause == clause)
-            .any(|u| slots.slot_has(HYPOTHETICAL, u.text))
+            .take_while(move |u| u.clause == clause)
+    };
+    let perceived = cat == AgentCategory::Refusal
+        && before()
+            .take(PERCEPTION_WINDOW)
+            .any(|u| slots.slot_has(PERCEIVE, u.text));
+    offered || mild || perceived || before().any(|u| slots.slot_has(HYPOTHETICAL, u.text))
 }
 
 /// A promise at unit `k` whose object is the agent's own doing (我们保证会在24小时内回复您,
@@ -102,8 +110,10 @@ pub(crate) fn own_commitment(ctx: &Ctx<'_, '_>, k: usize, cat: AgentCategory) ->
         || after().any(|u| ctx.agent_patterns.slot_has(EFFORT, u.text))
 }
 
-/// A pattern match starting at unit `k` is negated by an odd number of negators before it,
-/// not counting the 不 of an A-not-A question (能不能别打断我: 能|不能 asks, it does not deny).
+/// A pattern match starting at unit `k` is negated by a negator right before it (请勿把验证码
+/// 发给…, 不用您自己去找): a pattern writes the words it needs, so a negator further back
+/// belongs to another verb (欠钱不还还有理了, 您自己不看清楚怪谁), and the 不 of an A-not-A
+/// question asks, it does not deny (能不能别打断我: 能|不能).
 fn negated(units: &[Unit<'_>], k: usize) -> bool {
     let (mods, _) = scan_back(units, k);
     let asks = |n: usize| {
@@ -115,7 +125,7 @@ fn negated(units: &[Unit<'_>], k: usize) -> bool {
                     .is_some_and(|rest| !rest.is_empty() && rest.starts_with(units[n - 1].text))
             })
     };
-    mods.negators.iter().filter(|&&n| !asks(n)).count() % 2 == 1
+    mods.negators.iter().any(|&n| n + 1 == k && !asks(n))
 }
 
 /// Match the agent phrase patterns on an agent's turn. A match that overlaps a prohibited
@@ -206,6 +216,8 @@ mod tests {
             ("您问了几次了？", true),
             // An A-not-A question does not negate the pattern after it.
             ("可不可以别插嘴", true),
+            // A negator further back belongs to another verb.
+            ("自己不核对清楚，这能怪我们吗", true),
             ("让您问了好几次，实在抱歉", false),
             ("你们这种人我见得多了", true),
             // Refusal withdrawn by an alternative offered in a later clause …
@@ -219,6 +231,10 @@ mod tests {
             ("耐心等待吧", true),
             ("辛苦您耐心等待一下", false),
             ("已经帮您催了，耐心等待", false),
+            // Not hearing or a manner complement is not not-knowing.
+            ("信号不好，我听不太清楚", false),
+            ("我刚才讲得可能不清楚，我再讲一次", false),
+            ("这个我真不清楚", true),
             // A hypothetical clause holds no refusal.
             ("如果还是解决不了，您再联系我们", false),
             // Promises: an outcome is prohibited, the agent's own follow-up or a purpose is not.

@@ -82,6 +82,9 @@ pub(crate) const MILD_OBSTRUCTION: u8 = 1;
 /// Lowest severity of an ownership phrase that makes a promise before it the agent's own
 /// commitment (我保证我来帮您处理; 为您 or 帮您 alone do not).
 pub(crate) const FIRM_OWNERSHIP: u8 = 2;
+/// Words looked back from an agent's not-knowing word for a perception verb or a manner
+/// complement (听|不清楚, 说得|可能|不清楚).
+pub(crate) const PERCEPTION_WINDOW: usize = 2;
 /// Most chars a `…` of an agent phrase pattern spans (再不还款，我们就…起诉你).
 pub(crate) const PATTERN_GAP: usize = 10;
 
