@@ -13,7 +13,8 @@
 //! - `!` before a group or a slot: the text before this point does not end with one of
 //!   its alternatives (`!{OBJ}{YOU}…`: 您 is not the object of 帮/为/让).
 //!
-//! The row is a pattern when its term has `{` or `…`, or `(` with `|`; a question mark written `？`
+//! The row is a pattern when its term has `{` or `…`, a group of words or a `?` after a word
+//! char (see [`is_pattern`]); a question mark written `？`
 //! matches the question mark of the text.
 
 use rustc_hash::FxHashMap;
@@ -56,10 +57,31 @@ pub(crate) struct AgentPatterns {
     pub patterns: Vec<AgentPattern>,
 }
 
-/// The term of an agent row is a pattern or a slot name: it has `{` or `…`, or a group
-/// `(…|…)` (an emoticon such as `:(` is none).
+/// The term of an agent row is a pattern or a slot name: it has `{` or `…`, a group `(…)`
+/// of words (`(小)`, `(你|您)`) or a `?` after a word char (`我的?时间`). An emoticon such
+/// as `(╯□╰)` or `:(` is none: its brackets hold symbols.
 pub(crate) fn is_pattern(term: &str) -> bool {
-    term.contains(['{', '…']) || (term.contains('(') && term.contains('|'))
+    let wordy = |c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c) || c.is_ascii_alphanumeric();
+    if term.contains(['{', '…']) {
+        return true;
+    }
+    let chars: Vec<char> = term.chars().collect();
+    let group = chars.iter().enumerate().any(|(i, &c)| {
+        c == '('
+            && chars[i + 1..]
+                .iter()
+                .position(|&d| d == ')')
+                .is_some_and(|len| {
+                    len > 0
+                        && chars[i + 1..i + 1 + len]
+                            .iter()
+                            .all(|&d| wordy(d) || d == '|')
+                })
+    });
+    group
+        || chars
+            .windows(2)
+            .any(|w| w[1] == '?' && (wordy(w[0]) || w[0] == ')'))
 }
 
 /// A char that ends a sentence in normalized text.
@@ -375,6 +397,30 @@ mod tests {
         assert!(matches(&p, "!(帮|为){YOU}联系", "我帮您联系快递").is_empty());
         // `？` matches the text's question mark (normalized `?`).
         assert_eq!(matches(&p, "几遍了？", "问了几遍了?"), ["几遍了?"]);
+    }
+
+    #[test]
+    fn patterns_are_told_from_terms_and_emoticons() {
+        for p in [
+            "{YOU}这种人",
+            "没(有)?义务",
+            "浪费我的?时间",
+            "(你|您)好",
+            "再不…就",
+        ] {
+            assert!(is_pattern(p), "{p}");
+        }
+        for t in [
+            "(╯□╰)",
+            ":(",
+            "o(╯□╰)o",
+            "╮(╯▽╰)╭",
+            "(ㄒoㄒ)",
+            "我要投诉",
+            "?_?",
+        ] {
+            assert!(!is_pattern(t), "{t}");
+        }
     }
 
     #[test]
