@@ -26,10 +26,11 @@ const GOLD_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/gold");
 /// the same day (issue 13 item 6) when 133 agent lines written before the fix by someone
 /// other than the lexicon's authors, paraphrased rather than textbook, were added: recall
 /// went down from 1.00 to the measured 0.96 because the set got harder (misses are on the
-/// report half of that block), precision up from 0.96 to 0.98. The `agent_conduct.*` figures
-/// (tests/gold/agent-conduct.tsv, recorded the same day) are the agent lines of four more fresh
-/// sets used to add phrase families and of a fifth held out after every change (`heldout_*`:
-/// recall 0.45 before the issue's fixes, 0.60 after). Raise them when quality improves.
+/// report half of that block), precision up from 0.96 to 0.99. The `agent_conduct.*` figures
+/// (tests/gold/agent-conduct.tsv, recorded the same day) are the agent lines of six more fresh
+/// sets used to add phrase families and of a seventh written after every change and held out
+/// (`heldout_*`: recall 0.12 and precision 0.75 before the issue's fixes, 0.40 and 1.00 after:
+/// paraphrases outside the families are still missed). Raise them when quality improves.
 const RECORDED: &[(&str, f64)] = &[
     ("utterance.polarity_accuracy", 0.78),
     ("utterance.emotion_accuracy", 0.66),
@@ -38,11 +39,11 @@ const RECORDED: &[(&str, f64)] = &[
     ("utterance.escalation_f1", 0.72),
     ("utterance.negation_trap_accuracy", 0.69),
     ("utterance.agent_prohibited_recall", 0.96),
-    ("utterance.agent_prohibited_precision", 0.98),
+    ("utterance.agent_prohibited_precision", 0.99),
     ("utterance.harm_high_recall", 0.84),
-    ("agent_conduct.prohibited_recall", 0.92),
+    ("agent_conduct.prohibited_recall", 0.90),
     ("agent_conduct.prohibited_precision", 1.00),
-    ("agent_conduct.heldout_recall", 0.60),
+    ("agent_conduct.heldout_recall", 0.40),
     ("agent_conduct.heldout_precision", 1.00),
     ("conversation.escalated_accuracy", 0.97),
     ("conversation.risky_auc", 0.94),
@@ -336,7 +337,7 @@ fn gold_conversations() {
 fn gold_agent_conduct() {
     let path = format!("{GOLD_DIR}/agent-conduct.tsv");
     let text = std::fs::read_to_string(&path).expect("tests/gold/agent-conduct.tsv is readable");
-    const HELD_OUT: &str = "6";
+    const HELD_OUT: &str = "8";
     // (tp, fp, fn) over all rows and over the held-out round.
     let mut counts = [(0usize, 0usize, 0usize); 2];
     let mut rows = 0;
@@ -366,7 +367,7 @@ fn gold_agent_conduct() {
             c.2 += (gold && !got) as usize;
         }
     }
-    assert!(rows >= 190, "agent conduct set has {rows} rows");
+    assert!(rows >= 290, "agent conduct set has {rows} rows");
     let rate = |a: usize, b: usize| a as f64 / (a + b).max(1) as f64;
     let names = [
         (
