@@ -43,6 +43,8 @@ enum Elem {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct AgentPattern {
     elems: Vec<Elem>,
+    /// The chars a match can start with, sorted (None: any, e.g. after a leading gap).
+    firsts: Option<Vec<char>>,
     /// The pattern as written, for traces.
     pub source: String,
     /// The phrase's category and severity.
@@ -161,8 +163,10 @@ impl AgentPatterns {
         if self.patterns.iter().any(|p| p.source == src) {
             return Err(format!("duplicate pattern `{src}`"));
         }
+        let firsts = first_chars(&elems);
         self.patterns.push(AgentPattern {
             elems,
+            firsts,
             source: src.to_string(),
             agent,
         });
@@ -274,13 +278,48 @@ impl AgentPatterns {
     }
 }
 
+/// The chars a match of `elems` can start with, sorted; None when a match may start
+/// anywhere (a leading gap or end, or all elements optional).
+fn first_chars(elems: &[Elem]) -> Option<Vec<char>> {
+    let mut out = Vec::new();
+    for e in elems {
+        match e {
+            Elem::NotAfter(_) => continue,
+            Elem::Alt(alts) => {
+                out.extend(alts.iter().filter_map(|a| a.first().copied()));
+                out.sort_unstable();
+                out.dedup();
+                return Some(out);
+            }
+            Elem::Opt(inner) => match &**inner {
+                Elem::Alt(alts) => out.extend(alts.iter().filter_map(|a| a.first().copied())),
+                _ => return None,
+            },
+            Elem::Gap | Elem::End => return None,
+        }
+    }
+    None
+}
+
 impl AgentPattern {
+    /// Whether a match can start with `c`.
+    #[inline]
+    pub fn may_start(&self, c: char) -> bool {
+        self.firsts
+            .as_ref()
+            .is_none_or(|f| f.binary_search(&c).is_ok())
+    }
+
     /// Every leftmost, non-overlapping match in `text` (normalized chars) as
     /// `(start, end)` char ranges, the longest at each start.
     pub fn find(&self, text: &[char]) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
         let mut at = 0;
         while at < text.len() {
+            if !self.may_start(text[at]) {
+                at += 1;
+                continue;
+            }
             match best(&self.elems, text, at) {
                 Some(end) if end > at => {
                     out.push((at, end));

@@ -143,8 +143,15 @@ pub(crate) fn patterns(
     }
     let units = ctx.units;
     let text: Vec<char> = ctx.norm.text.chars().collect();
+    // The text's chars, sorted: a pattern none of whose first chars occurs is skipped.
+    let mut present = text.clone();
+    present.sort_unstable();
+    present.dedup();
     let before = found.agent.len();
     for p in &set.patterns {
+        if !present.iter().any(|&c| p.may_start(c)) {
+            continue;
+        }
         for (s, e) in p.find(&text) {
             let (os, oe) = ctx.norm.original_range(s, e);
             let overlaps = found.agent.iter().any(|m| {
