@@ -9,6 +9,7 @@
 //! is in [`weights`]; [`explain`] holds the trace types.
 
 mod aggregate;
+mod conduct;
 mod cues;
 mod explain;
 mod harm;
@@ -20,6 +21,7 @@ pub(crate) mod weights;
 
 use jieba_rs::Jieba;
 
+use crate::lexicon::agent_patterns::AgentPatterns;
 use crate::lexicon::{ContrastRole, Lexicon, MarkerKind};
 use crate::normalize::{normalize_into, Normalized};
 use crate::segment::{recycle, segment, OriginalText, Unit};
@@ -48,6 +50,8 @@ pub(crate) struct Ctx<'u, 'a> {
     pub irony: bool,
     /// An explanation is being written.
     pub tracing: bool,
+    /// The agent phrase patterns and their slots.
+    pub agent_patterns: &'a AgentPatterns,
 }
 
 /// Per-thread buffers that `analyze` reuses from one utterance to the next instead of
@@ -151,6 +155,7 @@ fn analyze_with(
             }),
         irony,
         tracing: acc.trace.is_some(),
+        agent_patterns: &lex.agent_patterns,
     };
     let mut original = OriginalText::new(text);
     let mut found = Found::default();
@@ -187,6 +192,9 @@ fn analyze_with(
         found: &mut found,
     };
     let total_emphasis = terms.score(consumed, used_negator);
+    if speaker == Speaker::Agent {
+        conduct::patterns(&ctx, &mut original, &mut acc, &mut found);
+    }
     if customer_side {
         harm::threats(&ctx, sentences, &mut original, &mut acc, &mut found);
     }
@@ -317,7 +325,12 @@ impl Terms<'_, '_, '_, '_, '_> {
             if let (Some(agent), Speaker::Agent) = (e.agent, ctx.speaker) {
                 // Negation, the subject and a declined promise apply to agent phrases as
                 // they do to customer cues (无法保证, 请您保证包装完好, 不能保证一定能退).
-                let negated = mods.odd() || modifiers::promise_not_made(units, k, agent.0);
+                // A refusal withdrawn by an offered alternative, a promise of the agent's
+                // own follow-up (我们保证24小时内回复您) do not count either.
+                let negated = mods.odd()
+                    || modifiers::promise_not_made(units, k, agent.0)
+                    || conduct::withdrawn(ctx, k, agent)
+                    || conduct::own_commitment(ctx, k, agent.0);
                 cues::agent_term(
                     self.found,
                     self.acc,

@@ -75,6 +75,18 @@ pub(crate) const AGENT_OBSTRUCTIVE: (f32, f32) = (-0.25, 0.2);
 pub(crate) const AGENT_CARING: f32 = 0.1;
 /// Valence of an agent's courtesy phrase.
 pub(crate) const AGENT_COURTESY: f32 = 0.05;
+/// Highest severity of a mild refusal or stonewall (耐心等待), which a courteous request or
+/// any encouraged phrase of the turn withdraws (a stronger one only an alternative offered
+/// after it).
+pub(crate) const MILD_OBSTRUCTION: u8 = 1;
+/// Lowest severity of an ownership phrase that makes a promise before it the agent's own
+/// commitment (我保证我来帮您处理; 为您 or 帮您 alone do not).
+pub(crate) const FIRM_OWNERSHIP: u8 = 2;
+/// Words looked back from an agent's not-knowing word for a perception verb or a manner
+/// complement (听|不清楚, 说得|可能|不清楚).
+pub(crate) const PERCEPTION_WINDOW: usize = 2;
+/// Most chars a `…` of an agent phrase pattern spans (再不还款，我们就…起诉你).
+pub(crate) const PATTERN_GAP: usize = 10;
 
 // --- harm: the grammar of threats said in other words (harm.rs) ---
 
