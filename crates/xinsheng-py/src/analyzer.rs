@@ -11,8 +11,9 @@ use rayon::prelude::*;
 use xinsheng::{Analyzer, AnalyzerBuilder, Speaker, Turn};
 
 use crate::columns;
-use crate::convert::{items, json_loads, text_of, to_json, type_name, Speakers};
+use crate::convert::{items, text_of, to_json, type_name, Speakers};
 use crate::errors::build_error;
+use crate::topy::{to_py, Converter};
 
 /// Texts analyzed per chunk in `analyze_many`: the pool analyzes one chunk while the
 /// calling thread turns the previous one into Python objects; small enough that the
@@ -144,25 +145,21 @@ impl PyAnalyzer {
             .collect()
     }
 
-    /// Analyzes `calls` in parallel, in order.
-    pub(crate) fn analyze_calls(
+    /// Analyzes `calls` in parallel, in order (call it without the GIL).
+    fn analyze_calls(
         &self,
-        py: Python<'_>,
         calls: &[Vec<(Speaker, String)>],
         threads: Option<usize>,
     ) -> PyResult<Vec<xinsheng::ConversationAnalysis>> {
         let analyzer = &*self.inner;
-        py.detach(|| {
-            self.on_pool(threads, || {
-                calls
-                    .par_iter()
-                    .map(|c| {
-                        let turns: Vec<Turn<'_>> =
-                            c.iter().map(|(s, t)| Turn::new(*s, t)).collect();
-                        analyzer.analyze_conversation(&turns)
-                    })
-                    .collect()
-            })
+        self.on_pool(threads, || {
+            calls
+                .par_iter()
+                .map(|c| {
+                    let turns: Vec<Turn<'_>> = c.iter().map(|(s, t)| Turn::new(*s, t)).collect();
+                    analyzer.analyze_conversation(&turns)
+                })
+                .collect()
         })
     }
 }
@@ -231,8 +228,8 @@ impl PyAnalyzer {
         let text = text_of(text, &|| "text".into())?;
         let speaker = self.speakers.of_label(&speaker);
         let analyzer = &*self.inner;
-        let json = py.detach(|| to_json(&analyzer.analyze(&text, speaker)));
-        json_loads(py, &json)
+        let analysis = py.detach(|| analyzer.analyze(&text, speaker));
+        to_py(py, &analysis)
     }
 
     /// Analyze many utterances in parallel (GIL released), results in input order.
@@ -246,56 +243,33 @@ impl PyAnalyzer {
     ) -> PyResult<Bound<'py, PyList>> {
         let texts = self.texts(texts)?;
         let speakers = self.speakers.for_texts(speakers, texts.len())?;
-        let out = PyList::empty(py);
         let analyzer = &*self.inner;
         let chunks: Vec<(&[String], &[Speaker])> = texts
             .chunks(CHUNK_TEXTS)
             .zip(speakers.chunks(CHUNK_TEXTS))
             .collect();
-        // One chunk's analyses as a JSON array, on the pool.
-        let analyze_chunk = |(chunk, who): (&[String], &[Speaker])| -> PyResult<String> {
-            self.on_pool(threads, || {
-                let parts: Vec<String> = chunk
-                    .par_iter()
-                    .zip(who.par_iter())
-                    .map(|(t, s)| to_json(&analyzer.analyze(t, *s)))
-                    .collect();
-                join_array(&parts)
-            })
-        };
-        let extend = |json: &str| -> PyResult<()> {
-            out.call_method1("extend", (json_loads(py, json)?,))?;
-            Ok(())
-        };
-        let Some(first) = chunks.first() else {
-            return Ok(out);
-        };
-        let mut pending = py.detach(|| analyze_chunk(*first))?;
-        std::thread::scope(|scope| -> PyResult<()> {
-            for next in chunks.iter().skip(1) {
-                // The pool analyzes the next chunk while this thread (holding the GIL)
-                // turns the current one into Python objects.
-                let spawned = std::thread::Builder::new()
-                    .name("xinsheng-many".into())
-                    .spawn_scoped(scope, || analyze_chunk(*next));
-                let json = match spawned {
-                    Ok(handle) => {
-                        let converted = extend(&pending);
-                        let joined = py.detach(|| handle.join());
-                        converted?;
-                        joined.unwrap_or_else(|p| std::panic::resume_unwind(p))?
-                    }
-                    Err(_) => {
-                        extend(&pending)?;
-                        py.detach(|| analyze_chunk(*next))?
-                    }
-                };
-                pending = json;
-            }
-            Ok(())
-        })?;
-        extend(&pending)?;
-        Ok(out)
+        let conv = Converter::new(py);
+        let mut out = Vec::with_capacity(texts.len());
+        overlapped(
+            py,
+            &chunks,
+            |(chunk, who)| {
+                self.on_pool(threads, || {
+                    chunk
+                        .par_iter()
+                        .zip(who.par_iter())
+                        .map(|(t, s)| analyzer.analyze(t, *s))
+                        .collect()
+                })
+            },
+            |analyses: Vec<xinsheng::UtteranceAnalysis>| {
+                for a in &analyses {
+                    out.push(conv.to_py(a)?);
+                }
+                Ok(())
+            },
+        )?;
+        PyList::new(py, out)
     }
 
     /// Analyze one conversation: turns as (speaker, text) pairs or dicts.
@@ -306,11 +280,11 @@ impl PyAnalyzer {
     ) -> PyResult<Bound<'py, PyAny>> {
         let turns = self.speakers.turns(turns, &|| "turns".into())?;
         let analyzer = &*self.inner;
-        let json = py.detach(|| {
+        let analysis = py.detach(|| {
             let turns: Vec<Turn<'_>> = turns.iter().map(|(s, t)| Turn::new(*s, t)).collect();
-            to_json(&analyzer.analyze_conversation(&turns))
+            analyzer.analyze_conversation(&turns)
         });
-        json_loads(py, &json)
+        to_py(py, &analysis)
     }
 
     /// Analyze many conversations in parallel (GIL released), results in input order.
@@ -322,16 +296,21 @@ impl PyAnalyzer {
         threads: Option<usize>,
     ) -> PyResult<Bound<'py, PyList>> {
         let calls = self.calls(calls)?;
-        let out = PyList::empty(py);
-        for chunk in calls.chunks(CHUNK_CALLS) {
-            let analyses = self.analyze_calls(py, chunk, threads)?;
-            let json = py.detach(|| {
-                let parts: Vec<String> = analyses.iter().map(to_json).collect();
-                join_array(&parts)
-            });
-            out.call_method1("extend", (json_loads(py, &json)?,))?;
-        }
-        Ok(out)
+        let chunks: Vec<&[Vec<(Speaker, String)>]> = calls.chunks(CHUNK_CALLS).collect();
+        let conv = Converter::new(py);
+        let mut out = Vec::with_capacity(calls.len());
+        overlapped(
+            py,
+            &chunks,
+            |chunk| self.analyze_calls(chunk, threads),
+            |analyses| {
+                for a in &analyses {
+                    out.push(conv.to_py(a)?);
+                }
+                Ok(())
+            },
+        )?;
+        PyList::new(py, out)
     }
 
     /// Explain one utterance: the text `xinsheng explain` prints.
@@ -357,6 +336,35 @@ impl PyAnalyzer {
     /// The role a label maps to with this analyzer's speaker map.
     fn speaker_role(&self, label: String) -> &'static str {
         self.speakers.of_label(&label).as_str()
+    }
+
+    /// The library's serde JSON of each analysis (the CLI's JSON), the reference the
+    /// test suite parses with `json.loads` and compares the dicts with: `texts` are
+    /// utterances (`speakers` as in `analyze_many`), or with `conversations=True` calls
+    /// as in `analyze_conversations`.
+    #[pyo3(signature = (texts, speakers=None, conversations=false))]
+    fn _reference_json(
+        &self,
+        py: Python<'_>,
+        texts: &Bound<'_, PyAny>,
+        speakers: Option<&Bound<'_, PyAny>>,
+        conversations: bool,
+    ) -> PyResult<Vec<String>> {
+        let analyzer = &*self.inner;
+        if conversations {
+            let calls = self.calls(texts)?;
+            let analyses = py.detach(|| self.analyze_calls(&calls, Some(1)))?;
+            return Ok(analyses.iter().map(to_json).collect());
+        }
+        let texts = self.texts(texts)?;
+        let speakers = self.speakers.for_texts(speakers, texts.len())?;
+        Ok(py.detach(|| {
+            texts
+                .iter()
+                .zip(&speakers)
+                .map(|(t, s)| to_json(&analyzer.analyze(t, *s)))
+                .collect()
+        }))
     }
 
     /// Flat per-utterance columns (for `xinsheng.pandas` / `xinsheng.spark`).
@@ -392,7 +400,7 @@ impl PyAnalyzer {
         threads: Option<usize>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let calls = self.calls(calls)?;
-        let analyses = self.analyze_calls(py, &calls, threads)?;
+        let analyses = py.detach(|| self.analyze_calls(&calls, threads))?;
         let rows: Vec<columns::CallRow> = calls
             .iter()
             .zip(&analyses)
@@ -402,16 +410,41 @@ impl PyAnalyzer {
     }
 }
 
-/// `[a,b,…]` from JSON texts.
-fn join_array(parts: &[String]) -> String {
-    let mut s = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum::<usize>() + 2);
-    s.push('[');
-    for (i, p) in parts.iter().enumerate() {
-        if i > 0 {
-            s.push(',');
+/// Runs `analyze` on every chunk, in order, off the GIL, while the calling thread hands
+/// the previous chunk's results to `take` with the GIL held: the pool analyzes chunk
+/// k + 1 while Python objects are built for chunk k, so conversion overlaps analysis.
+fn overlapped<C, T, A, F>(py: Python<'_>, chunks: &[C], analyze: A, mut take: F) -> PyResult<()>
+where
+    C: Copy + Send + Sync,
+    T: Send,
+    A: Fn(C) -> PyResult<Vec<T>> + Sync,
+    F: FnMut(Vec<T>) -> PyResult<()>,
+{
+    let Some(first) = chunks.first() else {
+        return Ok(());
+    };
+    let mut pending = py.detach(|| analyze(*first))?;
+    std::thread::scope(|scope| -> PyResult<()> {
+        for next in &chunks[1..] {
+            let spawned = std::thread::Builder::new()
+                .name("xinsheng-chunk".into())
+                .spawn_scoped(scope, || analyze(*next));
+            let current = std::mem::take(&mut pending);
+            pending = match spawned {
+                Ok(handle) => {
+                    let converted = take(current);
+                    let joined = py.detach(|| handle.join());
+                    converted?;
+                    joined.unwrap_or_else(|p| std::panic::resume_unwind(p))?
+                }
+                // No thread to spare: one after the other.
+                Err(_) => {
+                    take(current)?;
+                    py.detach(|| analyze(*next))?
+                }
+            };
         }
-        s.push_str(p);
-    }
-    s.push(']');
-    s
+        Ok(())
+    })?;
+    take(pending)
 }
