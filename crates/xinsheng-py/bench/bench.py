@@ -98,10 +98,10 @@ def bench_core(texts: List[str], runs: int) -> Dict[str, object]:
         for r in range(runs):
             rows["rust"].append(rust_run(corpus, None))
             rows["py_many"].append(timed(lambda: an.analyze_many(texts)))
-            rows["py_cols"].append(timed(lambda: an._score_columns(texts)))
+            rows["py_cols"].append(timed(lambda: an.score_columns(texts)))
             rows["rust_1"].append(rust_run(corpus, 1))
             rows["py_many_1"].append(timed(lambda: an.analyze_many(texts, threads=1)))
-            rows["py_cols_1"].append(timed(lambda: an._score_columns(texts, None, 1)))
+            rows["py_cols_1"].append(timed(lambda: an.score_columns(texts, None, 1)))
             print(f"  round {r + 1}: " + ", ".join(f"{k} {v[-1]:.3f}s" for k, v in rows.items()), file=sys.stderr)
     finally:
         corpus.unlink()

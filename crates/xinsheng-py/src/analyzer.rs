@@ -15,10 +15,11 @@ use crate::convert::{items, text_of, to_json, type_name, Speakers};
 use crate::errors::build_error;
 use crate::topy::{to_py, Converter};
 
-/// Texts analyzed per chunk in `analyze_many`: the pool analyzes one chunk while the
-/// calling thread turns the previous one into Python objects; small enough that the
-/// two overlap on short lists, large enough to keep every core busy.
-const CHUNK_TEXTS: usize = 2048;
+/// Texts analyzed per chunk in `analyze_many` and `score_columns`: the pool analyzes
+/// one chunk while the calling thread turns the previous one into Python objects; small
+/// enough that the two overlap on short lists and the last chunk's conversion (which
+/// nothing overlaps) is short, large enough to keep every core busy.
+const CHUNK_TEXTS: usize = 1024;
 /// Calls analyzed between two hand-overs to Python.
 const CHUNK_CALLS: usize = 512;
 
@@ -232,7 +233,8 @@ impl PyAnalyzer {
         to_py(py, &analysis)
     }
 
-    /// Analyze many utterances in parallel (GIL released), results in input order.
+    /// Analyze many utterances in parallel (GIL released), results in input order; the
+    /// calling thread builds the dicts of one chunk while the pool analyzes the next.
     #[pyo3(signature = (texts, speakers=None, threads=None))]
     fn analyze_many<'py>(
         &self,
@@ -367,9 +369,10 @@ impl PyAnalyzer {
         }))
     }
 
-    /// Flat per-utterance columns (for `xinsheng.pandas` / `xinsheng.spark`).
+    /// The flat per-utterance columns (the CLI's CSV cells; what `xinsheng.pandas` and
+    /// `xinsheng.spark` add): `{column: [cell per text]}`.
     #[pyo3(signature = (texts, speakers=None, threads=None))]
-    fn _score_columns<'py>(
+    fn score_columns<'py>(
         &self,
         py: Python<'py>,
         texts: &Bound<'py, PyAny>,
@@ -379,33 +382,55 @@ impl PyAnalyzer {
         let texts = self.texts(texts)?;
         let speakers = self.speakers.for_texts(speakers, texts.len())?;
         let analyzer = &*self.inner;
-        let rows = py.detach(|| {
-            self.on_pool(threads, || {
-                texts
-                    .par_iter()
-                    .zip(speakers.par_iter())
-                    .map(|(t, s)| columns::ScoreRow::of(&analyzer.analyze(t, *s)))
-                    .collect::<Vec<_>>()
-            })
-        })?;
-        columns::score_columns(py, &rows)
+        let chunks: Vec<(&[String], &[Speaker])> = texts
+            .chunks(CHUNK_TEXTS)
+            .zip(speakers.chunks(CHUNK_TEXTS))
+            .collect();
+        let conv = Converter::new(py);
+        let mut columns = columns::ScoreColumns::new(&conv, texts.len());
+        overlapped(
+            py,
+            &chunks,
+            |(chunk, who)| {
+                self.on_pool(threads, || {
+                    chunk
+                        .par_iter()
+                        .zip(who.par_iter())
+                        .map(|(t, s)| columns::ScoreRow::of(&analyzer.analyze(t, *s)))
+                        .collect()
+                })
+            },
+            |rows| {
+                columns.push(&rows);
+                Ok(())
+            },
+        )?;
+        columns.into_dict()
     }
 
-    /// Flat per-call columns (for `xinsheng.pandas` / `xinsheng.spark`).
+    /// The flat per-call columns (what `xinsheng.pandas.calls_frame` and
+    /// `xinsheng.spark.calls` return after the call id): `{column: [cell per call]}`.
     #[pyo3(signature = (calls, threads=None))]
-    fn _call_columns<'py>(
+    fn call_columns<'py>(
         &self,
         py: Python<'py>,
         calls: &Bound<'py, PyAny>,
         threads: Option<usize>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let calls = self.calls(calls)?;
-        let analyses = py.detach(|| self.analyze_calls(&calls, threads))?;
-        let rows: Vec<columns::CallRow> = calls
-            .iter()
-            .zip(&analyses)
-            .map(|(c, a)| columns::CallRow::of(c, a))
-            .collect();
+        let analyzer = &*self.inner;
+        let rows: Vec<columns::CallRow> = py.detach(|| {
+            self.on_pool(threads, || {
+                calls
+                    .par_iter()
+                    .map(|c| {
+                        let turns: Vec<Turn<'_>> =
+                            c.iter().map(|(s, t)| Turn::new(*s, t)).collect();
+                        columns::CallRow::of(c, &analyzer.analyze_conversation(&turns))
+                    })
+                    .collect()
+            })
+        })?;
         columns::call_columns(py, &rows)
     }
 }

@@ -64,9 +64,31 @@ impl<'py> Converter<'py> {
         }
     }
 
+    /// The GIL token this converter holds.
+    pub fn py(&self) -> Python<'py> {
+        self.py
+    }
+
     /// One value as a Python object.
     pub fn to_py<T: Serialize + ?Sized>(&self, value: &T) -> PyResult<Bound<'py, PyAny>> {
         value.serialize(ToPy { c: self }).map_err(|e| e.0)
+    }
+
+    /// The Python string of a static text (a label such as `"anger"`), made once.
+    pub fn label(&self, s: &'static str) -> Bound<'py, PyAny> {
+        self.with_text(s, |k| k.clone().into_any())
+    }
+
+    /// A float cell: `None` when not finite (as serde_json writes it), the shared `0.0`
+    /// for zero.
+    pub fn float(&self, v: f64) -> Bound<'py, PyAny> {
+        if v == 0.0 && v.is_sign_positive() {
+            self.zero.clone().into_any()
+        } else if v.is_finite() {
+            PyFloat::new(self.py, v).into_any()
+        } else {
+            self.py.None().into_bound(self.py)
+        }
     }
 
     /// Calls `f` with the Python string of a static text (a field or variant name).
@@ -176,13 +198,7 @@ impl<'py> ToPy<'_, 'py> {
     }
 
     fn f64(self, v: f64) -> Out<'py> {
-        if v == 0.0 && v.is_sign_positive() {
-            Ok(self.c.zero.clone().into_any())
-        } else if v.is_finite() {
-            Ok(PyFloat::new(self.c.py, v).into_any())
-        } else {
-            self.none() // serde_json writes `null`
-        }
+        Ok(self.c.float(v))
     }
 
     /// `{variant: value}`, serde's external tagging.
@@ -271,7 +287,7 @@ impl<'a, 'py> ser::Serializer for ToPy<'a, 'py> {
         _index: u32,
         variant: &'static str,
     ) -> Out<'py> {
-        Ok(self.c.with_text(variant, |k| k.clone().into_any()))
+        Ok(self.c.label(variant))
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,

@@ -161,7 +161,7 @@ def test_thread_count_does_not_change_results(analyzer, example_records):
     base = analyzer.analyze_many(texts, threads=1)
     for threads in (2, 3, None):
         assert analyzer.analyze_many(texts, threads=threads) == base
-        assert analyzer._score_columns(texts, None, threads) == analyzer._score_columns(texts, None, 1)
+        assert analyzer.score_columns(texts, None, threads) == analyzer.score_columns(texts, None, 1)
     calls = _gold_calls() + [[("customer", t), ("agent", "非常抱歉，我马上帮您处理")] for t in texts[:200]]
     one = analyzer.analyze_conversations(calls, threads=1)
     assert analyzer.analyze_conversations(calls, threads=2) == one
@@ -187,7 +187,7 @@ def test_concurrent_python_threads_share_one_analyzer(analyzer, example_records)
 
 def test_columns_floats_equal_dict_floats(analyzer, example_records):
     texts = [r["text"] for r in example_records]
-    cols = analyzer._score_columns(texts)
+    cols = analyzer.score_columns(texts)
     dicts = analyzer.analyze_many(texts)
     assert cols["valence"] == [d["valence"] for d in dicts]
     assert cols["intensity"] == [d["intensity"] for d in dicts]
