@@ -1,8 +1,7 @@
 //! The `xinsheng.Analyzer` class.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use pyo3::exceptions::{PyFileNotFoundError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -13,15 +12,16 @@ use xinsheng::{Analyzer, AnalyzerBuilder, Speaker, Turn};
 use crate::columns;
 use crate::convert::{items, text_of, to_json, type_name, Speakers};
 use crate::errors::build_error;
+use crate::pipeline::{self, Pools};
 use crate::topy::{to_py, Converter};
 
 /// Texts analyzed per chunk in `analyze_many` and `score_columns`: the pool analyzes
 /// one chunk while the calling thread turns the previous one into Python objects; small
 /// enough that the two overlap on short lists and the last chunk's conversion (which
 /// nothing overlaps) is short, large enough to keep every core busy.
-const CHUNK_TEXTS: usize = 1024;
+const CHUNK_TEXTS: usize = 256;
 /// Calls analyzed between two hand-overs to Python.
-const CHUNK_CALLS: usize = 512;
+const CHUNK_CALLS: usize = 64;
 
 /// Tags Chinese customer-service utterances and conversations with emotion, sentiment
 /// and escalation risk. Built once (about 0.1 s), immutable and thread-safe: share one.
@@ -29,8 +29,8 @@ const CHUNK_CALLS: usize = 512;
 pub struct PyAnalyzer {
     inner: Arc<Analyzer>,
     speakers: Speakers,
-    /// Thread pools for an explicit `threads=`, by size.
-    pools: Mutex<HashMap<usize, Arc<rayon::ThreadPool>>>,
+    /// Thread pools for an explicit `threads=`.
+    pools: Pools,
     description: String,
 }
 
@@ -103,31 +103,7 @@ impl PyAnalyzer {
         threads: Option<usize>,
         f: impl FnOnce() -> T + Send,
     ) -> PyResult<T> {
-        let Some(n) = threads else {
-            return Ok(f());
-        };
-        if n == 0 {
-            return Err(PyValueError::new_err(
-                "threads: must be at least 1 (or None for all cores)",
-            ));
-        }
-        let pool = {
-            let mut pools = self.pools.lock().unwrap_or_else(|p| p.into_inner());
-            match pools.get(&n) {
-                Some(p) => Arc::clone(p),
-                None => {
-                    let p = rayon::ThreadPoolBuilder::new()
-                        .num_threads(n)
-                        .thread_name(|i| format!("xinsheng-{i}"))
-                        .build()
-                        .map_err(|e| PyValueError::new_err(format!("threads={n}: {e}")))?;
-                    let p = Arc::new(p);
-                    pools.insert(n, Arc::clone(&p));
-                    p
-                }
-            }
-        };
-        Ok(pool.install(f))
+        Ok(pipeline::install(self.pools.get(threads)?.as_deref(), f))
     }
 
     fn texts(&self, texts: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
@@ -146,22 +122,10 @@ impl PyAnalyzer {
             .collect()
     }
 
-    /// Analyzes `calls` in parallel, in order (call it without the GIL).
-    fn analyze_calls(
-        &self,
-        calls: &[Vec<(Speaker, String)>],
-        threads: Option<usize>,
-    ) -> PyResult<Vec<xinsheng::ConversationAnalysis>> {
-        let analyzer = &*self.inner;
-        self.on_pool(threads, || {
-            calls
-                .par_iter()
-                .map(|c| {
-                    let turns: Vec<Turn<'_>> = c.iter().map(|(s, t)| Turn::new(*s, t)).collect();
-                    analyzer.analyze_conversation(&turns)
-                })
-                .collect()
-        })
+    /// Analyzes one call.
+    fn conversation(&self, call: &[(Speaker, String)]) -> xinsheng::ConversationAnalysis {
+        let turns: Vec<Turn<'_>> = call.iter().map(|(s, t)| Turn::new(*s, t)).collect();
+        self.inner.analyze_conversation(&turns)
     }
 }
 
@@ -209,7 +173,7 @@ impl PyAnalyzer {
         Ok(PyAnalyzer {
             inner: Arc::new(analyzer),
             speakers,
-            pools: Mutex::new(HashMap::new()),
+            pools: Pools::default(),
             description,
         })
     }
@@ -252,17 +216,17 @@ impl PyAnalyzer {
             .collect();
         let conv = Converter::new(py);
         let mut out = Vec::with_capacity(texts.len());
-        overlapped(
+        let pool = self.pools.get(threads)?;
+        pipeline::overlapped(
             py,
+            pool.as_deref(),
             &chunks,
             |(chunk, who)| {
-                self.on_pool(threads, || {
-                    chunk
-                        .par_iter()
-                        .zip(who.par_iter())
-                        .map(|(t, s)| analyzer.analyze(t, *s))
-                        .collect()
-                })
+                chunk
+                    .par_iter()
+                    .zip(who.par_iter())
+                    .map(|(t, s)| analyzer.analyze(t, *s))
+                    .collect()
             },
             |analyses: Vec<xinsheng::UtteranceAnalysis>| {
                 for a in &analyses {
@@ -301,10 +265,12 @@ impl PyAnalyzer {
         let chunks: Vec<&[Vec<(Speaker, String)>]> = calls.chunks(CHUNK_CALLS).collect();
         let conv = Converter::new(py);
         let mut out = Vec::with_capacity(calls.len());
-        overlapped(
+        let pool = self.pools.get(threads)?;
+        pipeline::overlapped(
             py,
+            pool.as_deref(),
             &chunks,
-            |chunk| self.analyze_calls(chunk, threads),
+            |chunk| chunk.par_iter().map(|c| self.conversation(c)).collect(),
             |analyses| {
                 for a in &analyses {
                     out.push(conv.to_py(a)?);
@@ -355,8 +321,12 @@ impl PyAnalyzer {
         let analyzer = &*self.inner;
         if conversations {
             let calls = self.calls(texts)?;
-            let analyses = py.detach(|| self.analyze_calls(&calls, Some(1)))?;
-            return Ok(analyses.iter().map(to_json).collect());
+            return Ok(py.detach(|| {
+                calls
+                    .iter()
+                    .map(|c| to_json(&self.conversation(c)))
+                    .collect()
+            }));
         }
         let texts = self.texts(texts)?;
         let speakers = self.speakers.for_texts(speakers, texts.len())?;
@@ -388,17 +358,17 @@ impl PyAnalyzer {
             .collect();
         let conv = Converter::new(py);
         let mut columns = columns::ScoreColumns::new(&conv, texts.len());
-        overlapped(
+        let pool = self.pools.get(threads)?;
+        pipeline::overlapped(
             py,
+            pool.as_deref(),
             &chunks,
             |(chunk, who)| {
-                self.on_pool(threads, || {
-                    chunk
-                        .par_iter()
-                        .zip(who.par_iter())
-                        .map(|(t, s)| columns::ScoreRow::of(&analyzer.analyze(t, *s)))
-                        .collect()
-                })
+                chunk
+                    .par_iter()
+                    .zip(who.par_iter())
+                    .map(|(t, s)| columns::ScoreRow::of(&analyzer.analyze(t, *s)))
+                    .collect()
             },
             |rows| {
                 columns.push(&rows);
@@ -418,58 +388,14 @@ impl PyAnalyzer {
         threads: Option<usize>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let calls = self.calls(calls)?;
-        let analyzer = &*self.inner;
         let rows: Vec<columns::CallRow> = py.detach(|| {
             self.on_pool(threads, || {
                 calls
                     .par_iter()
-                    .map(|c| {
-                        let turns: Vec<Turn<'_>> =
-                            c.iter().map(|(s, t)| Turn::new(*s, t)).collect();
-                        columns::CallRow::of(c, &analyzer.analyze_conversation(&turns))
-                    })
+                    .map(|c| columns::CallRow::of(c, &self.conversation(c)))
                     .collect()
             })
         })?;
         columns::call_columns(py, &rows)
     }
-}
-
-/// Runs `analyze` on every chunk, in order, off the GIL, while the calling thread hands
-/// the previous chunk's results to `take` with the GIL held: the pool analyzes chunk
-/// k + 1 while Python objects are built for chunk k, so conversion overlaps analysis.
-fn overlapped<C, T, A, F>(py: Python<'_>, chunks: &[C], analyze: A, mut take: F) -> PyResult<()>
-where
-    C: Copy + Send + Sync,
-    T: Send,
-    A: Fn(C) -> PyResult<Vec<T>> + Sync,
-    F: FnMut(Vec<T>) -> PyResult<()>,
-{
-    let Some(first) = chunks.first() else {
-        return Ok(());
-    };
-    let mut pending = py.detach(|| analyze(*first))?;
-    std::thread::scope(|scope| -> PyResult<()> {
-        for next in &chunks[1..] {
-            let spawned = std::thread::Builder::new()
-                .name("xinsheng-chunk".into())
-                .spawn_scoped(scope, || analyze(*next));
-            let current = std::mem::take(&mut pending);
-            pending = match spawned {
-                Ok(handle) => {
-                    let converted = take(current);
-                    let joined = py.detach(|| handle.join());
-                    converted?;
-                    joined.unwrap_or_else(|p| std::panic::resume_unwind(p))?
-                }
-                // No thread to spare: one after the other.
-                Err(_) => {
-                    take(current)?;
-                    py.detach(|| analyze(*next))?
-                }
-            };
-        }
-        Ok(())
-    })?;
-    take(pending)
 }

@@ -8,6 +8,8 @@
 //!   `analyze_conversation(s)`, `explain`, and the column helpers behind
 //!   `xinsheng.pandas` and `xinsheng.spark`);
 //! * `convert.rs`: Python values in (texts, speakers, turns);
+//! * `pipeline.rs`: thread pools, and analysis on a pool overlapped with building the
+//!   Python objects on the calling thread;
 //! * `topy.rs`: analyses out, as Python objects built straight from their serde
 //!   serialization (a dict equals the CLI's JSON parsed by `json.loads`);
 //! * `columns.rs`: flat columns (the CLI's CSV cells) for data frames;
@@ -20,6 +22,7 @@ mod analyzer;
 mod columns;
 mod convert;
 mod errors;
+mod pipeline;
 mod topy;
 
 use pyo3::prelude::*;
