@@ -14,8 +14,9 @@ place for ``shared/data``), else the project's own
 * Rust: ``cargo run --release -p xinsheng --example batch_throughput`` (``analyze_batch``
   on all cores, then on 1 thread), one timed run per round after a warm-up, in its own
   process; the analyzer build is not timed.
-* Python, same process as this script: ``Analyzer.analyze_many`` (dicts) and the columns
-  behind ``xinsheng.pandas.score_frame``, on all cores and on 1 thread; Rust and Python
+* Python, same process as this script: ``Analyzer.analyze_many`` (dicts) and
+  ``Analyzer.score_columns`` (the columns behind ``xinsheng.pandas.score_frame``), on all
+  cores and on 1 thread (each timed call includes freeing its result); Rust and Python
   runs alternate round by round so that a noisy machine slows both alike, and each
   ratio is taken within a round; medians are reported.
 * Peers (if installed; ``pip install cnsenti snownlp``): cnsenti ``Sentiment().
