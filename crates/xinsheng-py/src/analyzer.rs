@@ -210,21 +210,20 @@ impl PyAnalyzer {
         let texts = self.texts(texts)?;
         let speakers = self.speakers.for_texts(speakers, texts.len())?;
         let analyzer = &*self.inner;
-        let chunks: Vec<(&[String], &[Speaker])> = texts
-            .chunks(CHUNK_TEXTS)
-            .zip(speakers.chunks(CHUNK_TEXTS))
-            .collect();
+        let pool = self.pools.get(threads)?;
+        let size = pipeline::chunk_len(texts.len(), pool.as_deref(), CHUNK_TEXTS);
+        let chunks: Vec<(&[String], &[Speaker])> =
+            texts.chunks(size).zip(speakers.chunks(size)).collect();
         let conv = Converter::new(py);
         let mut out = Vec::with_capacity(texts.len());
-        let pool = self.pools.get(threads)?;
         pipeline::overlapped(
             py,
             pool.as_deref(),
             &chunks,
             |(chunk, who)| {
                 chunk
-                    .par_iter()
-                    .zip(who.par_iter())
+                    .iter()
+                    .zip(*who)
                     .map(|(t, s)| analyzer.analyze(t, *s))
                     .collect()
             },
@@ -262,15 +261,16 @@ impl PyAnalyzer {
         threads: Option<usize>,
     ) -> PyResult<Bound<'py, PyList>> {
         let calls = self.calls(calls)?;
-        let chunks: Vec<&[Vec<(Speaker, String)>]> = calls.chunks(CHUNK_CALLS).collect();
+        let pool = self.pools.get(threads)?;
+        let size = pipeline::chunk_len(calls.len(), pool.as_deref(), CHUNK_CALLS);
+        let chunks: Vec<&[Vec<(Speaker, String)>]> = calls.chunks(size).collect();
         let conv = Converter::new(py);
         let mut out = Vec::with_capacity(calls.len());
-        let pool = self.pools.get(threads)?;
         pipeline::overlapped(
             py,
             pool.as_deref(),
             &chunks,
-            |chunk| chunk.par_iter().map(|c| self.conversation(c)).collect(),
+            |chunk| chunk.iter().map(|c| self.conversation(c)).collect(),
             |analyses| {
                 for a in &analyses {
                     out.push(conv.to_py(a)?);
@@ -352,21 +352,20 @@ impl PyAnalyzer {
         let texts = self.texts(texts)?;
         let speakers = self.speakers.for_texts(speakers, texts.len())?;
         let analyzer = &*self.inner;
-        let chunks: Vec<(&[String], &[Speaker])> = texts
-            .chunks(CHUNK_TEXTS)
-            .zip(speakers.chunks(CHUNK_TEXTS))
-            .collect();
+        let pool = self.pools.get(threads)?;
+        let size = pipeline::chunk_len(texts.len(), pool.as_deref(), CHUNK_TEXTS);
+        let chunks: Vec<(&[String], &[Speaker])> =
+            texts.chunks(size).zip(speakers.chunks(size)).collect();
         let conv = Converter::new(py);
         let mut columns = columns::ScoreColumns::new(&conv, texts.len());
-        let pool = self.pools.get(threads)?;
         pipeline::overlapped(
             py,
             pool.as_deref(),
             &chunks,
             |(chunk, who)| {
                 chunk
-                    .par_iter()
-                    .zip(who.par_iter())
+                    .iter()
+                    .zip(*who)
                     .map(|(t, s)| columns::ScoreRow::of(&analyzer.analyze(t, *s)))
                     .collect()
             },

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -51,14 +51,65 @@ pub fn install<T: Send>(pool: Option<&ThreadPool>, f: impl FnOnce() -> T + Send)
     }
 }
 
+/// Items per chunk for `n` items on `pool`: at most `max`, and small enough that every
+/// thread of the pool gets a chunk.
+pub fn chunk_len(n: usize, pool: Option<&ThreadPool>, max: usize) -> usize {
+    let threads = pool.map_or_else(rayon::current_num_threads, |p| p.current_num_threads());
+    n.div_ceil(threads.max(1)).clamp(1, max.max(1))
+}
+
+/// Chunks the pool may analyze ahead of the conversion (32 chunks of 256 texts): bounds
+/// the analyses waiting for the calling thread when the pool is faster than it.
+const AHEAD_CHUNKS: usize = 32;
+
+/// How far the pool may run ahead of the conversion.
+struct Window {
+    /// Chunks converted so far (`usize::MAX`: stop).
+    converted: Mutex<usize>,
+    moved: Condvar,
+    ahead: usize,
+}
+
+impl Window {
+    fn new(ahead: usize) -> Window {
+        Window {
+            converted: Mutex::new(0),
+            moved: Condvar::new(),
+            ahead,
+        }
+    }
+
+    /// Waits until chunk `k` is within the window; false when told to stop.
+    fn admit(&self, k: usize) -> bool {
+        let mut converted = self.converted.lock().unwrap_or_else(|p| p.into_inner());
+        while k >= converted.saturating_add(self.ahead) {
+            converted = self
+                .moved
+                .wait(converted)
+                .unwrap_or_else(|p| p.into_inner());
+        }
+        *converted != usize::MAX
+    }
+
+    /// `converted` chunks are converted (`usize::MAX`: stop).
+    fn advance(&self, converted: usize) {
+        *self.converted.lock().unwrap_or_else(|p| p.into_inner()) = converted;
+        self.moved.notify_all();
+    }
+}
+
 /// Runs `analyze` on every chunk on `pool`, without the GIL, and hands the results to
 /// `take` on the calling thread, with the GIL, in chunk order.
 ///
+/// `analyze` must work sequentially (no rayon inside): a pool thread waiting inside a
+/// rayon join could pick up another thread's chunk loop and hold its own chunk back.
+///
 /// The pool's threads take chunks in order from a shared counter and send each result
 /// as soon as it is done; the calling thread turns chunk k into Python objects while
-/// the pool analyzes the following ones. Nothing waits for a hand-over: the pool never
-/// waits for the calling thread, which waits (GIL released) only when it has converted
-/// everything analyzed so far. Results done out of order wait in a small reorder buffer.
+/// the pool analyzes the following ones. Nothing waits for a hand-over: the pool waits
+/// for the calling thread only when [`AHEAD_CHUNKS`] chunks are waiting for it, and the
+/// calling thread waits (GIL released) only when it has converted everything analyzed
+/// so far. Results done out of order wait in a small reorder buffer.
 /// After an error from `take` the pool starts no new chunk and the error is returned.
 pub fn overlapped<C, T, A, F>(
     py: Python<'_>,
@@ -75,39 +126,41 @@ where
 {
     if chunks.len() <= 1 {
         for chunk in chunks {
-            let results = py.detach(|| install(pool, || analyze(chunk)));
+            let results = py.detach(|| analyze(chunk));
             take(results)?;
         }
         return Ok(());
     }
     let next = AtomicUsize::new(0);
     // Each pool thread takes the next chunk until none is left, and sends its result.
-    let work = |tx: mpsc::Sender<(usize, Vec<T>)>| {
+    let work = |tx: mpsc::Sender<(usize, Vec<T>)>, window: &Window| {
         let workers = rayon::current_num_threads().min(chunks.len());
         (0..workers).into_par_iter().for_each(|_| loop {
             let k = next.fetch_add(1, Ordering::Relaxed);
             let Some(chunk) = chunks.get(k) else { break };
-            if tx.send((k, analyze(chunk))).is_err() {
+            if !window.admit(k) || tx.send((k, analyze(chunk))).is_err() {
                 break;
             }
         });
     };
     let (tx, rx) = mpsc::channel();
+    let window = Window::new(AHEAD_CHUNKS);
     std::thread::scope(|scope| -> PyResult<()> {
         let producer = std::thread::Builder::new()
             .name("xinsheng-analyze".into())
-            .spawn_scoped(scope, || install(pool, || work(tx)));
+            .spawn_scoped(scope, || install(pool, || work(tx, &window)));
         let Ok(producer) = producer else {
             // No thread to spare: analyze everything, then convert.
             let (tx, rx) = mpsc::channel();
-            py.detach(|| install(pool, || work(tx)));
-            return receive(py, &Mutex::new(rx), chunks.len(), &mut take);
+            py.detach(|| install(pool, || work(tx, &Window::new(usize::MAX))));
+            return receive(py, &Mutex::new(rx), chunks.len(), &window, &mut take);
         };
         let rx = Mutex::new(rx);
-        let received = receive(py, &rx, chunks.len(), &mut take);
+        let received = receive(py, &rx, chunks.len(), &window, &mut take);
         if received.is_err() {
             next.store(chunks.len(), Ordering::Relaxed);
         }
+        window.advance(usize::MAX);
         drop(rx);
         let joined = py.detach(|| producer.join());
         joined.unwrap_or_else(|p| std::panic::resume_unwind(p));
@@ -120,6 +173,7 @@ fn receive<T>(
     py: Python<'_>,
     rx: &Mutex<mpsc::Receiver<(usize, Vec<T>)>>,
     n: usize,
+    window: &Window,
     take: &mut impl FnMut(Vec<T>) -> PyResult<()>,
 ) -> PyResult<()>
 where
@@ -144,6 +198,7 @@ where
         while let Some(results) = early.remove(&want) {
             take(results)?;
             want += 1;
+            window.advance(want);
         }
     }
     Ok(())
