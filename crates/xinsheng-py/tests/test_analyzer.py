@@ -169,6 +169,21 @@ def test_thread_count_does_not_change_results(analyzer, example_records):
     assert [analyzer.analyze(t) for t in texts[:50]] == base[:50]
 
 
+def test_long_batches_keep_input_order(analyzer, example_records):
+    # Many more chunks than the pool may run ahead of the conversion (32 of 256 texts),
+    # and texts whose analyses differ (cue offsets move with the prefix).
+    base = [r["text"] for r in example_records]
+    texts = ["好" * (i % 97) + base[i % len(base)] for i in range(20_000)]
+    one_by_one = [analyzer.analyze(t) for t in texts]
+    for threads in (1, 3, None):
+        assert analyzer.analyze_many(texts, threads=threads) == one_by_one, threads
+    cols = analyzer.score_columns(texts, threads=1)
+    assert analyzer.score_columns(texts, threads=3) == cols
+    assert cols["risk"] == [d["escalation"]["risk"] for d in one_by_one]
+    calls = [[("customer", t), ("agent", "好的")] for t in texts[:3000]]
+    assert analyzer.analyze_conversations(calls, threads=3) == [analyzer.analyze_conversation(c) for c in calls]
+
+
 def test_concurrent_python_threads_share_one_analyzer(analyzer, example_records):
     texts = [r["text"] for r in example_records]
     expected = analyzer.analyze_many(texts, threads=1)
