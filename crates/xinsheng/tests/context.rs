@@ -287,3 +287,99 @@ fn an_acknowledgement_trailing_off_is_resigned() {
     // A plain acknowledgement is not.
     assert_ne!(c("好的，我再等两天看看").polarity, Polarity::Negative);
 }
+
+#[test]
+fn negativity_at_a_third_party_weighs_less_than_at_the_company() {
+    // The same complaint about the courier or the seller, and said to the company.
+    let pairs = [
+        ("送货的快递员态度太差了", "你们客服的态度太差了"),
+        ("那家店的卖家就是个骗子", "你们就是骗子"),
+    ];
+    for (third, company) in pairs {
+        let (t, y) = (c(third), c(company));
+        assert_eq!(t.polarity, Polarity::Negative, "{third}");
+        assert!(
+            t.escalation.risk < y.escalation.risk,
+            "{third} {:.2} vs {company} {:.2}",
+            t.escalation.risk,
+            y.escalation.risk
+        );
+    }
+    assert!(c("送货的快递员态度太差了").escalation.level < Level::Medium);
+    // Addressed to the company, a third party in the sentence does not excuse it.
+    assert!(c("你们的快递员态度太差了，你们管不管").escalation.level >= Level::Medium);
+    // A formal threat keeps its weight whoever caused it.
+    assert!(c("骑手骂人，我要投诉").escalation.level >= Level::High);
+}
+
+#[test]
+fn closing_a_deceased_relatives_account_is_not_churn() {
+    for t in [
+        "我外公上周过世了，他的存折怎么销户",
+        "奶奶走了，她那张卡要注销，需要带什么",
+    ] {
+        let a = c(t);
+        assert!(
+            a.escalation.level < Level::Medium,
+            "{t}: {:?}",
+            a.escalation
+        );
+    }
+    // The customer's own account is churn.
+    assert!(c("你们太坑了，我要注销账户").escalation.level >= Level::Medium);
+}
+
+#[test]
+fn asking_what_a_term_means_is_no_challenge() {
+    for t in [
+        "请问套餐里的“定向流量”是什么意思",
+        "订单状态上的已出库是什么意思",
+    ] {
+        let a = c(t);
+        assert_eq!(a.escalation.level, Level::None, "{t}: {:?}", a.escalation);
+        assert_ne!(a.polarity, Polarity::Negative, "{t}: {:+.2}", a.valence);
+    }
+    // Said to the agent, 什么意思 still challenges.
+    for t in ["你这话是什么意思？", "什么意思？我的钱呢？"] {
+        assert_eq!(c(t).polarity, Polarity::Negative, "{t}");
+    }
+}
+
+#[test]
+fn a_hypothetical_question_is_no_complaint() {
+    for t in [
+        "要是快递路上摔坏了怎么办？",
+        "假如退款一直没到账，我可以找谁",
+    ] {
+        let a = c(t);
+        assert!(
+            a.escalation.level < Level::Medium,
+            "{t}: {:?}",
+            a.escalation
+        );
+        assert_ne!(a.polarity, Polarity::Negative, "{t}: {:+.2}", a.valence);
+    }
+    // A conditional threat is a threat, and a reported problem stays negative.
+    assert!(c("如果再不处理我就投诉").escalation.level >= Level::High);
+    assert_eq!(
+        c("东西摔得稀烂，气死我了，怎么办").polarity,
+        Polarity::Negative
+    );
+}
+
+#[test]
+fn thanks_or_praise_for_a_wait_is_sarcasm() {
+    for t in [
+        "真是谢谢你们了，让我在门口白等了一下午",
+        "谢谢你啊，等了一个小时就等来一句不知道",
+        "你们售后回复可真及时，半个月了才回我",
+    ] {
+        let a = c(t);
+        assert_eq!(a.polarity, Polarity::Negative, "{t}: {:+.2}", a.valence);
+    }
+    // Thanks for a refund that came are meant.
+    assert_eq!(
+        c("收到退款了，谢谢你这么快帮我处理").polarity,
+        Polarity::Positive
+    );
+}

@@ -95,3 +95,6 @@ pub(crate) const NEGATIVE_ENDING_MAX: f32 = 0.35;
 pub(crate) const HAZARD_WEIGHT_CAP: f32 = 0.999;
 /// How far a call's hazard is spread before it becomes risk: `1 − e^(−H / RISK_SPREAD)`.
 pub(crate) const RISK_SPREAD: f32 = 2.0;
+/// Share of its hazard a call keeps when it ends resolved (the customer thanks after an
+/// agent's action that followed a clearly negative turn: `CallSignals::resolution_turn`).
+pub(crate) const RESOLVED_HAZARD: f32 = 0.5;

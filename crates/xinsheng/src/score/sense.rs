@@ -3,7 +3,9 @@
 //! (退款几天到账？, 马上能发货吗？), and after an enquiry opener a complaint
 //! or report word names a channel (请问投诉建议在哪里提交？): such cues are topics, not
 //! signals, unless another cue of the sentence is a signal. And praise of the service
-//! next to a bad outcome is sarcasm, marker or not.
+//! next to a bad outcome is sarcasm, marker or not. Closing a deceased relative's account
+//! is not churn; 什么意思 after a named term asks what it means; a hypothetical clause of
+//! a question (如果…怎么办) is a case asked about, not a problem reported.
 
 use super::cues::Found;
 use super::modifiers::{self, scan_back};
@@ -11,11 +13,13 @@ use super::structure::SentenceInfo;
 use super::weights::TOPIC_MAX_SEVERITY;
 use super::Ctx;
 use crate::lexicon::function_words::{
-    CAUSATIVE_ME, CONCILIATORY, ENQUIRY_OPENERS, SARCASTIC_DEGREE, SERVICE_PRAISE, SERVICE_TOPICS,
+    CAUSATIVE_ME, CONCILIATORY, DECEASED, DURATION_ENDS, ENQUIRY_OPENERS, HYPOTHETICAL, KIN,
+    LATE_BEFORE, MEANING_QUESTIONS, SARCASTIC_DEGREE, SECOND_PERSON, SERVICE_PRAISE,
+    SERVICE_TOPICS, TERM_NAMERS, WAITED,
 };
 use crate::lexicon::ContrastRole;
 use crate::segment::Unit;
-use crate::types::{Cue, CueCategory, Emotion};
+use crate::types::{AgentKind, Cue, CueCategory, Emotion};
 
 /// The utterance opens an enquiry (请问, 想问一下, 咨询一下).
 pub(crate) fn has_enquiry_opener(units: &[Unit<'_>]) -> bool {
@@ -82,17 +86,21 @@ pub(crate) fn sarcasm(
         .entry
         .and_then(|e| e.emotion)
         .is_some_and(|(l, _, _)| l == Emotion::Gratitude)
-        && units[praise + 1..]
-            .iter()
-            .take_while(|u| u.clause == clause)
-            .any(|u| CAUSATIVE_ME.contains(&u.text));
+        && blames(units, praise);
     let outcome = |k: usize| {
         let u = &units[k];
         if u.clause == clause && !thanks_blame {
             return false;
         }
+        if reports_late(units, k) {
+            return true;
+        }
         let Some(e) = u.entry else { return false };
-        let negative = modifiers::base_valence(e).is_some_and(|v| v < 0.0);
+        // 不知道 / 没办法 in the customer's mouth: the answer they got.
+        let refused = e
+            .agent
+            .is_some_and(|(a, _)| a.kind() == AgentKind::Prohibited);
+        let negative = refused || modifiers::base_valence(e).is_some_and(|v| v < 0.0);
         let cue = e.escalation.is_some_and(|(c, _)| bad_cue(c));
         (negative || cue) && !scan_back(units, k).0.odd()
     };
@@ -125,11 +133,120 @@ fn praises_service(units: &[Unit<'_>], k: usize) -> bool {
             .iter()
             .take(2)
             .any(|p| SERVICE_TOPICS.iter().any(|t| p.contains(t)));
-    let thanks = e.emotion.is_some_and(|(l, _, _)| l == Emotion::Gratitude)
-        && units[k + 1..]
-            .iter()
-            .take_while(|n| n.clause == u.clause && !n.is_punct)
-            .take(2)
-            .any(|n| CAUSATIVE_ME.contains(&n.text));
+    let thanks = e.emotion.is_some_and(|(l, _, _)| l == Emotion::Gratitude) && blames(units, k);
     (intensified && virtue) || thanks
+}
+
+/// After thanks at unit `k`, the addressee is blamed for what follows: a causative in
+/// the rest of its clause (感谢你们让我…), or the next clause opening with one or with a
+/// wait (真是谢谢你们了，让我白跑了三趟; 谢谢您，等了四十分钟…).
+fn blames(units: &[Unit<'_>], k: usize) -> bool {
+    let clause = units[k].clause;
+    let same = units[k + 1..]
+        .iter()
+        .take_while(|n| n.clause == clause && !n.is_punct)
+        .take(2)
+        .any(|n| CAUSATIVE_ME.contains(&n.text));
+    let next: String = units[k + 1..]
+        .iter()
+        .filter(|n| !n.is_punct)
+        .skip_while(|n| n.clause == clause)
+        .take_while(|n| n.clause == clause + 1)
+        .take(2)
+        .map(|n| n.text)
+        .collect();
+    same || WAITED.iter().any(|w| next.starts_with(w))
+}
+
+/// The unit at `k` is 才 after a time word: something came late (今天才有人打电话,
+/// 三天了才回, 一个月才到).
+fn reports_late(units: &[Unit<'_>], k: usize) -> bool {
+    units[k].text.starts_with('才')
+        && k > 0
+        && units[k - 1].clause == units[k].clause
+        && !units[k - 1].is_punct
+        && (LATE_BEFORE.contains(&units[k - 1].text)
+            || units[k - 1]
+                .text
+                .chars()
+                .last()
+                .is_some_and(|c| DURATION_ENDS.contains(c)))
+}
+
+/// The utterance (normalized `text`) says someone died (去世, 不在了, 我爸走了): its
+/// churn cues (注销, 销户) close that person's account, an errand: they become topics.
+pub(crate) fn deceased_account(text: &str, found: &mut Found) {
+    if !found.cues.iter().any(|c| c.category == CueCategory::Churn) {
+        return;
+    }
+    let died = DECEASED.iter().any(|d| text.contains(d))
+        || text
+            .match_indices("走了")
+            .any(|(i, _)| KIN.iter().any(|k| text[..i].contains(k)));
+    if died {
+        found.demote_topics(|c, _, _| c.category == CueCategory::Churn);
+    }
+}
+
+/// The unit at `k` asks what a named term means: 什么意思 after a quoted term (“待揽收”是
+/// 什么意思), an enquiry opener, or a term named by 这个 / …的 (账单上的滞纳金是什么意思),
+/// with no second person before it (你这是什么意思 challenges the agent).
+pub(crate) fn asks_meaning(units: &[Unit<'_>], k: usize) -> bool {
+    if !MEANING_QUESTIONS.contains(&units[k].text) {
+        return false;
+    }
+    let before = &units[..k];
+    let addressed = before
+        .iter()
+        .any(|u| !u.is_punct && SECOND_PERSON.iter().any(|p| u.text.starts_with(p)));
+    if addressed {
+        return false;
+    }
+    let clause: Vec<&str> = before
+        .iter()
+        .filter(|u| u.clause == units[k].clause && !u.is_punct)
+        .map(|u| u.text)
+        .collect();
+    // 这个 / …的 followed by a word other than 是: a named term.
+    let named = clause
+        .windows(2)
+        .any(|w| TERM_NAMERS.contains(&w[0]) && w[1] != "是");
+    before.iter().any(|u| u.in_quote) || has_enquiry_opener(units) || named
+}
+
+/// Per clause: it opens with a hypothetical word (如果, 要是, 万一) and its sentence is a
+/// question (如果自己装坏了怎么办, 万一收到的是坏的，可以换吗): a case asked about. Empty
+/// when no clause is.
+pub(crate) fn hypothetical_clauses(units: &[Unit<'_>], sentences: &[SentenceInfo]) -> Vec<bool> {
+    let mut out = Vec::new();
+    let mut seen = usize::MAX;
+    for u in units.iter().filter(|u| !u.is_punct) {
+        if u.clause == seen {
+            continue;
+        }
+        seen = u.clause;
+        let st = &sentences[u.sentence];
+        if HYPOTHETICAL.contains(&u.text) && (st.ends_question || st.interrogative) {
+            if out.is_empty() {
+                out.resize(units.last().map_or(0, |l| l.clause + 1), false);
+            }
+            out[u.clause] = true;
+        }
+    }
+    out
+}
+
+/// The unit at `k` stands in a hypothetical clause (see [`hypothetical_clauses`]).
+pub(crate) fn in_hypothetical(hypothetical: &[bool], units: &[Unit<'_>], k: usize) -> bool {
+    hypothetical.get(units[k].clause).copied().unwrap_or(false)
+}
+
+/// Cues of a hypothetical clause, other than formal threats, are topics.
+pub(crate) fn hypothetical_cues(hypothetical: &[bool], units: &[Unit<'_>], found: &mut Found) {
+    if hypothetical.is_empty() {
+        return;
+    }
+    found.demote_topics(|c, _, k| {
+        !c.category.is_formal() && in_hypothetical(hypothetical, units, k)
+    });
 }
