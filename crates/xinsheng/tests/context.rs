@@ -383,3 +383,85 @@ fn thanks_or_praise_for_a_wait_is_sarcasm() {
         Polarity::Positive
     );
 }
+
+#[test]
+fn a_grudging_ok_after_the_agents_no_is_resignation() {
+    use xinsheng::{Trajectory, Turn};
+    let call = |answer: &str, ack: &str| {
+        an().analyze_conversation(&[
+            Turn::customer("你们这网速也太慢了，天天掉线，烦死了"),
+            Turn::agent(answer),
+            Turn::customer(ack),
+        ])
+    };
+    let refused = call("这是线路老化，我们这边也没办法", "行吧，那就这样");
+    assert!(refused.signals.mood_end <= -0.2, "{:?}", refused.signals);
+    assert_ne!(refused.trajectory, Trajectory::Recovered);
+    // After help, the same words accept.
+    let helped = call("我已经帮您报修了，明天上午师傅上门", "行吧，那就这样");
+    assert!(helped.signals.mood_end > -0.2, "{:?}", helped.signals);
+    // Thanks are not grudging.
+    let thanked = call("这是线路老化，我们这边也没办法", "好吧，谢谢你");
+    assert!(thanked.signals.mood_end > -0.2, "{:?}", thanked.signals);
+}
+
+#[test]
+fn a_resolved_outburst_ranks_below_an_unresolved_one() {
+    use xinsheng::Turn;
+    let outburst = "你们到底怎么搞的！新买的烤箱一插电就跳闸，气死我了！";
+    let resolved = [
+        Turn::customer(outburst),
+        Turn::agent("非常抱歉，我已经帮您登记换新，明天上午送新的过去"),
+        Turn::customer("好的，谢谢你，处理得挺快"),
+    ];
+    let open = [
+        Turn::customer(outburst),
+        Turn::agent("这个要等厂家检测，结果出来才能处理"),
+        Turn::customer("那要等多久？"),
+    ];
+    let hand_set = Analyzer::builder().without_call_model().build().unwrap();
+    for an in [an(), &hand_set] {
+        let (r, o) = (
+            an.analyze_conversation(&resolved),
+            an.analyze_conversation(&open),
+        );
+        assert_eq!(r.signals.resolution_turn, Some(2), "{:?}", r.signals);
+        assert_eq!(o.signals.resolution_turn, None);
+        assert!(
+            r.escalation.risk < o.escalation.risk,
+            "{} vs {}",
+            r.escalation.risk,
+            o.escalation.risk
+        );
+    }
+}
+
+#[test]
+fn health_stakes_under_time_pressure_are_serious() {
+    for t in [
+        "我爸每周要透析，这个月的药今天必须寄到",
+        "孩子在医院等着用钱，这笔理赔明天能不能到账",
+    ] {
+        let a = c(t);
+        assert!(
+            a.escalation.level >= Level::Medium,
+            "{t}: {:?}",
+            a.escalation
+        );
+    }
+    // Health words in a plain question are a topic.
+    let a = c("胰岛素可以走冷链快递吗？");
+    assert!(a.escalation.level < Level::Medium, "{:?}", a.escalation);
+}
+
+#[test]
+fn restating_an_ignored_constraint_is_negative() {
+    for t in [
+        "都说了我不在本地，你还让我去门店？",
+        "我刚才说了家里没有电脑，怎么在网页上操作",
+    ] {
+        let a = c(t);
+        assert_eq!(a.polarity, Polarity::Negative, "{t}: {:+.2}", a.valence);
+        assert!(active(&a, CueCategory::RepeatContact), "{t}");
+    }
+}

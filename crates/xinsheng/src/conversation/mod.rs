@@ -68,6 +68,7 @@ pub(crate) mod test_util {
             agent: Vec::new(),
             sketch: Vec::new(),
             refusals: 0,
+            grudging: false,
         }
     }
 

@@ -12,6 +12,9 @@ pub const POSITIVE_TURN: f32 = 0.2;
 
 /// Weight of a turn's escalation risk in the mood the trajectory follows.
 pub(crate) const RISK_IN_MOOD: f32 = 0.6;
+/// Highest mood of a grudging 行吧 / 好吧 right after an agent's no: resignation, not
+/// acceptance.
+pub(crate) const RESIGNED_MOOD: f32 = -0.2;
 /// Swings between clearly negative and clearly positive turns that make a call volatile.
 pub(crate) const VOLATILE_SWINGS: usize = 3;
 /// Drop from the first to the last mood at least this large reads as worsening …

@@ -474,3 +474,53 @@ pub(crate) const LATE_BEFORE: &[&str] =
 
 /// Last chars of a duration before 才 (三天才到, 一个月才回).
 pub(crate) const DURATION_ENDS: &str = "天月周年时钟拜期";
+
+/// Grudging acknowledgements (行吧, 好吧): opening a customer turn with no thanks, they
+/// give up after an agent's no, and accept otherwise (the roll-up reads them in context).
+pub(crate) const GRUDGING_ACKS: &[&str] = &[
+    "行吧",
+    "好吧",
+    "那好吧",
+    "那行吧",
+    "好的吧",
+    "那行",
+    "行行行",
+];
+
+/// Stems of health stakes in an urgency cue (透析, 胰岛素, 住院, 孩子在医院): with time
+/// pressure in the same utterance the urgency is serious.
+pub(crate) const HEALTH_STAKES: &[&str] = &[
+    "透析",
+    "胰岛素",
+    "化疗",
+    "救命",
+    "抢救",
+    "重症",
+    "icu",
+    "住院",
+    "医院",
+    "病危",
+    "手术",
+    "急诊",
+    "看病",
+    "呼吸机",
+    "发烧",
+    "心脏",
+];
+
+/// Time pressure next to health stakes (今天必须, 明天要, 断了): words found in the text.
+pub(crate) const TIME_PRESSURE: &[&str] = &[
+    "今天",
+    "明天",
+    "今晚",
+    "马上",
+    "必须",
+    "急",
+    "等不了",
+    "断了",
+    "断药",
+    "用完",
+    "来不及",
+    "能不能",
+    "什么时候",
+];

@@ -193,6 +193,7 @@ fn analyze_with(
         sense::enquiries(&ctx, sentences, &mut found);
         sense::hypothetical_cues(&hypothetical, &units, &mut found);
         sense::deceased_account(&norm.text, &mut found);
+        sense::health_stakes(&norm.text, &mut found);
     }
     // A complaint about the courier or another seller, not said to the company.
     if customer_side && target::aimed_at_third_party(&norm.text, &units) {
@@ -218,6 +219,7 @@ fn analyze_with(
     } else {
         aggregate::no_escalation()
     };
+    let grudging = customer_side && pragmatics::grudging(&units, scores.valence);
     // Keep the units' allocation for the next utterance.
     *units_buf = recycle(units);
     // Only the roll-up reads it, and only for customer turns.
@@ -228,6 +230,7 @@ fn analyze_with(
     };
     UtteranceAnalysis {
         refusals,
+        grudging,
         sketch,
         speaker,
         emotion: scores.emotion,

@@ -13,13 +13,15 @@ use super::weights::{
     ACCEPTANCE_VALENCE, BARE_PUNCTUATION, CHALLENGE, COUNTED_REPEAT_PER_SEVERITY, DISAGREEMENT,
     ELAPSED_SEVERITY, ELAPSED_TIME, EMPHATIC, EXASPERATION, HELPLESS, HELPLESS_SADNESS,
     INABILITY_DISGUST, INABILITY_VALENCE, LOUD, LOUD_QUESTION, LOUD_QUESTION_SURPRISE,
-    OPEN_QUESTION, OPEN_QUESTION_MAX, PATTERN_ANGER_PER_SEVERITY, REPEATED_AFFIRMATION,
-    REPEATED_AFFIRMATION_SEVERITY, REPEAT_HIGH_COUNT, REPEAT_MIN_COUNT, REPEAT_SEVERITY, RESIGNED,
+    OPEN_QUESTION, OPEN_QUESTION_MAX, PATTERN_ANGER_PER_SEVERITY, POLARITY_THRESHOLD,
+    REPEATED_AFFIRMATION, REPEATED_AFFIRMATION_SEVERITY, REPEAT_HIGH_COUNT, REPEAT_MIN_COUNT,
+    REPEAT_SEVERITY, RESIGNED,
 };
 use super::Ctx;
 use crate::lexicon::function_words::{
     ACCEPT, AFFIRM, CONTACT, COUNT_STARTS, COUNT_UNITS, DURATION_UNITS, ELAPSED,
-    EXASPERATION_PARTICLES, INABILITY, NOT_NEGATED, PARTICLE, RESIGNED_ACKS, WHY_WORD,
+    EXASPERATION_PARTICLES, GRUDGING_ACKS, INABILITY, NOT_NEGATED, PARTICLE, RESIGNED_ACKS,
+    WHY_WORD,
 };
 use crate::segment::{OriginalText, Unit};
 use crate::types::{AgentCategory, AgentKind, AgentMatch, CueCategory, Emotion, Speaker};
@@ -132,6 +134,21 @@ fn trails_off(units: &[Unit<'_>], k: usize) -> bool {
             .iter()
             .find(|n| n.is_punct || n.class & PARTICLE == 0)
             .is_some_and(|n| n.is_punct && (n.text.contains('…') || n.text.contains("..")))
+}
+
+/// The turn opens with a grudging acknowledgement (行吧, 好吧) and is not positive (no
+/// thanks): resignation if it answers an agent's no, which only the roll-up can see.
+/// The segmenter may split the acknowledgement (行 / 吧).
+pub(crate) fn grudging(units: &[Unit<'_>], valence: f32) -> bool {
+    if valence >= POLARITY_THRESHOLD {
+        return false;
+    }
+    let mut words = units.iter().take_while(|u| !u.is_punct).map(|u| u.text);
+    let Some(first) = words.next() else {
+        return false;
+    };
+    let two = words.next().map(|second| format!("{first}{second}"));
+    GRUDGING_ACKS.contains(&first) || two.is_some_and(|t| GRUDGING_ACKS.contains(&t.as_str()))
 }
 
 /// The unit before `k` in its clause, if it is a word.

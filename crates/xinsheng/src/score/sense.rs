@@ -10,12 +10,12 @@
 use super::cues::Found;
 use super::modifiers::{self, scan_back};
 use super::structure::SentenceInfo;
-use super::weights::TOPIC_MAX_SEVERITY;
+use super::weights::{CUE_WEIGHT, HEALTH_URGENT_SEVERITY, MENTION_WEIGHT, TOPIC_MAX_SEVERITY};
 use super::Ctx;
 use crate::lexicon::function_words::{
-    CAUSATIVE_ME, CONCILIATORY, DECEASED, DURATION_ENDS, ENQUIRY_OPENERS, HYPOTHETICAL, KIN,
-    LATE_BEFORE, MEANING_QUESTIONS, SARCASTIC_DEGREE, SECOND_PERSON, SERVICE_PRAISE,
-    SERVICE_TOPICS, TERM_NAMERS, WAITED,
+    CAUSATIVE_ME, CONCILIATORY, DECEASED, DURATION_ENDS, ENQUIRY_OPENERS, HEALTH_STAKES,
+    HYPOTHETICAL, KIN, LATE_BEFORE, MEANING_QUESTIONS, SARCASTIC_DEGREE, SECOND_PERSON,
+    SERVICE_PRAISE, SERVICE_TOPICS, TERM_NAMERS, TIME_PRESSURE, WAITED,
 };
 use crate::lexicon::ContrastRole;
 use crate::segment::Unit;
@@ -249,4 +249,25 @@ pub(crate) fn hypothetical_cues(hypothetical: &[bool], units: &[Unit<'_>], found
     found.demote_topics(|c, _, k| {
         !c.category.is_formal() && in_hypothetical(hypothetical, units, k)
     });
+}
+
+/// Health stakes under time pressure (胰岛素要冷藏的，今天能不能送到; 我爸明天要透析):
+/// the urgency cue that names them is serious, at least [`HEALTH_URGENT_SEVERITY`].
+/// `text` is the normalized utterance.
+pub(crate) fn health_stakes(text: &str, found: &mut Found) {
+    let health = |c: &Cue| {
+        c.category == CueCategory::Urgency
+            && c.is_active()
+            && c.weight > MENTION_WEIGHT
+            && HEALTH_STAKES.iter().any(|h| c.text.contains(h))
+    };
+    if !found.cues.iter().any(health) || !TIME_PRESSURE.iter().any(|t| text.contains(t)) {
+        return;
+    }
+    for c in found.cues.iter_mut() {
+        if health(c) && c.severity < HEALTH_URGENT_SEVERITY {
+            c.severity = HEALTH_URGENT_SEVERITY;
+            c.weight = CUE_WEIGHT[HEALTH_URGENT_SEVERITY as usize];
+        }
+    }
 }
