@@ -38,7 +38,7 @@ pub(crate) const INTENT_NEGATORS: &[&str] = &[
 ];
 
 /// First chars of a counted or elapsed-time pattern besides digits and 〇.
-pub(crate) static COUNT_STARTS: CjkSet = CjkSet::new("第好零一二两三四五六七八九十百千几多");
+pub(crate) static COUNT_STARTS: CjkSet = CjkSet::new("第好零一二两三四五六七八九十百千几多半");
 
 /// Counters of a repeat (三次, 打了五个电话).
 pub(crate) const COUNT_UNITS: &[&str] =
@@ -472,6 +472,9 @@ pub(crate) const WAITED: &[&str] = &["让我", "害我", "害得我", "等了", 
 pub(crate) const LATE_BEFORE: &[&str] =
     &["今天", "现在", "昨天", "刚", "刚刚", "了", "今早", "今晚"];
 
+/// Words that, after a time word, report something late (今天才有人打电话, 今天终于回了).
+pub(crate) const LATE_MARKERS: &[&str] = &["才", "终于"];
+
 /// Last chars of a duration before 才 (三天才到, 一个月才回).
 pub(crate) const DURATION_ENDS: &str = "天月周年时钟拜期";
 
@@ -485,42 +488,4 @@ pub(crate) const GRUDGING_ACKS: &[&str] = &[
     "好的吧",
     "那行",
     "行行行",
-];
-
-/// Stems of health stakes in an urgency cue (透析, 胰岛素, 住院, 孩子在医院): with time
-/// pressure in the same utterance the urgency is serious.
-pub(crate) const HEALTH_STAKES: &[&str] = &[
-    "透析",
-    "胰岛素",
-    "化疗",
-    "救命",
-    "抢救",
-    "重症",
-    "icu",
-    "住院",
-    "医院",
-    "病危",
-    "手术",
-    "急诊",
-    "看病",
-    "呼吸机",
-    "发烧",
-    "心脏",
-];
-
-/// Time pressure next to health stakes (今天必须, 明天要, 断了): words found in the text.
-pub(crate) const TIME_PRESSURE: &[&str] = &[
-    "今天",
-    "明天",
-    "今晚",
-    "马上",
-    "必须",
-    "急",
-    "等不了",
-    "断了",
-    "断药",
-    "用完",
-    "来不及",
-    "能不能",
-    "什么时候",
 ];

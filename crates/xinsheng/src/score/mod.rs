@@ -193,7 +193,6 @@ fn analyze_with(
         sense::enquiries(&ctx, sentences, &mut found);
         sense::hypothetical_cues(&hypothetical, &units, &mut found);
         sense::deceased_account(&norm.text, &mut found);
-        sense::health_stakes(&norm.text, &mut found);
     }
     // A complaint about the courier or another seller, not said to the company.
     if customer_side && target::aimed_at_third_party(&norm.text, &units) {

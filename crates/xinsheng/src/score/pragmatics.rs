@@ -19,7 +19,7 @@ use super::weights::{
 };
 use super::Ctx;
 use crate::lexicon::function_words::{
-    ACCEPT, AFFIRM, CONTACT, COUNT_STARTS, COUNT_UNITS, DURATION_UNITS, ELAPSED,
+    word_class, ACCEPT, AFFIRM, CONTACT, COUNT_STARTS, COUNT_UNITS, DURATION_UNITS, ELAPSED,
     EXASPERATION_PARTICLES, GRUDGING_ACKS, INABILITY, NOT_NEGATED, PARTICLE, RESIGNED_ACKS,
     WHY_WORD,
 };
@@ -165,7 +165,8 @@ fn counted(units: &[Unit<'_>], k: usize, contact: bool) -> Option<PatternCue> {
     let u = &units[k];
     let next_word = |k: usize| units.get(k + 1).filter(|u| !u.is_punct).map(|u| u.text);
     let (text, last): (Cow<'_, str>, usize) = match next_word(k) {
-        Some(n) if leading_number(u.text).is_some_and(|(_, r)| r.is_empty()) => {
+        // 十几 个电话, 半个 月, 六个 小时: a numeral (with its 个) split from its unit.
+        Some(n) if leading_number(u.text).is_some_and(|(_, r)| r.is_empty() || r == "个") => {
             (format!("{}{}", u.text, n).into(), k + 1)
         }
         _ => (u.text.into(), k),
@@ -193,7 +194,8 @@ fn counted(units: &[Unit<'_>], k: usize, contact: bool) -> Option<PatternCue> {
         && DURATION_UNITS.contains(&rest)
         && !ordinal
         && (next_word(last).is_some_and(|w| w.starts_with('了'))
-            || prev_word(units, k).is_some_and(|w| w.class & ELAPSED != 0))
+            || prev_word(units, k).is_some_and(|w| w.class & ELAPSED != 0)
+            || elapsed_verb_split(units, k))
     {
         Some((
             CueCategory::Impatience,
@@ -206,6 +208,14 @@ fn counted(units: &[Unit<'_>], k: usize, contact: bool) -> Option<PatternCue> {
     } else {
         None
     }
+}
+
+/// The two words before unit `k` are a waiting verb split from its 了 (等 / 了, 拖 / 了):
+/// 等了 四十分钟 reads like 等了四十分钟.
+fn elapsed_verb_split(units: &[Unit<'_>], k: usize) -> bool {
+    prev_word(units, k).is_some_and(|w| w.text == "了")
+        && prev_word(units, k - 1)
+            .is_some_and(|v| word_class(&format!("{}了", v.text)) & ELAPSED != 0)
 }
 
 /// A word the lexicons do not know at unit `k` that says the customer cannot get
@@ -270,6 +280,7 @@ fn leading_number(s: &str) -> Option<(u32, &str)> {
             | '千'
             | '几'
             | '多'
+            | '半'
     );
     if !(first.is_ascii_digit() || numeral) {
         return None;
@@ -299,6 +310,8 @@ fn leading_number(s: &str) -> Option<(u32, &str)> {
             '八' => 8,
             '九' => 9,
             '十' => 10,
+            // 半个月, 半天: at least one unit.
+            '半' => 1,
             '百' => 100,
             '千' => 1000,
             _ => break,
@@ -537,6 +550,10 @@ mod stage_tests {
         t!("好好好好", "好好 pattern: repeated affirmation: impatient");
         t!("第三次打电话了", "第三次 pattern: counted repeat");
         t!("都三天了", "三天 pattern: elapsed time");
+        // A waiting verb split from its 了, a numeral split from 个 and its unit, 半.
+        t!("等了四十分钟", "四十分钟 pattern: elapsed time");
+        t!("在机场等了六个小时", "六个 pattern: elapsed time");
+        t!("下单半个月了", "半个 pattern: elapsed time");
         t!("申请不了", "不了 pattern: inability (…不了)");
         t!("好的", "好的 pattern: acknowledgement: accepts the answer");
         t!(

@@ -10,12 +10,12 @@
 use super::cues::Found;
 use super::modifiers::{self, scan_back};
 use super::structure::SentenceInfo;
-use super::weights::{CUE_WEIGHT, HEALTH_URGENT_SEVERITY, MENTION_WEIGHT, TOPIC_MAX_SEVERITY};
+use super::weights::TOPIC_MAX_SEVERITY;
 use super::Ctx;
 use crate::lexicon::function_words::{
-    CAUSATIVE_ME, CONCILIATORY, DECEASED, DURATION_ENDS, ENQUIRY_OPENERS, HEALTH_STAKES,
-    HYPOTHETICAL, KIN, LATE_BEFORE, MEANING_QUESTIONS, SARCASTIC_DEGREE, SECOND_PERSON,
-    SERVICE_PRAISE, SERVICE_TOPICS, TERM_NAMERS, TIME_PRESSURE, WAITED,
+    CAUSATIVE_ME, CONCILIATORY, DECEASED, DURATION_ENDS, ENQUIRY_OPENERS, HYPOTHETICAL,
+    INTERROGATIVE, KIN, LATE_BEFORE, LATE_MARKERS, MEANING_QUESTIONS, QUESTION_PARTICLES,
+    SARCASTIC_DEGREE, SECOND_PERSON, SERVICE_PRAISE, SERVICE_TOPICS, TERM_NAMERS, WAITED,
 };
 use crate::lexicon::ContrastRole;
 use crate::segment::Unit;
@@ -38,18 +38,34 @@ pub(crate) fn enquiries(ctx: &Ctx<'_, '_>, sentences: &[SentenceInfo], found: &m
         (st.ends_question || st.interrogative) && st.negative <= 0.0 && !st.rhetorical_open
     };
     // How-long questions (多久能到账) stay impatience: in real chats they come with it.
-    let asks = |c: &Cue| match c.category {
-        CueCategory::Refund | CueCategory::Urgency => c.severity <= TOPIC_MAX_SEVERITY,
+    // A refund or urgency word is the topic only in the clause that asks (孩子还在医院躺着，
+    // 报销什么时候能下来: the stakes are not asked about).
+    let asks = |c: &Cue, s: usize, k: usize| match c.category {
+        CueCategory::Refund | CueCategory::Urgency => {
+            c.severity <= TOPIC_MAX_SEVERITY && in_asking_clause(units, &sentences[s], k)
+        }
         CueCategory::Complaint | CueCategory::Regulator => opener,
         _ => false,
     };
     let mut signal = vec![false; sentences.len()];
-    for (c, s, _) in found.sites() {
-        if c.is_active() && !(plain(s) && asks(c)) {
+    for (c, s, k) in found.sites() {
+        if c.is_active() && !(plain(s) && asks(c, s, k)) {
             signal[s] = true;
         }
     }
-    found.demote_topics(|c, s, _| !signal[s] && plain(s) && asks(c));
+    found.demote_topics(|c, s, k| !signal[s] && plain(s) && asks(c, s, k));
+}
+
+/// The unit at `k` stands in a clause that asks: it has a question word or particle, or
+/// it ends a sentence that ends with ？.
+fn in_asking_clause(units: &[Unit<'_>], st: &SentenceInfo, k: usize) -> bool {
+    let clause = units[k].clause;
+    let last_clause = st.last_word.map(|w| units[w].clause);
+    (st.ends_question && last_clause == Some(clause))
+        || units
+            .iter()
+            .filter(|u| u.clause == clause)
+            .any(|u| u.class & INTERROGATIVE != 0 || QUESTION_PARTICLES.contains(&u.text))
 }
 
 /// Praise of the service or thanks that clash with a bad outcome reported in another
@@ -158,10 +174,10 @@ fn blames(units: &[Unit<'_>], k: usize) -> bool {
     same || WAITED.iter().any(|w| next.starts_with(w))
 }
 
-/// The unit at `k` is 才 after a time word: something came late (今天才有人打电话,
-/// 三天了才回, 一个月才到).
+/// The unit at `k` is 才 or 终于 after a time word: something came late (今天才有人打电话,
+/// 三天了才回, 一个月才到, 今天终于有人回了).
 fn reports_late(units: &[Unit<'_>], k: usize) -> bool {
-    units[k].text.starts_with('才')
+    LATE_MARKERS.iter().any(|m| units[k].text.starts_with(m))
         && k > 0
         && units[k - 1].clause == units[k].clause
         && !units[k - 1].is_punct
@@ -249,25 +265,4 @@ pub(crate) fn hypothetical_cues(hypothetical: &[bool], units: &[Unit<'_>], found
     found.demote_topics(|c, _, k| {
         !c.category.is_formal() && in_hypothetical(hypothetical, units, k)
     });
-}
-
-/// Health stakes under time pressure (胰岛素要冷藏的，今天能不能送到; 我爸明天要透析):
-/// the urgency cue that names them is serious, at least [`HEALTH_URGENT_SEVERITY`].
-/// `text` is the normalized utterance.
-pub(crate) fn health_stakes(text: &str, found: &mut Found) {
-    let health = |c: &Cue| {
-        c.category == CueCategory::Urgency
-            && c.is_active()
-            && c.weight > MENTION_WEIGHT
-            && HEALTH_STAKES.iter().any(|h| c.text.contains(h))
-    };
-    if !found.cues.iter().any(health) || !TIME_PRESSURE.iter().any(|t| text.contains(t)) {
-        return;
-    }
-    for c in found.cues.iter_mut() {
-        if health(c) && c.severity < HEALTH_URGENT_SEVERITY {
-            c.severity = HEALTH_URGENT_SEVERITY;
-            c.weight = CUE_WEIGHT[HEALTH_URGENT_SEVERITY as usize];
-        }
-    }
 }

@@ -159,6 +159,3 @@ pub(crate) const THIRD_PARTY_FACTOR: f32 = 0.4;
 /// Factor on a term in the hypothetical clause of a question (如果自己装坏了怎么办): a case
 /// the customer asks about, not a problem they report.
 pub(crate) const HYPOTHETICAL_TERM: f32 = 0.15;
-/// Severity of a health-stakes urgency cue (透析, 胰岛素, 孩子在医院) under time pressure
-/// (今天, 必须, 断了).
-pub(crate) const HEALTH_URGENT_SEVERITY: u8 = 3;
