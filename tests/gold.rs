@@ -22,20 +22,27 @@ const GOLD_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/gold");
 /// `conversation.risky_auc` was lowered the same day from 0.96 to 0.94 when the fitted
 /// call model (issue 12) replaced the hand-set roll-up: the model, fitted out of fold on
 /// real chats, does not weigh agent conduct, which this set's "review" label includes
-/// (0.965 hand-set, 0.943 fitted). Raise them when quality improves.
+/// (0.965 hand-set, 0.943 fitted). Re-recorded the same day when issue 13's second round
+/// added 86 utterances and 17 calls (third-party target, resolution, look-alike senses,
+/// grudging 行吧, unmarked sarcasm, health stakes, ignored constraints), at the figures
+/// after its fixes; on the grown set the code before them measured polarity 0.776,
+/// emotion 0.643, level exact 0.727, within one 0.922, F1 0.704, traps 0.667, risky AUC
+/// 0.941, trajectory 0.576, and every figure rose. Emotion accuracy is recorded lower
+/// (0.66 -> 0.65) only because the added rows are harder; on the previous rows it rose
+/// (0.666 -> 0.670). Raise them when quality improves.
 const RECORDED: &[(&str, f64)] = &[
-    ("utterance.polarity_accuracy", 0.78),
-    ("utterance.emotion_accuracy", 0.66),
+    ("utterance.polarity_accuracy", 0.79),
+    ("utterance.emotion_accuracy", 0.65),
     ("utterance.level_exact", 0.74),
-    ("utterance.level_within_one", 0.92),
+    ("utterance.level_within_one", 0.93),
     ("utterance.escalation_f1", 0.72),
     ("utterance.negation_trap_accuracy", 0.69),
     ("utterance.agent_prohibited_recall", 1.00),
     ("utterance.agent_prohibited_precision", 0.96),
     ("utterance.harm_high_recall", 0.84),
-    ("conversation.escalated_accuracy", 0.97),
+    ("conversation.escalated_accuracy", 0.98),
     ("conversation.risky_auc", 0.94),
-    ("conversation.trajectory_accuracy", 0.57),
+    ("conversation.trajectory_accuracy", 0.60),
 ];
 
 struct GoldUtterance {
