@@ -331,7 +331,7 @@ fn is_bare_negator(u: &Unit<'_>) -> bool {
 }
 
 /// A word the lexicons do not know that starts with 不/没 and says no (没货, 没法, 不知).
-fn is_negated_word(u: &Unit<'_>) -> bool {
+pub(crate) fn is_negated_word(u: &Unit<'_>) -> bool {
     u.entry.is_none()
         && (2..=3).contains(&u.text.chars().count())
         && (u.text.starts_with('不') || u.text.starts_with('没'))

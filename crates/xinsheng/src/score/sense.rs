@@ -9,6 +9,7 @@
 
 use super::cues::Found;
 use super::modifiers::{self, scan_back};
+use super::pragmatics;
 use super::structure::SentenceInfo;
 use super::weights::TOPIC_MAX_SEVERITY;
 use super::Ctx;
@@ -108,7 +109,9 @@ pub(crate) fn sarcasm(
         if u.clause == clause && !thanks_blame {
             return false;
         }
-        if reports_late(units, k) {
+        // 今天才有人打电话; 东西没到, 说的都不一样 (a word the lexicons do not know that
+        // says no).
+        if reports_late(units, k) || pragmatics::is_negated_word(u) {
             return true;
         }
         let Some(e) = u.entry else { return false };
