@@ -374,6 +374,8 @@ fn thanks_or_praise_for_a_wait_is_sarcasm() {
         "谢谢你啊，等了一个小时就等来一句不知道",
         "你们售后回复可真及时，半个月了才回我",
         "速度真快啊，上周报的修今天终于来人了",
+        // Topic, intensifier and praise in one term (效率可真高).
+        "效率可真高，上个月寄的维修件到今天才有回音",
         // The outcome a word the lexicons do not know says no to (没影).
         "你们服务真贴心啊，钱付了货没影",
     ] {

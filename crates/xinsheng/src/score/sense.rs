@@ -143,10 +143,18 @@ fn praises_service(units: &[Unit<'_>], k: usize) -> bool {
         .take_while(|p| p.clause == u.clause && !p.is_punct)
         .map(|p| p.text)
         .collect::<Vec<_>>();
+    // 真高 / 可真 + 高; or the term itself is topic + intensifier + praise (效率真高).
     let intensified = SARCASTIC_DEGREE
         .iter()
         .any(|d| u.text.starts_with(d) && u.text.len() > d.len())
-        || prev.first().is_some_and(|p| SARCASTIC_DEGREE.contains(p));
+        || prev.first().is_some_and(|p| SARCASTIC_DEGREE.contains(p))
+        || SERVICE_TOPICS.iter().any(|t| {
+            u.text.strip_prefix(t).is_some_and(|rest| {
+                SARCASTIC_DEGREE
+                    .iter()
+                    .any(|d| rest.starts_with(d) && rest.len() > d.len())
+            })
+        });
     let virtue = SERVICE_PRAISE.iter().any(|s| u.text.contains(s))
         || prev
             .iter()
