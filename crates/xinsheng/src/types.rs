@@ -254,7 +254,7 @@ impl CueCategory {
             //                          formal mention emotion  voice  denied  escal.   critical repeat
             CueCategory::Impatience =>      (false, false, Anger,   -0.1,  Any,    None,    None,    true),
             CueCategory::RepeatContact =>   (false, false, Anger,   -0.1,  Any,    None,    None,    true),
-            CueCategory::Urgency =>         (false, false, Anxiety, -0.05, Any,    None,    None,    false),
+            CueCategory::Urgency =>         (false, false, Anxiety, -0.06, Any,    None,    None,    false),
             CueCategory::Dissatisfaction => (false, false, Anger,   -0.08, Any,    None,    None,    false),
             CueCategory::Abuse =>           (false, false, Anger,   -0.08, Any,    None,    None,    false),
             // Asking for a refund is business; the anger is in other words.

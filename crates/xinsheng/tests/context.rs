@@ -454,6 +454,9 @@ fn health_stakes_read_as_urgency() {
         assert!(active(&a, CueCategory::Urgency), "{t}");
         assert!(a.escalation.level >= Level::Low, "{t}: {:?}", a.escalation);
     }
+    // Urgency with no negative word is anxious, and reads negative.
+    let a = c("签证材料明天必须寄到");
+    assert_eq!(a.polarity, Polarity::Negative, "{:+.2}", a.valence);
 }
 
 #[test]
