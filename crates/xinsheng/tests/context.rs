@@ -382,6 +382,12 @@ fn thanks_or_praise_for_a_wait_is_sarcasm() {
         let a = c(t);
         assert_eq!(a.polarity, Polarity::Negative, "{t}: {:+.2}", a.valence);
     }
+    // Something that did not happen (没 + verb) is a bad outcome; being spared is not.
+    assert_eq!(
+        c("多谢你们啊，钱早扣了货还没发，服务真周到").polarity,
+        Polarity::Negative
+    );
+    assert_eq!(c("服务真周到，没让我多跑一趟").polarity, Polarity::Positive);
     // Thanks for a refund that came are meant.
     assert_eq!(
         c("收到退款了，谢谢你这么快帮我处理").polarity,

@@ -489,3 +489,6 @@ pub(crate) const GRUDGING_ACKS: &[&str] = &[
     "那行",
     "行行行",
 ];
+
+/// Negators that say something did not happen (东西没到, 还没有发货).
+pub(crate) const NOT_HAPPENED: &[&str] = &["没", "没有", "还没", "还没有", "都没", "都没有"];

@@ -325,7 +325,7 @@ fn leading_number(s: &str) -> Option<(u32, &str)> {
 
 /// A negator unit with no meaning of its own (没有, 不是); whether it negated a term is
 /// tracked separately.
-fn is_bare_negator(u: &Unit<'_>) -> bool {
+pub(crate) fn is_bare_negator(u: &Unit<'_>) -> bool {
     u.entry
         .is_some_and(|e| e.negation && !e.is_content() && !e.neutral)
 }

@@ -15,8 +15,9 @@ use super::weights::TOPIC_MAX_SEVERITY;
 use super::Ctx;
 use crate::lexicon::function_words::{
     CAUSATIVE_ME, CONCILIATORY, DECEASED, DURATION_ENDS, ENQUIRY_OPENERS, HYPOTHETICAL,
-    INTERROGATIVE, KIN, LATE_BEFORE, LATE_MARKERS, MEANING_QUESTIONS, QUESTION_PARTICLES,
-    SARCASTIC_DEGREE, SECOND_PERSON, SERVICE_PRAISE, SERVICE_TOPICS, TERM_NAMERS, WAITED,
+    INTERROGATIVE, KIN, LATE_BEFORE, LATE_MARKERS, MEANING_QUESTIONS, NOT_HAPPENED,
+    QUESTION_PARTICLES, SARCASTIC_DEGREE, SECOND_PERSON, SERVICE_PRAISE, SERVICE_TOPICS,
+    TERM_NAMERS, WAITED,
 };
 use crate::lexicon::ContrastRole;
 use crate::segment::Unit;
@@ -111,7 +112,7 @@ pub(crate) fn sarcasm(
         }
         // 今天才有人打电话; 东西没到, 说的都不一样 (a word the lexicons do not know that
         // says no).
-        if reports_late(units, k) || pragmatics::is_negated_word(u) {
+        if reports_late(units, k) || pragmatics::is_negated_word(u) || negates_verb(units, k) {
             return true;
         }
         let Some(e) = u.entry else { return false };
@@ -183,6 +184,17 @@ fn blames(units: &[Unit<'_>], k: usize) -> bool {
         .map(|n| n.text)
         .collect();
     same || WAITED.iter().any(|w| next.starts_with(w))
+}
+
+/// The unit at `k` is a bare 没 / 没有 / 还没 before another word of its clause: 东西没
+/// 到, the thing did not happen (不 is left out: 不用我再跑 is good news).
+fn negates_verb(units: &[Unit<'_>], k: usize) -> bool {
+    NOT_HAPPENED.contains(&units[k].text)
+        && pragmatics::is_bare_negator(&units[k])
+        && units.get(k + 1).is_some_and(|n| {
+            // 没让我多跑: sparing the customer is good news.
+            !n.is_punct && n.clause == units[k].clause && !CAUSATIVE_ME.contains(&n.text)
+        })
 }
 
 /// The unit at `k` is 才 or 终于 after a time word: something came late (今天才有人打电话,
