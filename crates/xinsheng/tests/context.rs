@@ -384,7 +384,7 @@ fn thanks_or_praise_for_a_wait_is_sarcasm() {
     }
     // Something that did not happen (没 + verb) is a bad outcome; being spared is not.
     assert_eq!(
-        c("多谢你们啊，钱早扣了货还没发，服务真周到").polarity,
+        c("多谢你们啊，钱早交了师傅没来，服务真周到").polarity,
         Polarity::Negative
     );
     assert_eq!(c("服务真周到，没让我多跑一趟").polarity, Polarity::Positive);
