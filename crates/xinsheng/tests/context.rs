@@ -286,6 +286,10 @@ fn an_acknowledgement_trailing_off_is_resigned() {
     }
     // A plain acknowledgement is not.
     assert_ne!(c("好的，我再等两天看看").polarity, Polarity::Negative);
+    // A grudging 好吧 accepts nothing by itself: with the customer echoing a stonewall it
+    // reads negative, alone it reads neutral.
+    assert_eq!(c("好吧，那也只能这样了").polarity, Polarity::Negative);
+    assert_eq!(c("好吧").valence, 0.0);
 }
 
 #[test]

@@ -84,16 +84,16 @@ pub(crate) fn patterns(
         // Only this word and particles in its clause.
         let alone_in_clause = clause_info[u.clause].words == 1;
         if u.class & ACCEPT != 0 && alone_in_clause && norm.extra_repeats(u.ns, u.ne) == 0 {
-            // 好的 / 嗯 / 收到 as a whole clause: the customer accepts the answer.
+            // 好的 / 嗯 / 收到 as a whole clause: the customer accepts the answer. A
+            // grudging 行吧 / 好吧 neither accepts nor refuses by itself (the roll-up reads
+            // it after an agent's no).
             consumed[k] = true;
-            acc.add(
-                u,
-                "pattern",
-                ACCEPTANCE_VALENCE,
-                ACCEPTANCE_VALENCE,
-                None,
-                || vec!["acknowledgement: accepts the answer".into()],
-            );
+            let (v, what) = if grudging_at(units, k) {
+                (0.0, "grudging acknowledgement: neither accepts nor refuses")
+            } else {
+                (ACCEPTANCE_VALENCE, "acknowledgement: accepts the answer")
+            };
+            acc.add(u, "pattern", v, v, None, || vec![what.into()]);
             continue;
         }
         let cue = if u.class & AFFIRM != 0 && norm.extra_repeats(u.ns, u.ne) > 0 {
@@ -140,15 +140,19 @@ fn trails_off(units: &[Unit<'_>], k: usize) -> bool {
 /// thanks): resignation if it answers an agent's no, which only the roll-up can see.
 /// The segmenter may split the acknowledgement (行 / 吧).
 pub(crate) fn grudging(units: &[Unit<'_>], valence: f32) -> bool {
-    if valence >= POLARITY_THRESHOLD {
-        return false;
-    }
-    let mut words = units.iter().take_while(|u| !u.is_punct).map(|u| u.text);
-    let Some(first) = words.next() else {
-        return false;
-    };
-    let two = words.next().map(|second| format!("{first}{second}"));
-    GRUDGING_ACKS.contains(&first) || two.is_some_and(|t| GRUDGING_ACKS.contains(&t.as_str()))
+    valence < POLARITY_THRESHOLD
+        && units.first().is_some_and(|u| !u.is_punct)
+        && grudging_at(units, 0)
+}
+
+/// A grudging acknowledgement (行吧, 好吧) starts at unit `k`, whole or split from its 吧.
+fn grudging_at(units: &[Unit<'_>], k: usize) -> bool {
+    let u = &units[k];
+    GRUDGING_ACKS.contains(&u.text)
+        || units
+            .get(k + 1)
+            .filter(|n| n.text == "吧" && n.clause == u.clause)
+            .is_some_and(|_| GRUDGING_ACKS.contains(&format!("{}吧", u.text).as_str()))
 }
 
 /// The unit before `k` in its clause, if it is a word.
