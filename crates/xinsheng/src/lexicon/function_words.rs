@@ -356,22 +356,6 @@ pub(crate) fn negators_deny(cat: CueCategory, negators: &[&str]) -> bool {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn contact_chars_hold_exactly_their_chars() {
-        let list = "打问联说催电话映找提申投诉咨沟交重跑修门来";
-        for c in list.chars() {
-            assert!(is_contact_char(c), "{c}");
-        }
-        for c in ['的', '了', 'a', '1', '〇', '\u{4DFF}', '\u{A000}', '😀'] {
-            assert!(!is_contact_char(c), "{c}");
-        }
-    }
-}
-
 /// Third parties a customer's negativity may be aimed at instead of the company or the
 /// agent (the courier, another seller, the weather): stems found inside a word
 /// (快递员, 外卖小哥, 那个卖家, 台风天). 快递 and 师傅 alone are not here: 你们的快递 and
@@ -492,3 +476,19 @@ pub(crate) const GRUDGING_ACKS: &[&str] = &[
 
 /// Negators that say something did not happen (东西没到, 还没有发货).
 pub(crate) const NOT_HAPPENED: &[&str] = &["没", "没有", "还没", "还没有", "都没", "都没有"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contact_chars_hold_exactly_their_chars() {
+        let list = "打问联说催电话映找提申投诉咨沟交重跑修门来";
+        for c in list.chars() {
+            assert!(is_contact_char(c), "{c}");
+        }
+        for c in ['的', '了', 'a', '1', '〇', '\u{4DFF}', '\u{A000}', '😀'] {
+            assert!(!is_contact_char(c), "{c}");
+        }
+    }
+}
