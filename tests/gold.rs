@@ -29,9 +29,11 @@ const GOLD_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/gold");
 /// emotion 0.643, level exact 0.727, within one 0.922, F1 0.704, traps 0.667, risky AUC
 /// 0.941, trajectory 0.576, and every figure rose. Emotion accuracy is recorded lower
 /// (0.66 -> 0.65) only because the added rows are harder; on the previous rows it rose
-/// (0.666 -> 0.670). Raise them when quality improves.
+/// (0.666 -> 0.670). Polarity raised to 0.80 after the round's last fixes (urgency reads
+/// negative, grudging 好吧 adds no acceptance: 0.792 -> 0.803). Raise them when quality
+/// improves.
 const RECORDED: &[(&str, f64)] = &[
-    ("utterance.polarity_accuracy", 0.79),
+    ("utterance.polarity_accuracy", 0.80),
     ("utterance.emotion_accuracy", 0.65),
     ("utterance.level_exact", 0.74),
     ("utterance.level_within_one", 0.93),
