@@ -310,6 +310,15 @@ fn negativity_at_a_third_party_weighs_less_than_at_the_company() {
         );
     }
     assert!(c("送货的快递员态度太差了").escalation.level < Level::Medium);
+    // A second person the customer clears (跟你们没关系) is not the target.
+    let cleared = c("那个卖家就是骗子，跟你们没关系，我就是来问问流程");
+    let blamed = c("那个卖家就是骗子，你们管不管");
+    assert!(
+        cleared.escalation.risk < blamed.escalation.risk,
+        "{:?} vs {:?}",
+        cleared.escalation,
+        blamed.escalation
+    );
     // Addressed to the company, a third party in the sentence does not excuse it.
     assert!(c("你们的快递员态度太差了，你们管不管").escalation.level >= Level::Medium);
     // A formal threat keeps its weight whoever caused it.

@@ -394,6 +394,18 @@ pub(crate) const THIRD_PARTIES: &[&str] = &[
 /// utterance with one is aimed at them. Greetings (你好, 您好) do not address a complaint.
 pub(crate) const SECOND_PERSON: &[&str] = &["你", "您", "贵"];
 
+/// Phrases that clear the company or the agent (跟你们没关系, 不怪你们, 不是你们的错):
+/// with one, a second person in the utterance is not the complaint's target.
+pub(crate) const EXONERATING: &[&str] = &[
+    "没关系",
+    "无关",
+    "不怪你",
+    "不关你",
+    "不是你的错",
+    "不是你们的错",
+    "不是您的错",
+];
+
 /// Greetings that start with a second-person char but address no complaint.
 pub(crate) const GREETINGS: &[&str] = &["你好", "您好", "你们好", "您们好"];
 

@@ -9,19 +9,22 @@
 
 use super::cues::Found;
 use super::weights::THIRD_PARTY_FACTOR;
-use crate::lexicon::function_words::{GREETINGS, SECOND_PERSON, THIRD_PARTIES};
+use crate::lexicon::function_words::{EXONERATING, GREETINGS, SECOND_PERSON, THIRD_PARTIES};
 use crate::segment::Unit;
 use crate::types::CueCategory;
 
 /// The utterance (normalized `text`, its `units`) names a third party and addresses
 /// neither the company nor the agent.
+/// A second person next to a phrase that clears the company (跟你们没关系, 不怪你们)
+/// does not count.
 pub(crate) fn aimed_at_third_party(text: &str, units: &[Unit<'_>]) -> bool {
     THIRD_PARTIES.iter().any(|t| text.contains(t))
-        && !units.iter().any(|u| {
-            !u.is_punct
-                && SECOND_PERSON.iter().any(|p| u.text.starts_with(p))
-                && !GREETINGS.contains(&u.text)
-        })
+        && (EXONERATING.iter().any(|e| text.contains(e))
+            || !units.iter().any(|u| {
+                !u.is_punct
+                    && SECOND_PERSON.iter().any(|p| u.text.starts_with(p))
+                    && !GREETINGS.contains(&u.text)
+            }))
 }
 
 /// The categories a third party's fault is reported with.
