@@ -40,12 +40,24 @@ const GOLD_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/gold");
 /// (tests/gold/agent-conduct.tsv, recorded the same day) are the agent lines of six more fresh
 /// sets used to add phrase families and of a seventh written after every change and held out
 /// (`heldout_*`: recall 0.12 and precision 0.75 before the issue's fixes, 0.40 and 1.00 after:
-/// paraphrases outside the families are still missed). Raise them when quality improves.
+/// paraphrases outside the families are still missed).
+/// Re-recorded the same day when issue 13's second round
+/// added 86 utterances and 17 calls (third-party target, resolution, look-alike senses,
+/// grudging 行吧, unmarked sarcasm, health stakes, ignored constraints), at the figures
+/// after its fixes; on the grown set the code before them measured polarity 0.776,
+/// emotion 0.643, level exact 0.727, within one 0.922, F1 0.704, traps 0.667, risky AUC
+/// 0.941, trajectory 0.576, and every figure rose. Emotion accuracy is recorded lower
+/// (0.66 -> 0.65) only because the added rows are harder; on the previous rows it rose
+/// (0.666 -> 0.670). Polarity raised to 0.80 after the round's last fixes (urgency reads
+/// negative, grudging 好吧 adds no acceptance: 0.792 -> 0.803), then set to 0.79 when the
+/// three rounds were merged: with the harm and agent rows in the set it measures 0.791 (the
+/// agent rows' ownership lines sit on the polarity threshold; the code is the same). Raise them when quality
+/// improves.
 const RECORDED: &[(&str, f64)] = &[
-    ("utterance.polarity_accuracy", 0.78),
-    ("utterance.emotion_accuracy", 0.66),
+    ("utterance.polarity_accuracy", 0.79),
+    ("utterance.emotion_accuracy", 0.65),
     ("utterance.level_exact", 0.74),
-    ("utterance.level_within_one", 0.92),
+    ("utterance.level_within_one", 0.93),
     ("utterance.escalation_f1", 0.72),
     ("utterance.negation_trap_accuracy", 0.66),
     ("utterance.agent_prohibited_recall", 0.96),
@@ -55,9 +67,9 @@ const RECORDED: &[(&str, f64)] = &[
     ("agent_conduct.prohibited_precision", 1.00),
     ("agent_conduct.heldout_recall", 0.40),
     ("agent_conduct.heldout_precision", 1.00),
-    ("conversation.escalated_accuracy", 0.97),
+    ("conversation.escalated_accuracy", 0.98),
     ("conversation.risky_auc", 0.95),
-    ("conversation.trajectory_accuracy", 0.57),
+    ("conversation.trajectory_accuracy", 0.60),
 ];
 
 struct GoldUtterance {

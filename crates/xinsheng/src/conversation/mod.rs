@@ -69,6 +69,7 @@ pub(crate) mod test_util {
             agent: Vec::new(),
             sketch: Vec::new(),
             refusals: 0,
+            grudging: false,
         }
     }
 

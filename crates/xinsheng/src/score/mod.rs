@@ -17,6 +17,7 @@ mod modifiers;
 mod pragmatics;
 mod sense;
 mod structure;
+mod target;
 pub(crate) mod weights;
 
 use jieba_rs::Jieba;
@@ -183,8 +184,10 @@ fn analyze_with(
         irony: ctx.irony || (customer_side && sense::sarcasm(&units, clause_roles, &found)),
         ..ctx
     };
+    let hypothetical = sense::hypothetical_clauses(&units, sentences);
     let mut terms = Terms {
         ctx: &ctx,
+        hypothetical: &hypothetical,
         contrast: &contrast,
         sentences,
         original: &mut original,
@@ -200,6 +203,12 @@ fn analyze_with(
     }
     if customer_side {
         sense::enquiries(&ctx, sentences, &mut found);
+        sense::hypothetical_cues(&hypothetical, &units, &mut found);
+        sense::deceased_account(&norm.text, &mut found);
+    }
+    // A complaint about the courier or another seller, not said to the company.
+    if customer_side && target::aimed_at_third_party(&norm.text, &units) {
+        target::weigh_third_party(&mut found);
     }
     found.demote_mentions(sentences.len());
     found.voices(&units, &mut acc, sentences);
@@ -221,6 +230,7 @@ fn analyze_with(
     } else {
         aggregate::no_escalation()
     };
+    let grudging = customer_side && pragmatics::grudging(&units, scores.valence);
     // Keep the units' allocation for the next utterance.
     *units_buf = recycle(units);
     // Only the roll-up reads it, and only for customer turns.
@@ -231,6 +241,7 @@ fn analyze_with(
     };
     UtteranceAnalysis {
         refusals,
+        grudging,
         sketch,
         speaker,
         emotion: scores.emotion,
@@ -246,6 +257,8 @@ fn analyze_with(
 /// The lexicon-term pass: every term not consumed by a pattern, weighed and made a cue.
 struct Terms<'c, 'u, 'a, 'o, 't> {
     ctx: &'c Ctx<'u, 'a>,
+    /// Per clause: hypothetical in a question (empty when none is).
+    hypothetical: &'c [bool],
     contrast: &'c Contrast<'c>,
     sentences: &'c mut [SentenceInfo],
     original: &'c mut OriginalText<'o>,
@@ -284,7 +297,12 @@ impl Terms<'_, '_, '_, '_, '_> {
                 ends_question: s.ends_question,
                 clause_weight: self.contrast.weight(u.clause),
                 emphasis: modifiers::emphasis(s.exclaim, repeats),
+                hypothetical: sense::in_hypothetical(self.hypothetical, units, k),
             };
+            // 账单上的滞纳金是什么意思: asks what a term means, no challenge.
+            if e.marker.is_some() && sense::asks_meaning(units, k) {
+                continue;
+            }
             // Markers that carry meaning by themselves.
             if let Some(m) = e.marker {
                 let confrontational = m == MarkerKind::Rhetorical

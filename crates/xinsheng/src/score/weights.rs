@@ -175,3 +175,10 @@ pub(crate) const TOPIC_MAX_SEVERITY: u8 = 2;
 
 /// An acknowledgement trailing off (好吧……): valence and sadness of resignation.
 pub(crate) const RESIGNED: (f32, f32) = (-0.2, 0.25);
+/// Share of its weight a dissatisfaction, abuse, impatience or repeat-contact cue keeps in
+/// an utterance aimed at a third party (the courier, another seller, the weather), not at
+/// the company or the agent.
+pub(crate) const THIRD_PARTY_FACTOR: f32 = 0.4;
+/// Factor on a term in the hypothetical clause of a question (如果自己装坏了怎么办): a case
+/// the customer asks about, not a problem they report.
+pub(crate) const HYPOTHETICAL_TERM: f32 = 0.15;
