@@ -63,6 +63,11 @@ fn harm_lookalikes_are_not_threats() {
         "游乐园的跳楼机今天开放吗",
         "汽油车和电车的保险价格一样吗",
         "加油站的积分可以换洗车券吗",
+        // being on a roof for another reason: the roof grammar needs the clause to end
+        // there (or a stay verb), so these are no threat
+        "我在楼顶信号才一格，你们的基站是不是坏了",
+        "我在楼顶晒被子的时候手机摔了",
+        "站在楼顶看烟花的时候拍的照片打不开",
     ] {
         assert!(!active(&c(t), CueCategory::Harm), "{t}");
     }
