@@ -238,6 +238,17 @@ impl Found {
         }
     }
 
+    /// Active cues that `pred(cue, sentence, unit)` picks fall to severity `max` at most,
+    /// with its weight: still cues, no longer threats.
+    pub fn cap_severity(&mut self, max: u8, pred: impl Fn(&Cue, usize, usize) -> bool) {
+        for (c, x) in self.cues.iter_mut().zip(&self.ctx) {
+            if c.is_active() && c.severity > max && pred(c, x.sentence, x.unit) {
+                c.severity = max;
+                c.weight = c.weight.min(CUE_WEIGHT[max as usize]);
+            }
+        }
+    }
+
     /// What cues with no emotion entry of their own say: valence and emotion by category
     /// and severity.
     pub fn voices(&self, units: &[Unit<'_>], acc: &mut Acc<'_>, sentences: &mut [SentenceInfo]) {
