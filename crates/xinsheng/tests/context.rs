@@ -551,3 +551,20 @@ fn a_channel_or_a_post_named_is_no_threat() {
         assert!(threat(&c(t)), "{t}: {:?}", c(t).escalation.cues);
     }
 }
+
+#[test]
+fn a_scam_someone_else_ran_is_no_legal_threat() {
+    // Issue 12: 诈骗 naming the kind of message or call the customer got, or a belief found
+    // wrong, is a topic; said of the company it stays a legal accusation.
+    for t in [
+        "诈骗信息一天收到好几条，能不能拦截",
+        "诈骗电话号码越来越多，你们不管吗",
+        "我还以为是诈骗呢，原来真是你们的活动",
+    ] {
+        let a = c(t);
+        assert!(!threat(&a), "{t}: {:?}", a.escalation.cues);
+    }
+    for t in ["你们这就是诈骗", "你们涉嫌诈骗，我要报警"] {
+        assert!(threat(&c(t)), "{t}: {:?}", c(t).escalation.cues);
+    }
+}

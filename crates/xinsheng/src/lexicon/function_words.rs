@@ -544,3 +544,12 @@ pub(crate) fn is_count_of_times(text: &str) -> bool {
             .chars()
             .all(|c| c.is_ascii_digit() || "一二两三四五六七八九十百几多好".contains(c))
 }
+
+/// Nouns a crime word (诈骗, 骚扰) modifies when it names the kind of call or message the
+/// customer got (诈骗电话, 诈骗短信): the crime is someone else's, no legal step is threatened.
+pub(crate) const CRIME_KIND_NOUNS: &[&str] = &[
+    "电话", "短信", "信息", "号码", "电话号码", "来电", "团伙", "分子", "链接", "网站", "邮件", "app",
+];
+
+/// A belief the speaker held and found wrong (我还以为是诈骗): what follows was not so.
+pub(crate) const MISTAKEN_BELIEF: &[&str] = &["以为", "还以为", "误以为", "我以为", "我还以为"];

@@ -14,7 +14,7 @@ use super::structure::SentenceInfo;
 use super::weights::TOPIC_MAX_SEVERITY;
 use super::Ctx;
 use crate::lexicon::function_words::{
-    CAUSATIVE_ME, CONCILIATORY, DECEASED, DURATION_ENDS, ENQUIRY_OPENERS, HYPOTHETICAL,
+    CAUSATIVE_ME, CRIME_KIND_NOUNS, MISTAKEN_BELIEF, CONCILIATORY, DECEASED, DURATION_ENDS, ENQUIRY_OPENERS, HYPOTHETICAL,
     INTERROGATIVE, KIN, LATE_BEFORE, LATE_MARKERS, MEANING_QUESTIONS, NOT_HAPPENED,
     QUESTION_PARTICLES, SARCASTIC_DEGREE, SECOND_PERSON, SERVICE_PRAISE, SERVICE_TOPICS,
     TERM_NAMERS, WAITED,
@@ -56,6 +56,27 @@ pub(crate) fn enquiries(ctx: &Ctx<'_, '_>, sentences: &[SentenceInfo], found: &m
         }
     }
     found.demote_topics(|c, s, k| !signal[s] && plain(s) && asks(c, s, k));
+}
+
+/// A legal cue that names the kind of call or message the customer got (诈骗电话, 诈骗短信)
+/// or a belief found wrong (我还以为是诈骗) is a topic, not a legal step: it falls to a
+/// mention (issue 12).
+pub(crate) fn crime_of_others(units: &[Unit<'_>], found: &mut Found) {
+    found.demote_topics(|c, _, k| {
+        if c.category != CueCategory::Legal {
+            return false;
+        }
+        let clause = units[k].clause;
+        let names_kind = units
+            .get(k + 1)
+            .is_some_and(|u| u.clause == clause && CRIME_KIND_NOUNS.contains(&u.text));
+        let mistaken = units[..k]
+            .iter()
+            .rev()
+            .take_while(|u| u.clause == clause)
+            .any(|u| MISTAKEN_BELIEF.contains(&u.text));
+        names_kind || mistaken
+    });
 }
 
 /// The unit at `k` stands in a clause that asks: it has a question word or particle, or
