@@ -568,3 +568,16 @@ fn a_scam_someone_else_ran_is_no_legal_threat() {
         assert!(threat(&c(t)), "{t}: {:?}", c(t).escalation.cues);
     }
 }
+
+#[test]
+fn asking_how_or_whether_one_can_complain_is_an_enquiry() {
+    // Issue 12: a plain question about the channel, with no opener (请问) before it.
+    for t in ["我怎么投诉？", "这种号码也能举报吗？", "在哪里可以投诉？"] {
+        let a = c(t);
+        assert!(!threat(&a), "{t}: {:?}", a.escalation.cues);
+    }
+    // A threat beside a question, or a question that is not plain, stays.
+    for t in ["我要投诉，怎么这么慢？", "你们再这样我就投诉，听到没有？"] {
+        assert!(threat(&c(t)), "{t}: {:?}", c(t).escalation.cues);
+    }
+}

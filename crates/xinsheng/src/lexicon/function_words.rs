@@ -553,3 +553,10 @@ pub(crate) const CRIME_KIND_NOUNS: &[&str] = &[
 
 /// A belief the speaker held and found wrong (我还以为是诈骗): what follows was not so.
 pub(crate) const MISTAKEN_BELIEF: &[&str] = &["以为", "还以为", "误以为", "我以为", "我还以为"];
+
+/// Before a complaint or report word in a plain question, or opening the term (怎么投诉):
+/// the customer asks how or whether one can complain (我能举报吗？, 怎么投诉？), a channel
+/// asked about, like an enquiry opener's.
+pub(crate) const HOW_OR_WHETHER: &[&str] = &[
+    "怎么", "如何", "怎样", "哪里", "在哪", "在哪里", "能", "能不能", "可以", "可不可以", "能否",
+];

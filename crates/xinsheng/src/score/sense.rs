@@ -14,7 +14,7 @@ use super::structure::SentenceInfo;
 use super::weights::TOPIC_MAX_SEVERITY;
 use super::Ctx;
 use crate::lexicon::function_words::{
-    CAUSATIVE_ME, CRIME_KIND_NOUNS, MISTAKEN_BELIEF, CONCILIATORY, DECEASED, DURATION_ENDS, ENQUIRY_OPENERS, HYPOTHETICAL,
+    CAUSATIVE_ME, CRIME_KIND_NOUNS, HOW_OR_WHETHER, MISTAKEN_BELIEF, CONCILIATORY, DECEASED, DURATION_ENDS, ENQUIRY_OPENERS, HYPOTHETICAL,
     INTERROGATIVE, KIN, LATE_BEFORE, LATE_MARKERS, MEANING_QUESTIONS, NOT_HAPPENED,
     QUESTION_PARTICLES, SARCASTIC_DEGREE, SECOND_PERSON, SERVICE_PRAISE, SERVICE_TOPICS,
     TERM_NAMERS, WAITED,
@@ -46,7 +46,9 @@ pub(crate) fn enquiries(ctx: &Ctx<'_, '_>, sentences: &[SentenceInfo], found: &m
         CueCategory::Refund | CueCategory::Urgency => {
             c.severity <= TOPIC_MAX_SEVERITY && in_asking_clause(units, &sentences[s], k)
         }
-        CueCategory::Complaint | CueCategory::Regulator => opener,
+        CueCategory::Complaint | CueCategory::Regulator => {
+            opener || asks_how_or_whether(units, &sentences[s], k, c)
+        }
         _ => false,
     };
     let mut signal = vec![false; sentences.len()];
@@ -77,6 +79,19 @@ pub(crate) fn crime_of_others(units: &[Unit<'_>], found: &mut Found) {
             .any(|u| MISTAKEN_BELIEF.contains(&u.text));
         names_kind || mistaken
     });
+}
+
+/// The complaint or report word at unit `k` is asked about: how or whether one can (怎么投诉？,
+/// 这种号码也能举报吗？), in the clause that asks (issue 12).
+fn asks_how_or_whether(units: &[Unit<'_>], st: &SentenceInfo, k: usize, c: &Cue) -> bool {
+    let clause = units[k].clause;
+    let how = HOW_OR_WHETHER.iter().any(|w| c.text.starts_with(w))
+        || units[..k]
+            .iter()
+            .rev()
+            .take_while(|u| u.clause == clause)
+            .any(|u| HOW_OR_WHETHER.contains(&u.text));
+    how && in_asking_clause(units, st, k)
 }
 
 /// The unit at `k` stands in a clause that asks: it has a question word or particle, or
