@@ -577,7 +577,25 @@ fn asking_how_or_whether_one_can_complain_is_an_enquiry() {
         assert!(!threat(&a), "{t}: {:?}", a.escalation.cues);
     }
     // A threat beside a question, or a question that is not plain, stays.
-    for t in ["我要投诉，怎么这么慢？", "你们再这样我就投诉，听到没有？"] {
+    for t in ["我要投诉，怎么这么慢？", "你们再这样我就投诉，听到没有？"]
+    {
+        assert!(threat(&c(t)), "{t}: {:?}", c(t).escalation.cues);
+    }
+}
+
+#[test]
+fn a_third_partys_step_is_no_threat_of_the_speaker() {
+    // Issue 12: a neighbour's police call, someone else's complaint to a regulator, told.
+    for t in [
+        "邻居昨天打110报警了，也没人管",
+        "有人去工信部投诉过，也没什么用",
+        "我同事已经打12315投诉了",
+    ] {
+        let a = c(t);
+        assert!(!threat(&a), "{t}: {:?}", a.escalation.cues);
+    }
+    // The speaker's own step after a third party in the sentence stays a threat.
+    for t in ["他再不还钱我就报警", "快递员不送我就投诉他"] {
         assert!(threat(&c(t)), "{t}: {:?}", c(t).escalation.cues);
     }
 }

@@ -207,6 +207,7 @@ fn analyze_with(
         sense::hypothetical_cues(&hypothetical, &units, &mut found);
         sense::deceased_account(&norm.text, &mut found);
         reported::reported_complaints(&units, &mut found);
+        reported::others_steps(&units, &mut found);
         sense::crime_of_others(&units, &mut found);
     }
     // A complaint about the courier or another seller, not said to the company.

@@ -7,18 +7,41 @@
 use super::cues::Found;
 use super::weights::REPORTED_MAX_SEVERITY;
 use crate::lexicon::function_words::{
-    is_count_of_times, REPORT_AFTER, REPORT_DONE_BEFORE, REPORT_FREQUENCY, REPORT_IN_VAIN,
-    VOLITION,
+    is_count_of_times, FIRST_PERSON, REPORT_AFTER, REPORT_DONE_BEFORE, REPORT_FREQUENCY,
+    REPORT_IN_VAIN, VOLITION,
 };
+use crate::lexicon::harm_words::THIRD_PARTIES;
 use crate::segment::Unit;
 use crate::types::CueCategory;
 
 /// Cap the complaint and media cues that report what was done (see the module).
 pub(crate) fn reported_complaints(units: &[Unit<'_>], found: &mut Found) {
     found.cap_severity(REPORTED_MAX_SEVERITY, |c, _, k| {
-        matches!(c.category, CueCategory::Complaint | CueCategory::Media)
-            && is_report(units, k)
+        matches!(c.category, CueCategory::Complaint | CueCategory::Media) && is_report(units, k)
     });
+}
+
+/// Cap the formal cues whose clause has a third party as its subject (邻居打110报警了, 有人
+/// 去工信部投诉过): someone else's step, told; the speaker threatens nothing.
+pub(crate) fn others_steps(units: &[Unit<'_>], found: &mut Found) {
+    found.cap_severity(REPORTED_MAX_SEVERITY, |c, _, k| {
+        c.category.is_formal() && c.category != CueCategory::Harm && third_party_subject(units, k)
+    });
+}
+
+/// Walking back in the clause of unit `k`, a third party (邻居, 有人, 他) comes before any
+/// first-person word (我, 我们).
+fn third_party_subject(units: &[Unit<'_>], k: usize) -> bool {
+    let clause = units[k].clause;
+    for u in units[..k].iter().rev().take_while(|u| u.clause == clause) {
+        if u.class & FIRST_PERSON != 0 {
+            return false;
+        }
+        if THIRD_PARTIES.contains(&u.text) {
+            return true;
+        }
+    }
+    false
 }
 
 /// The cue at unit `k` tells of a complaint made: in its own words (投诉过, 投诉无门,
@@ -43,17 +66,20 @@ fn is_report(units: &[Unit<'_>], k: usize) -> bool {
     {
         return true;
     }
-    if before
-        .iter()
-        .any(|t| REPORT_DONE_BEFORE.contains(t) || REPORT_FREQUENCY.contains(t) || is_count_of_times(t))
-    {
+    if before.iter().any(|t| {
+        REPORT_DONE_BEFORE.contains(t) || REPORT_FREQUENCY.contains(t) || is_count_of_times(t)
+    }) {
         return true;
     }
     let mut after = units[k + 1..]
         .iter()
         .take_while(|u| u.clause == clause)
         .filter(|u| !u.is_punct);
-    if after.clone().next().is_some_and(|u| REPORT_AFTER.contains(&u.text)) {
+    if after
+        .clone()
+        .next()
+        .is_some_and(|u| REPORT_AFTER.contains(&u.text))
+    {
         return true;
     }
     // 投诉了三次, 投诉也没人理, 打10000投诉没人接.
