@@ -489,22 +489,6 @@ pub(crate) const GRUDGING_ACKS: &[&str] = &[
 /// Negators that say something did not happen (东西没到, 还没有发货).
 pub(crate) const NOT_HAPPENED: &[&str] = &["没", "没有", "还没", "还没有", "都没", "都没有"];
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn contact_chars_hold_exactly_their_chars() {
-        let list = "打问联说催电话映找提申投诉咨沟交重跑修门来";
-        for c in list.chars() {
-            assert!(is_contact_char(c), "{c}");
-        }
-        for c in ['的', '了', 'a', '1', '〇', '\u{4DFF}', '\u{A000}', '😀'] {
-            assert!(!is_contact_char(c), "{c}");
-        }
-    }
-}
-
 /// After a complaint or posting cue in its clause: the complaint was made (投诉过,
 /// 打过投诉电话) or came before what is told next (投诉之后就有人来了). A report, not a threat.
 pub(crate) const REPORT_AFTER: &[&str] = &["过", "后", "之后", "以后", "完"];
@@ -621,3 +605,19 @@ pub(crate) const HOW_OR_WHETHER: &[&str] = &[
     "可不可以",
     "能否",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contact_chars_hold_exactly_their_chars() {
+        let list = "打问联说催电话映找提申投诉咨沟交重跑修门来";
+        for c in list.chars() {
+            assert!(is_contact_char(c), "{c}");
+        }
+        for c in ['的', '了', 'a', '1', '〇', '\u{4DFF}', '\u{A000}', '😀'] {
+            assert!(!is_contact_char(c), "{c}");
+        }
+    }
+}
