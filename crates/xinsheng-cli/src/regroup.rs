@@ -708,8 +708,12 @@ mod tests {
         let t = |n: u32| format!(",\"turn\":{n}");
         // Whole calls, turns rising (or equal, or without a turn field), an error or a
         // call without an id between them: in order.
-        assert!(scans_in_order(&[a(""), a(""), b(), bad(), no_id()].concat()));
-        assert!(scans_in_order(&[a(&t(1)), a(&t(2)), a(&t(2)), b()].concat()));
+        assert!(scans_in_order(
+            &[a(""), a(""), b(), bad(), no_id()].concat()
+        ));
+        assert!(scans_in_order(
+            &[a(&t(1)), a(&t(2)), a(&t(2)), b()].concat()
+        ));
         // A call found again after another call, after an error, turns going back, the
         // records without an id split: the sort would move them.
         assert!(!scans_in_order(&[a(""), b(), a("")].concat()));

@@ -309,5 +309,9 @@ fn a_broken_promise_is_the_speakers_own_complaint_not_a_quotation() {
     }
     // Speech reported from someone else stays reported.
     let a = c("快递员说你们就是骗子");
-    assert!(a.escalation.cues.iter().any(|c| c.quoted), "{:?}", a.escalation.cues);
+    assert!(
+        a.escalation.cues.iter().any(|c| c.quoted),
+        "{:?}",
+        a.escalation.cues
+    );
 }
