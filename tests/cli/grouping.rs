@@ -161,11 +161,7 @@ fn calls_without_tmpdir(sb: &Sandbox, budget: &str, name: &str) -> super::Run {
         .stdin(std::process::Stdio::null())
         .output()
         .expect("run xinsheng");
-    super::Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    super::finish(out)
 }
 
 #[test]
