@@ -17,11 +17,11 @@
 //! first read once with [`Regrouper::scan`], which keeps nothing but the call ids: when
 //! its items are already in that order (the usual export, one call after another), the
 //! pipeline reads it again and hands its items on as they come, neither held nor sorted
-//! nor spilled, so that scoring starts at once; else it is read again through
-//! [`Regrouper::push`]. Memory: the held records (at most
-//! about [`REGROUP_BYTES`]), plus one entry per distinct call id of the input being
-//! read (its first position) and one 16-byte entry per call id for the check across
-//! inputs (at most [`MAX_TRACKED_IDS`] of them).
+//! nor spilled, so that scoring overlaps the second read; else it is read again through
+//! [`Regrouper::push`]. Memory: the held records (at most about [`REGROUP_BYTES`]), plus
+//! one entry per distinct call id of the input being read (its first position) and one
+//! 16-byte entry per call id for the check across inputs (at most [`MAX_TRACKED_IDS`]
+//! of them).
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::hash_map::DefaultHasher;
