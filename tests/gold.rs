@@ -22,20 +22,54 @@ const GOLD_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/gold");
 /// `conversation.risky_auc` was lowered the same day from 0.96 to 0.94 when the fitted
 /// call model (issue 12) replaced the hand-set roll-up: the model, fitted out of fold on
 /// real chats, does not weigh agent conduct, which this set's "review" label includes
-/// (0.965 hand-set, 0.943 fitted). Raise them when quality improves.
+/// (0.965 hand-set, 0.943 fitted). Raised to 0.95 when the fitted model got the
+/// agent-conduct floor (a prohibited agent phrase of severity >= 4 makes a call at least
+/// `medium`, `model::CONDUCT_SEVERITY`: this set's risky calls with hostile or private-deal
+/// agents no longer come out at `none`; 0.954) and the `polite_refused` feature (0.959).
+/// `utterance.harm_high_recall` was raised the same day
+/// from 0.84 to 1.00 by the harm grammar (issue 13 item 1), measured with 73 more harm
+/// utterances (37 threats, 36 look-alikes); those rows lowered
+/// `utterance.negation_trap_accuracy` from 0.69 to 0.66 as a matter of the set: `main`
+/// before the grammar scores the same 0.6635 on the extended set (0.6977 on the old one,
+/// as the grammar does).
+/// The agent prohibited-phrase minima were re-recorded
+/// the same day (issue 13 item 6) when 133 agent lines written before the fix,
+/// paraphrased rather than textbook, were added: recall
+/// went down from 1.00 to the measured 0.96 because the set got harder (misses are on the
+/// report half of that block), precision up from 0.96 to 0.99. The `agent_conduct.*` figures
+/// (tests/gold/agent-conduct.tsv, recorded the same day) are the agent lines of six more fresh
+/// sets used to add phrase families and of a seventh written after every change and held out
+/// (`heldout_*`: recall 0.12 and precision 0.75 before the issue's fixes, 0.40 and 1.00 after:
+/// paraphrases outside the families are still missed).
+/// Re-recorded the same day when issue 13's second round
+/// added 86 utterances and 17 calls (third-party target, resolution, look-alike senses,
+/// grudging 行吧, unmarked sarcasm, health stakes, ignored constraints), at the figures
+/// after its fixes; on the grown set the code before them measured polarity 0.776,
+/// emotion 0.643, level exact 0.727, within one 0.922, F1 0.704, traps 0.667, risky AUC
+/// 0.941, trajectory 0.576, and every figure rose. Emotion accuracy is recorded lower
+/// (0.66 -> 0.65) only because the added rows are harder; on the previous rows it rose
+/// (0.666 -> 0.670). Polarity raised to 0.80 after the round's last fixes (urgency reads
+/// negative, grudging 好吧 adds no acceptance: 0.792 -> 0.803), then set to 0.79 when the
+/// three rounds were merged: with the harm and agent rows in the set it measures 0.791
+/// (the agent rows' ownership lines sit on the polarity threshold, as the context round
+/// found). Raise them when quality improves.
 const RECORDED: &[(&str, f64)] = &[
-    ("utterance.polarity_accuracy", 0.78),
-    ("utterance.emotion_accuracy", 0.66),
+    ("utterance.polarity_accuracy", 0.79),
+    ("utterance.emotion_accuracy", 0.65),
     ("utterance.level_exact", 0.74),
-    ("utterance.level_within_one", 0.92),
+    ("utterance.level_within_one", 0.93),
     ("utterance.escalation_f1", 0.72),
-    ("utterance.negation_trap_accuracy", 0.69),
-    ("utterance.agent_prohibited_recall", 1.00),
-    ("utterance.agent_prohibited_precision", 0.96),
-    ("utterance.harm_high_recall", 0.84),
-    ("conversation.escalated_accuracy", 0.97),
-    ("conversation.risky_auc", 0.94),
-    ("conversation.trajectory_accuracy", 0.57),
+    ("utterance.negation_trap_accuracy", 0.66),
+    ("utterance.agent_prohibited_recall", 0.96),
+    ("utterance.agent_prohibited_precision", 0.99),
+    ("utterance.harm_high_recall", 1.00),
+    ("agent_conduct.prohibited_recall", 0.90),
+    ("agent_conduct.prohibited_precision", 1.00),
+    ("agent_conduct.heldout_recall", 0.40),
+    ("agent_conduct.heldout_precision", 1.00),
+    ("conversation.escalated_accuracy", 0.98),
+    ("conversation.risky_auc", 0.95),
+    ("conversation.trajectory_accuracy", 0.60),
 ];
 
 struct GoldUtterance {
@@ -316,5 +350,61 @@ fn gold_conversations() {
     figures.insert("conversation.escalated_accuracy", esc_ok as f64 / n);
     figures.insert("conversation.risky_auc", auc(&risks, &risky));
     figures.insert("conversation.trajectory_accuracy", traj_ok as f64 / n);
+    check(&figures);
+}
+
+/// Agent lines of `tests/gold/agent-conduct.tsv` (`text label round`): recall and precision
+/// of "has a prohibited phrase", over all rows and over the held-out round.
+#[test]
+fn gold_agent_conduct() {
+    let path = format!("{GOLD_DIR}/agent-conduct.tsv");
+    let text = std::fs::read_to_string(&path).expect("tests/gold/agent-conduct.tsv is readable");
+    const HELD_OUT: &str = "8";
+    // (tp, fp, fn) over all rows and over the held-out round.
+    let mut counts = [(0usize, 0usize, 0usize); 2];
+    let mut rows = 0;
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() || line.starts_with('#') || line.starts_with("text\t") {
+            continue;
+        }
+        let cols: Vec<&str> = line.split('\t').collect();
+        assert_eq!(cols.len(), 3, "{path}:{}: expected 3 columns", i + 1);
+        let gold = match cols[1] {
+            "prohibited" => true,
+            "ok" => false,
+            other => panic!("{path}:{}: bad label `{other}`", i + 1),
+        };
+        let got = analyzer()
+            .analyze(cols[0], Speaker::Agent)
+            .agent
+            .iter()
+            .any(|m| m.kind == AgentKind::Prohibited && !m.negated);
+        rows += 1;
+        for (k, c) in counts.iter_mut().enumerate() {
+            if k == 1 && cols[2] != HELD_OUT {
+                continue;
+            }
+            c.0 += (gold && got) as usize;
+            c.1 += (!gold && got) as usize;
+            c.2 += (gold && !got) as usize;
+        }
+    }
+    assert!(rows >= 290, "agent conduct set has {rows} rows");
+    let rate = |a: usize, b: usize| a as f64 / (a + b).max(1) as f64;
+    let names = [
+        (
+            "agent_conduct.prohibited_recall",
+            "agent_conduct.prohibited_precision",
+        ),
+        (
+            "agent_conduct.heldout_recall",
+            "agent_conduct.heldout_precision",
+        ),
+    ];
+    let mut figures = BTreeMap::new();
+    for ((tp, fp, fnn), (recall, precision)) in counts.into_iter().zip(names) {
+        figures.insert(recall, rate(tp, fnn));
+        figures.insert(precision, rate(tp, fp));
+    }
     check(&figures);
 }

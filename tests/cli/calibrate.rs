@@ -59,6 +59,14 @@ fn calibrate_reports_out_of_fold_then_writes_a_model_calls_can_use() {
         "m.json"
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
+    // No agent says no in these calls: the built-in model's `polite_refused` is left out
+    // (named with --features, it would be an error; see below).
+    assert!(
+        r.stderr
+            .contains("feature `polite_refused` is the same on every call: left out of the fit"),
+        "{}",
+        r.stderr
+    );
     for needle in [
         "70 calls, 30 positive",
         "5-fold cross-validation grouped by call id",
@@ -116,12 +124,90 @@ fn calibrate_reports_out_of_fold_then_writes_a_model_calls_can_use() {
     assert_eq!(r2.stdout.lines().nth(3), r.stdout.lines().nth(3));
 }
 
+/// The records of `calls(…)` dealt round-robin over the calls: first turns of every call,
+/// then second turns …, as a chat export ordered by time interleaves concurrent sessions.
+fn interleaved(jsonl: &str) -> Vec<String> {
+    let mut by_call: Vec<Vec<&str>> = Vec::new();
+    let mut last_id = "";
+    for line in jsonl.lines() {
+        let id = &line[..line.find(",\"speaker\"").unwrap()];
+        if id != last_id {
+            by_call.push(Vec::new());
+            last_id = id;
+        }
+        by_call.last_mut().unwrap().push(line);
+    }
+    let longest = by_call.iter().map(Vec::len).max().unwrap();
+    (0..longest)
+        .flat_map(|k| by_call.iter().filter_map(move |c| c.get(k)))
+        .map(|l| l.to_string())
+        .collect()
+}
+
+#[test]
+fn calibrate_reads_labels_of_interleaved_calls_in_any_format() {
+    let sb = Sandbox::new();
+    let sorted = calls(30, 40);
+    sb.file("sorted.jsonl", sorted.clone());
+    let mixed = interleaved(&sorted);
+    assert_ne!(
+        mixed.concat(),
+        sorted.replace('\n', ""),
+        "the calls are interleaved"
+    );
+    sb.file("mixed.jsonl", mixed.join("\n") + "\n");
+    // The same records as CSV, the label a column.
+    let mut csv = String::from("call_id,speaker,text,sat\n");
+    for line in &mixed {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        csv.push_str(&format!(
+            "{},{},{},{}\n",
+            v["call_id"].as_str().unwrap(),
+            v["speaker"].as_str().unwrap(),
+            v["text"].as_str().unwrap(),
+            v["sat"]
+        ));
+    }
+    sb.file("mixed.csv", csv);
+    let fit = |file: &str, extra: &[&str]| {
+        let r = calibrate(&sb, file, extra);
+        assert_eq!(r.code, 0, "{file}: {}", r.stderr);
+        r.stdout
+    };
+    let want = fit("sorted.jsonl", &[]);
+    assert!(want.contains("70 calls, 30 positive"), "{want}");
+    let auc = |out: &str| {
+        out.lines()
+            .find(|l| l.starts_with("ROC-AUC"))
+            .map(str::to_string)
+    };
+    for (file, extra) in [
+        ("mixed.jsonl", &[][..]),
+        ("mixed.csv", &[][..]),
+        // Held records spill to disk and come back with their label.
+        ("mixed.jsonl", &["--group-bytes", "2000"][..]),
+        ("mixed.csv", &["--group-bytes", "2000"][..]),
+    ] {
+        let got = fit(file, extra);
+        assert!(
+            got.contains("70 calls, 30 positive"),
+            "{file} {extra:?}: {got}"
+        );
+        assert_eq!(auc(&got), auc(&want), "{file} {extra:?}");
+    }
+}
+
+/// `calibrate FILE --label sat --below 3 EXTRA…`.
+fn calibrate(sb: &Sandbox, file: &str, extra: &[&str]) -> super::Run {
+    let mut args = vec!["calibrate", file, "--label", "sat", "--below", "3"];
+    args.extend_from_slice(extra);
+    sb.run(&args)
+}
+
 /// `calibrate FILE --label sat --below 3 EXTRA…` fails (exit 2) and says each of
 /// `messages`.
 fn refuses(sb: &Sandbox, file: &str, extra: &[&str], messages: &[&str]) {
-    let mut args = vec!["calibrate", file, "--label", "sat", "--below", "3"];
-    args.extend_from_slice(extra);
-    let r = sb.run(&args);
+    let r = calibrate(sb, file, extra);
     assert_eq!(r.code, 2, "{file}: {}", r.stderr);
     for m in messages {
         assert!(r.stderr.contains(m), "{file}: {}", r.stderr);

@@ -2,8 +2,9 @@
 //! verdicts, complaint tickets), report it out of fold beside the built-in model, and
 //! write the model file that `calls --model` and `flag --model` read.
 //!
-//! Calls are grouped like `calls` groups them (consecutive records of one input with the
-//! same call id). Nothing is fitted silently: unreadable records, calls without a label,
+//! Calls are grouped like `calls` groups them (the records of one input with the same call
+//! id, brought together wherever they stand; with `--label` the records keep their
+//! original fields, where the label is, while they are regrouped). Nothing is fitted silently: unreadable records, calls without a label,
 //! labels that do not parse, too few calls of a label, and constant or non-finite features
 //! are errors.
 
@@ -59,7 +60,8 @@ pub struct CalibrateArgs {
     /// A numeric label below X is positive (e.g. a satisfaction score --below 3)
     #[arg(long, value_name = "X")]
     pub below: Option<f64>,
-    /// Features to fit, comma-separated [default: the built-in model's]
+    /// Features to fit, comma-separated [default: the built-in model's, less any that is
+    /// the same on every call]
     #[arg(long, value_name = "NAMES", value_delimiter = ',')]
     pub features: Vec<String>,
     /// L2 strength on the standardized weights [default: the built-in model's]
@@ -494,9 +496,13 @@ pub fn run(g: &Global, a: &CalibrateArgs) -> Result<i32, Failure> {
     let out = crate::app::output_path(g)
         .map(|_| crate::app::output(g))
         .transpose()?;
-    // Not regrouped: grouping drops the original record, where the label field is.
-    // Records of one call must stand together (see the note in docs/model.md).
-    let opts = crate::app::options(g, &a.input);
+    // Each call's records brought together as for `calls`, keeping the original record
+    // when the label field is read from it.
+    let opts = crate::pipeline::Options {
+        group: true,
+        group_keeps_original: a.label.is_some(),
+        ..crate::app::options(g, &a.input)
+    };
     let expanded = crate::app::inputs(g, &a.input)?;
     let names: Vec<String> = if a.input.inputs.is_empty() {
         vec!["stdin".into()]
@@ -536,6 +542,26 @@ pub fn run(g: &Global, a: &CalibrateArgs) -> Result<i32, Failure> {
     }
     let labels = decide_labels(&calls, &rule)?;
     let rows: Vec<[f64; N_FEATURES]> = calls.iter().map(|c| c.features).collect();
+    let mut spec = spec;
+    if a.features.is_empty() {
+        // The built-in model's features, less those these calls give nothing to learn
+        // from (no agent ever refused, say); a feature named with --features must vary.
+        spec.features.retain(|&j| {
+            let varies = rows.iter().any(|r| r[j] != rows[0][j]);
+            if !varies {
+                reporter.note(&format_args!(
+                    "feature `{}` is the same on every call: left out of the fit",
+                    xinsheng::model::FEATURES[j].name
+                ));
+            }
+            varies
+        });
+        if spec.features.is_empty() {
+            return Err(Failure::Fatal(
+                "every feature is the same on every call: nothing to learn from".into(),
+            ));
+        }
+    }
     let ids: Vec<&str> = calls.iter().map(|c| c.id.as_str()).collect();
     let folds = grouped_folds(&ids, &labels, usize::from(a.folds), a.seed);
     let fit_err = |e: xinsheng::model::FitError| Failure::Fatal(e.to_string());

@@ -46,8 +46,11 @@ pub struct Options {
     /// Bring each call's records together before scoring, wherever they stand in their
     /// input (`calls`, `flag`; see [`crate::regroup`]); else records keep input order.
     /// Grouped records lose their original (`Original::Text`): call summaries do not
-    /// show it.
+    /// show it; unless `group_keeps_original`.
     pub group: bool,
+    /// Grouped records keep their original record (`calibrate` reads its label field
+    /// there); it counts towards `group_bytes`.
+    pub group_keeps_original: bool,
     /// Bytes of records held in memory while grouping, before they spill to disk.
     pub group_bytes: usize,
     /// Most bytes of records between reading and writing ([`IN_FLIGHT_BYTES`]).
@@ -62,6 +65,7 @@ impl Default for Options {
             chunk_records: 2048,
             chunk_bytes: 8 << 20,
             group: false,
+            group_keeps_original: false,
             group_bytes: REGROUP_BYTES,
             in_flight_bytes: IN_FLIGHT_BYTES,
         }
@@ -396,25 +400,31 @@ impl Batcher {
     }
 }
 
+/// An item of `calls`, `flag` or `calibrate` as it is grouped: call summaries never show
+/// the original record, so it is neither kept nor spilled (unless `keep_original`: a
+/// label is read from it).
+fn for_grouping(item: Item, keep_original: bool) -> Item {
+    match item {
+        Item::Record(mut r) if !keep_original => {
+            r.original = Original::Text;
+            Item::Record(r)
+        }
+        e => e,
+    }
+}
+
 /// Read one input's items through the regrouper into `out`; false when the receiving
 /// end is gone.
 fn read_grouped<R: Read>(
     name: String,
     rdr: &mut xinsheng_io::InputReader<R>,
     group: &mut Regrouper,
+    keep_original: bool,
     out: &mut Batcher,
 ) -> bool {
     let mut failed = None;
     for item in rdr.by_ref() {
-        // Call summaries never show the original record: not kept, not spilled.
-        let item = match item {
-            Item::Record(mut r) => {
-                r.original = Original::Text;
-                Item::Record(r)
-            }
-            e => e,
-        };
-        if let Err(e) = group.push(item) {
+        if let Err(e) = group.push(for_grouping(item, keep_original)) {
             failed = Some(e);
             break;
         }
@@ -459,19 +469,14 @@ fn read_scanned<R: Read>(
     name: String,
     rdr: &mut xinsheng_io::InputReader<R>,
     end: InputEnd,
+    keep_original: bool,
     out: &mut Batcher,
 ) -> bool {
     for item in rdr.by_ref() {
-        let item = match item {
-            // As in `read_grouped`: call summaries never show the original record.
-            Item::Record(_) if end.error.is_some() => continue,
-            Item::Record(mut r) => {
-                r.original = Original::Text;
-                Item::Record(r)
-            }
-            e => e,
-        };
-        if !out.item(item) {
+        if end.error.is_some() && matches!(item, Item::Record(_)) {
+            continue;
+        }
+        if !out.item(for_grouping(item, keep_original)) {
             return false;
         }
     }
@@ -543,8 +548,12 @@ fn reader_thread(
         let open = match xinsheng_io::read(&name, counting, &opts.read) {
             Err(e) => out.input_error(&e.name, e.message),
             Ok(mut rdr) => match (&mut group, scanned) {
-                (Some(group), None) => read_grouped(name, &mut rdr, group, &mut out),
-                (_, Some(end)) => read_scanned(name, &mut rdr, end, &mut out),
+                (Some(group), None) => {
+                    read_grouped(name, &mut rdr, group, opts.group_keeps_original, &mut out)
+                }
+                (_, Some(end)) => {
+                    read_scanned(name, &mut rdr, end, opts.group_keeps_original, &mut out)
+                }
                 (None, None) => {
                     let mut open = true;
                     for item in rdr.by_ref() {

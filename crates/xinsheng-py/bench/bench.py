@@ -14,8 +14,9 @@ place for ``shared/data``), else the project's own
 * Rust: ``cargo run --release -p xinsheng --example batch_throughput`` (``analyze_batch``
   on all cores, then on 1 thread), one timed run per round after a warm-up, in its own
   process; the analyzer build is not timed.
-* Python, same process as this script: ``Analyzer.analyze_many`` (dicts) and the columns
-  behind ``xinsheng.pandas.score_frame``, on all cores and on 1 thread; Rust and Python
+* Python, same process as this script: ``Analyzer.analyze_many`` (dicts) and
+  ``Analyzer.score_columns`` (the columns behind ``xinsheng.pandas.score_frame``), on all
+  cores and on 1 thread (each timed call includes freeing its result); Rust and Python
   runs alternate round by round so that a noisy machine slows both alike, and each
   ratio is taken within a round; medians are reported.
 * Peers (if installed; ``pip install cnsenti snownlp``): cnsenti ``Sentiment().
@@ -98,10 +99,10 @@ def bench_core(texts: List[str], runs: int) -> Dict[str, object]:
         for r in range(runs):
             rows["rust"].append(rust_run(corpus, None))
             rows["py_many"].append(timed(lambda: an.analyze_many(texts)))
-            rows["py_cols"].append(timed(lambda: an._score_columns(texts)))
+            rows["py_cols"].append(timed(lambda: an.score_columns(texts)))
             rows["rust_1"].append(rust_run(corpus, 1))
             rows["py_many_1"].append(timed(lambda: an.analyze_many(texts, threads=1)))
-            rows["py_cols_1"].append(timed(lambda: an._score_columns(texts, None, 1)))
+            rows["py_cols_1"].append(timed(lambda: an.score_columns(texts, None, 1)))
             print(f"  round {r + 1}: " + ", ".join(f"{k} {v[-1]:.3f}s" for k, v in rows.items()), file=sys.stderr)
     finally:
         corpus.unlink()

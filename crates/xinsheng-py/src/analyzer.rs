@@ -1,8 +1,7 @@
 //! The `xinsheng.Analyzer` class.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use pyo3::exceptions::{PyFileNotFoundError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -11,15 +10,18 @@ use rayon::prelude::*;
 use xinsheng::{Analyzer, AnalyzerBuilder, Speaker, Turn};
 
 use crate::columns;
-use crate::convert::{items, json_loads, text_of, to_json, type_name, Speakers};
+use crate::convert::{items, text_of, to_json, type_name, Speakers};
 use crate::errors::build_error;
+use crate::pipeline::{self, Pools};
+use crate::topy::{to_py, Converter};
 
-/// Texts analyzed per chunk in `analyze_many`: the pool analyzes one chunk while the
-/// calling thread turns the previous one into Python objects; small enough that the
-/// two overlap on short lists, large enough to keep every core busy.
-const CHUNK_TEXTS: usize = 2048;
+/// Texts analyzed per chunk in `analyze_many` and `score_columns`: the pool analyzes
+/// one chunk while the calling thread turns the previous one into Python objects; small
+/// enough that the two overlap on short lists and the last chunk's conversion (which
+/// nothing overlaps) is short, large enough to keep every core busy.
+const CHUNK_TEXTS: usize = 256;
 /// Calls analyzed between two hand-overs to Python.
-const CHUNK_CALLS: usize = 512;
+const CHUNK_CALLS: usize = 64;
 
 /// Tags Chinese customer-service utterances and conversations with emotion, sentiment
 /// and escalation risk. Built once (about 0.1 s), immutable and thread-safe: share one.
@@ -27,8 +29,8 @@ const CHUNK_CALLS: usize = 512;
 pub struct PyAnalyzer {
     inner: Arc<Analyzer>,
     speakers: Speakers,
-    /// Thread pools for an explicit `threads=`, by size.
-    pools: Mutex<HashMap<usize, Arc<rayon::ThreadPool>>>,
+    /// Thread pools for an explicit `threads=`.
+    pools: Pools,
     description: String,
 }
 
@@ -101,31 +103,7 @@ impl PyAnalyzer {
         threads: Option<usize>,
         f: impl FnOnce() -> T + Send,
     ) -> PyResult<T> {
-        let Some(n) = threads else {
-            return Ok(f());
-        };
-        if n == 0 {
-            return Err(PyValueError::new_err(
-                "threads: must be at least 1 (or None for all cores)",
-            ));
-        }
-        let pool = {
-            let mut pools = self.pools.lock().unwrap_or_else(|p| p.into_inner());
-            match pools.get(&n) {
-                Some(p) => Arc::clone(p),
-                None => {
-                    let p = rayon::ThreadPoolBuilder::new()
-                        .num_threads(n)
-                        .thread_name(|i| format!("xinsheng-{i}"))
-                        .build()
-                        .map_err(|e| PyValueError::new_err(format!("threads={n}: {e}")))?;
-                    let p = Arc::new(p);
-                    pools.insert(n, Arc::clone(&p));
-                    p
-                }
-            }
-        };
-        Ok(pool.install(f))
+        Ok(pipeline::install(self.pools.get(threads)?.as_deref(), f))
     }
 
     fn texts(&self, texts: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
@@ -144,26 +122,10 @@ impl PyAnalyzer {
             .collect()
     }
 
-    /// Analyzes `calls` in parallel, in order.
-    pub(crate) fn analyze_calls(
-        &self,
-        py: Python<'_>,
-        calls: &[Vec<(Speaker, String)>],
-        threads: Option<usize>,
-    ) -> PyResult<Vec<xinsheng::ConversationAnalysis>> {
-        let analyzer = &*self.inner;
-        py.detach(|| {
-            self.on_pool(threads, || {
-                calls
-                    .par_iter()
-                    .map(|c| {
-                        let turns: Vec<Turn<'_>> =
-                            c.iter().map(|(s, t)| Turn::new(*s, t)).collect();
-                        analyzer.analyze_conversation(&turns)
-                    })
-                    .collect()
-            })
-        })
+    /// Analyzes one call.
+    fn conversation(&self, call: &[(Speaker, String)]) -> xinsheng::ConversationAnalysis {
+        let turns: Vec<Turn<'_>> = call.iter().map(|(s, t)| Turn::new(*s, t)).collect();
+        self.inner.analyze_conversation(&turns)
     }
 }
 
@@ -211,7 +173,7 @@ impl PyAnalyzer {
         Ok(PyAnalyzer {
             inner: Arc::new(analyzer),
             speakers,
-            pools: Mutex::new(HashMap::new()),
+            pools: Pools::default(),
             description,
         })
     }
@@ -231,11 +193,12 @@ impl PyAnalyzer {
         let text = text_of(text, &|| "text".into())?;
         let speaker = self.speakers.of_label(&speaker);
         let analyzer = &*self.inner;
-        let json = py.detach(|| to_json(&analyzer.analyze(&text, speaker)));
-        json_loads(py, &json)
+        let analysis = py.detach(|| analyzer.analyze(&text, speaker));
+        to_py(py, &analysis)
     }
 
-    /// Analyze many utterances in parallel (GIL released), results in input order.
+    /// Analyze many utterances in parallel (GIL released), results in input order; the
+    /// calling thread builds the dicts of one chunk while the pool analyzes the next.
     #[pyo3(signature = (texts, speakers=None, threads=None))]
     fn analyze_many<'py>(
         &self,
@@ -246,56 +209,32 @@ impl PyAnalyzer {
     ) -> PyResult<Bound<'py, PyList>> {
         let texts = self.texts(texts)?;
         let speakers = self.speakers.for_texts(speakers, texts.len())?;
-        let out = PyList::empty(py);
         let analyzer = &*self.inner;
-        let chunks: Vec<(&[String], &[Speaker])> = texts
-            .chunks(CHUNK_TEXTS)
-            .zip(speakers.chunks(CHUNK_TEXTS))
-            .collect();
-        // One chunk's analyses as a JSON array, on the pool.
-        let analyze_chunk = |(chunk, who): (&[String], &[Speaker])| -> PyResult<String> {
-            self.on_pool(threads, || {
-                let parts: Vec<String> = chunk
-                    .par_iter()
-                    .zip(who.par_iter())
-                    .map(|(t, s)| to_json(&analyzer.analyze(t, *s)))
-                    .collect();
-                join_array(&parts)
-            })
-        };
-        let extend = |json: &str| -> PyResult<()> {
-            out.call_method1("extend", (json_loads(py, json)?,))?;
-            Ok(())
-        };
-        let Some(first) = chunks.first() else {
-            return Ok(out);
-        };
-        let mut pending = py.detach(|| analyze_chunk(*first))?;
-        std::thread::scope(|scope| -> PyResult<()> {
-            for next in chunks.iter().skip(1) {
-                // The pool analyzes the next chunk while this thread (holding the GIL)
-                // turns the current one into Python objects.
-                let spawned = std::thread::Builder::new()
-                    .name("xinsheng-many".into())
-                    .spawn_scoped(scope, || analyze_chunk(*next));
-                let json = match spawned {
-                    Ok(handle) => {
-                        let converted = extend(&pending);
-                        let joined = py.detach(|| handle.join());
-                        converted?;
-                        joined.unwrap_or_else(|p| std::panic::resume_unwind(p))?
-                    }
-                    Err(_) => {
-                        extend(&pending)?;
-                        py.detach(|| analyze_chunk(*next))?
-                    }
-                };
-                pending = json;
-            }
-            Ok(())
-        })?;
-        extend(&pending)?;
-        Ok(out)
+        let pool = self.pools.get(threads)?;
+        let size = pipeline::chunk_len(texts.len(), pool.as_deref(), CHUNK_TEXTS);
+        let chunks: Vec<(&[String], &[Speaker])> =
+            texts.chunks(size).zip(speakers.chunks(size)).collect();
+        let conv = Converter::new(py);
+        let mut out = Vec::with_capacity(texts.len());
+        pipeline::overlapped(
+            py,
+            pool.as_deref(),
+            &chunks,
+            |(chunk, who)| {
+                chunk
+                    .iter()
+                    .zip(*who)
+                    .map(|(t, s)| analyzer.analyze(t, *s))
+                    .collect()
+            },
+            |analyses: Vec<xinsheng::UtteranceAnalysis>| {
+                for a in &analyses {
+                    out.push(conv.to_py(a)?);
+                }
+                Ok(())
+            },
+        )?;
+        PyList::new(py, out)
     }
 
     /// Analyze one conversation: turns as (speaker, text) pairs or dicts.
@@ -306,11 +245,11 @@ impl PyAnalyzer {
     ) -> PyResult<Bound<'py, PyAny>> {
         let turns = self.speakers.turns(turns, &|| "turns".into())?;
         let analyzer = &*self.inner;
-        let json = py.detach(|| {
+        let analysis = py.detach(|| {
             let turns: Vec<Turn<'_>> = turns.iter().map(|(s, t)| Turn::new(*s, t)).collect();
-            to_json(&analyzer.analyze_conversation(&turns))
+            analyzer.analyze_conversation(&turns)
         });
-        json_loads(py, &json)
+        to_py(py, &analysis)
     }
 
     /// Analyze many conversations in parallel (GIL released), results in input order.
@@ -322,16 +261,24 @@ impl PyAnalyzer {
         threads: Option<usize>,
     ) -> PyResult<Bound<'py, PyList>> {
         let calls = self.calls(calls)?;
-        let out = PyList::empty(py);
-        for chunk in calls.chunks(CHUNK_CALLS) {
-            let analyses = self.analyze_calls(py, chunk, threads)?;
-            let json = py.detach(|| {
-                let parts: Vec<String> = analyses.iter().map(to_json).collect();
-                join_array(&parts)
-            });
-            out.call_method1("extend", (json_loads(py, &json)?,))?;
-        }
-        Ok(out)
+        let pool = self.pools.get(threads)?;
+        let size = pipeline::chunk_len(calls.len(), pool.as_deref(), CHUNK_CALLS);
+        let chunks: Vec<&[Vec<(Speaker, String)>]> = calls.chunks(size).collect();
+        let conv = Converter::new(py);
+        let mut out = Vec::with_capacity(calls.len());
+        pipeline::overlapped(
+            py,
+            pool.as_deref(),
+            &chunks,
+            |chunk| chunk.iter().map(|c| self.conversation(c)).collect(),
+            |analyses| {
+                for a in &analyses {
+                    out.push(conv.to_py(a)?);
+                }
+                Ok(())
+            },
+        )?;
+        PyList::new(py, out)
     }
 
     /// Explain one utterance: the text `xinsheng explain` prints.
@@ -359,9 +306,43 @@ impl PyAnalyzer {
         self.speakers.of_label(&label).as_str()
     }
 
-    /// Flat per-utterance columns (for `xinsheng.pandas` / `xinsheng.spark`).
+    /// The library's serde JSON of each analysis (the CLI's JSON), the reference the
+    /// test suite parses with `json.loads` and compares the dicts with: `texts` are
+    /// utterances (`speakers` as in `analyze_many`), or with `conversations=True` calls
+    /// as in `analyze_conversations`.
+    #[pyo3(signature = (texts, speakers=None, conversations=false))]
+    fn _reference_json(
+        &self,
+        py: Python<'_>,
+        texts: &Bound<'_, PyAny>,
+        speakers: Option<&Bound<'_, PyAny>>,
+        conversations: bool,
+    ) -> PyResult<Vec<String>> {
+        let analyzer = &*self.inner;
+        if conversations {
+            let calls = self.calls(texts)?;
+            return Ok(py.detach(|| {
+                calls
+                    .iter()
+                    .map(|c| to_json(&self.conversation(c)))
+                    .collect()
+            }));
+        }
+        let texts = self.texts(texts)?;
+        let speakers = self.speakers.for_texts(speakers, texts.len())?;
+        Ok(py.detach(|| {
+            texts
+                .iter()
+                .zip(&speakers)
+                .map(|(t, s)| to_json(&analyzer.analyze(t, *s)))
+                .collect()
+        }))
+    }
+
+    /// The flat per-utterance columns (the CLI's CSV cells; what `xinsheng.pandas` and
+    /// `xinsheng.spark` add): `{column: [cell per text]}`.
     #[pyo3(signature = (texts, speakers=None, threads=None))]
-    fn _score_columns<'py>(
+    fn score_columns<'py>(
         &self,
         py: Python<'py>,
         texts: &Bound<'py, PyAny>,
@@ -371,47 +352,49 @@ impl PyAnalyzer {
         let texts = self.texts(texts)?;
         let speakers = self.speakers.for_texts(speakers, texts.len())?;
         let analyzer = &*self.inner;
-        let rows = py.detach(|| {
-            self.on_pool(threads, || {
-                texts
-                    .par_iter()
-                    .zip(speakers.par_iter())
+        let pool = self.pools.get(threads)?;
+        let size = pipeline::chunk_len(texts.len(), pool.as_deref(), CHUNK_TEXTS);
+        let chunks: Vec<(&[String], &[Speaker])> =
+            texts.chunks(size).zip(speakers.chunks(size)).collect();
+        let conv = Converter::new(py);
+        let mut columns = columns::ScoreColumns::new(&conv, texts.len());
+        pipeline::overlapped(
+            py,
+            pool.as_deref(),
+            &chunks,
+            |(chunk, who)| {
+                chunk
+                    .iter()
+                    .zip(*who)
                     .map(|(t, s)| columns::ScoreRow::of(&analyzer.analyze(t, *s)))
-                    .collect::<Vec<_>>()
-            })
-        })?;
-        columns::score_columns(py, &rows)
+                    .collect()
+            },
+            |rows| {
+                columns.push(&rows);
+                Ok(())
+            },
+        )?;
+        columns.into_dict()
     }
 
-    /// Flat per-call columns (for `xinsheng.pandas` / `xinsheng.spark`).
+    /// The flat per-call columns (what `xinsheng.pandas.calls_frame` and
+    /// `xinsheng.spark.calls` return after the call id): `{column: [cell per call]}`.
     #[pyo3(signature = (calls, threads=None))]
-    fn _call_columns<'py>(
+    fn call_columns<'py>(
         &self,
         py: Python<'py>,
         calls: &Bound<'py, PyAny>,
         threads: Option<usize>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let calls = self.calls(calls)?;
-        let analyses = self.analyze_calls(py, &calls, threads)?;
-        let rows: Vec<columns::CallRow> = calls
-            .iter()
-            .zip(&analyses)
-            .map(|(c, a)| columns::CallRow::of(c, a))
-            .collect();
+        let rows: Vec<columns::CallRow> = py.detach(|| {
+            self.on_pool(threads, || {
+                calls
+                    .par_iter()
+                    .map(|c| columns::CallRow::of(c, &self.conversation(c)))
+                    .collect()
+            })
+        })?;
         columns::call_columns(py, &rows)
     }
-}
-
-/// `[a,b,…]` from JSON texts.
-fn join_array(parts: &[String]) -> String {
-    let mut s = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum::<usize>() + 2);
-    s.push('[');
-    for (i, p) in parts.iter().enumerate() {
-        if i > 0 {
-            s.push(',');
-        }
-        s.push_str(p);
-    }
-    s.push(']');
-    s
 }

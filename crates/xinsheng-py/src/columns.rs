@@ -3,11 +3,12 @@
 //! floats as in the CLI's JSON.
 
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyDict, PyList, PyString};
 use xinsheng::{ConversationAnalysis, Speaker, UtteranceAnalysis};
 use xinsheng_io::write::{agent_cell, cues_cell, CSV_COLUMNS};
 
 use crate::convert::py_float;
+use crate::topy::Converter;
 
 /// The per-utterance columns, in order: the CLI's CSV analysis columns without `source`
 /// and `error` (a data frame has its own index, and bad cells raise instead).
@@ -41,31 +42,54 @@ impl ScoreRow {
     }
 }
 
-/// `{column: [cells]}` for utterances.
-pub fn score_columns<'py>(py: Python<'py>, rows: &[ScoreRow]) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item("emotion", PyList::new(py, rows.iter().map(|r| r.emotion))?)?;
-    d.set_item(
-        "polarity",
-        PyList::new(py, rows.iter().map(|r| r.polarity))?,
-    )?;
-    d.set_item("valence", PyList::new(py, rows.iter().map(|r| r.valence))?)?;
-    d.set_item(
-        "intensity",
-        PyList::new(py, rows.iter().map(|r| r.intensity))?,
-    )?;
-    d.set_item("risk", PyList::new(py, rows.iter().map(|r| r.risk))?)?;
-    d.set_item("level", PyList::new(py, rows.iter().map(|r| r.level))?)?;
-    d.set_item(
-        "cues",
-        PyList::new(py, rows.iter().map(|r| r.cues.as_str()))?,
-    )?;
-    d.set_item(
-        "agent",
-        PyList::new(py, rows.iter().map(|r| r.agent.as_str()))?,
-    )?;
-    debug_assert_eq!(d.len(), SCORE_COLUMNS.len());
-    Ok(d)
+/// The per-utterance columns being filled, chunk by chunk.
+pub struct ScoreColumns<'a, 'py> {
+    conv: &'a Converter<'py>,
+    cells: [Vec<Bound<'py, PyAny>>; SCORE_COLUMN_COUNT],
+}
+
+/// How many per-utterance columns there are.
+const SCORE_COLUMN_COUNT: usize = 8;
+const _: () = assert!(SCORE_COLUMNS.len() == SCORE_COLUMN_COUNT);
+
+impl<'a, 'py> ScoreColumns<'a, 'py> {
+    /// Empty columns with room for `n` rows; labels and zeros come from `conv`.
+    pub fn new(conv: &'a Converter<'py>, n: usize) -> Self {
+        ScoreColumns {
+            conv,
+            cells: std::array::from_fn(|_| Vec::with_capacity(n)),
+        }
+    }
+
+    /// Appends rows.
+    pub fn push(&mut self, rows: &[ScoreRow]) {
+        let py = self.conv.py();
+        for r in rows {
+            let cells: [Bound<'py, PyAny>; SCORE_COLUMN_COUNT] = [
+                self.conv.label(r.emotion),
+                self.conv.label(r.polarity),
+                self.conv.float(r.valence),
+                self.conv.float(r.intensity),
+                self.conv.float(r.risk),
+                self.conv.label(r.level),
+                PyString::new(py, &r.cues).into_any(),
+                PyString::new(py, &r.agent).into_any(),
+            ];
+            for (col, cell) in self.cells.iter_mut().zip(cells) {
+                col.push(cell);
+            }
+        }
+    }
+
+    /// `{column: [cells]}`, in [`SCORE_COLUMNS`] order.
+    pub fn into_dict(self) -> PyResult<Bound<'py, PyDict>> {
+        let py = self.conv.py();
+        let d = PyDict::new(py);
+        for (name, col) in SCORE_COLUMNS.iter().zip(self.cells) {
+            d.set_item(*name, PyList::new(py, col)?)?;
+        }
+        Ok(d)
+    }
 }
 
 /// The flat cells of one call.

@@ -1,27 +1,68 @@
-//! Python values in (texts, speakers, turns) and analyses out.
-//!
-//! Analyses leave as the library's serde JSON parsed by Python's `json.loads`, so a dict
-//! is exactly what `json.loads` makes of the CLI's JSON (same keys, same label strings,
-//! and the same float values: an `f32` written as its shortest decimal and read back as
-//! a Python float).
+//! Python values in (texts, speakers, turns), and the float and JSON conventions of
+//! analyses going out ([`crate::topy`] builds the Python objects).
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyString};
 use serde::Serialize;
 use xinsheng::Speaker;
 use xinsheng_io::SpeakerMap;
 
 /// A float of the schema as Python sees it in the CLI's JSON: the `f32`'s shortest
-/// decimal read as an `f64` (0.6349206, not 0.6349206209945679).
+/// decimal, as serde_json writes it (with `zmij`), read as an `f64` (0.6349206, not
+/// 0.6349206209945679), as `json.loads` reads it.
 pub fn py_float(x: f32) -> f64 {
-    if x.is_finite() {
-        let mut buf = ryu::Buffer::new();
-        buf.format_finite(x).parse().unwrap_or(f64::from(x))
-    } else {
-        f64::from(x)
+    if !x.is_finite() || x == 0.0 {
+        return f64::from(x);
     }
+    let mut buf = zmij::Buffer::new();
+    let text = buf.format_finite(x);
+    decimal_to_f64(text).unwrap_or_else(|| text.parse().unwrap_or(f64::from(x)))
+}
+
+/// Powers of ten an `f64` holds exactly.
+const EXACT_POWERS_OF_TEN: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// A decimal (`-12.5`, `1.5e-7`) as the nearest `f64`, when Clinger's fast path applies:
+/// digits below 2^53 and a power of ten up to 10^22, both exact in an `f64`, so one
+/// multiplication or division rounds once, correctly. `None` otherwise (then `str::parse`).
+fn decimal_to_f64(text: &str) -> Option<f64> {
+    const EXACT_INTEGERS: u64 = 1 << 53;
+    let (negative, text) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (mantissa, exponent) = match text.find(['e', 'E']) {
+        Some(i) => (&text[..i], text[i + 1..].parse::<i32>().ok()?),
+        None => (text, 0),
+    };
+    let (mut digits, mut fraction_digits, mut after_point) = (0u64, 0i32, false);
+    for b in mantissa.bytes() {
+        match b {
+            b'.' if !after_point => after_point = true,
+            b'0'..=b'9' => {
+                digits = digits.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+                if digits >= EXACT_INTEGERS {
+                    return None;
+                }
+                fraction_digits += i32::from(after_point);
+            }
+            _ => return None,
+        }
+    }
+    let power = exponent.checked_sub(fraction_digits)?;
+    let scale = *EXACT_POWERS_OF_TEN.get(usize::try_from(power.unsigned_abs()).ok()?)?;
+    // Exact: below 2^53.
+    let value = digits as f64;
+    let value = if power >= 0 {
+        value * scale
+    } else {
+        value / scale
+    };
+    Some(if negative { -value } else { value })
 }
 
 /// The Python type name of a value, for messages.
@@ -192,16 +233,8 @@ pub fn speaker_role(label: String) -> &'static str {
     Speakers::new(Vec::new()).of_label(&label).as_str()
 }
 
-/// One serializable value as JSON text.
+/// One serializable value as the library's (and the CLI's) JSON text: the reference
+/// the test suite compares the dicts of [`crate::topy`] with.
 pub fn to_json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("analyses serialize to JSON (no maps with non-string keys)")
-}
-
-/// Python objects from JSON text, by the standard library's `json.loads`.
-pub fn json_loads<'py>(py: Python<'py>, json: &str) -> PyResult<Bound<'py, PyAny>> {
-    static LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    let loads = LOADS.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
-        Ok(py.import("json")?.getattr("loads")?.unbind())
-    })?;
-    loads.bind(py).call1((json,))
 }

@@ -7,8 +7,11 @@
 //! * `analyzer.rs`: the `Analyzer` class (`analyze`, `analyze_many`,
 //!   `analyze_conversation(s)`, `explain`, and the column helpers behind
 //!   `xinsheng.pandas` and `xinsheng.spark`);
-//! * `convert.rs`: Python values in (texts, speakers, turns) and analyses out (the
-//!   library's serde JSON, so a dict equals the CLI's JSON parsed by `json.loads`);
+//! * `convert.rs`: Python values in (texts, speakers, turns);
+//! * `pipeline.rs`: thread pools, and analysis on a pool overlapped with building the
+//!   Python objects on the calling thread;
+//! * `topy.rs`: analyses out, as Python objects built straight from their serde
+//!   serialization (a dict equals the CLI's JSON parsed by `json.loads`);
 //! * `columns.rs`: flat columns (the CLI's CSV cells) for data frames;
 //! * `errors.rs`: library errors as Python exceptions carrying the Rust message.
 //!
@@ -19,6 +22,8 @@ mod analyzer;
 mod columns;
 mod convert;
 mod errors;
+mod pipeline;
+mod topy;
 
 use pyo3::prelude::*;
 

@@ -37,6 +37,68 @@ def test_analyze_many_equals_cli_json(analyzer, cli_score, example_records):
     assert got == [_without_source(c["xinsheng"]) for c in cli_score]
 
 
+def _gold_utterances() -> List[Any]:
+    """(speaker, text) of every row of the gold set."""
+    rows = []
+    gold = ROOT / "tests" / "gold" / "utterances.tsv"
+    for line in gold.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#") and not line.startswith("speaker\t"):
+            speaker, text = line.split("\t")[:2]
+            rows.append((speaker, text))
+    return rows
+
+
+def _same(got: Any, want: Any) -> bool:
+    """Equal values, key order, types and float values (json.dumps shows all four)."""
+    return json.dumps(got, ensure_ascii=False) == json.dumps(want, ensure_ascii=False)
+
+
+def test_gold_set_equals_cli_json(analyzer, cli, tmp_path: Path):
+    # Every gold utterance, as customer, agent and unknown speaker, through the CLI.
+    rows = [(who, text) for _, text in _gold_utterances() for who in ("customer", "agent", "unknown")]
+    src = tmp_path / "gold.jsonl"
+    src.write_text(
+        "".join(json.dumps({"speaker": s, "text": t}, ensure_ascii=False) + "\n" for s, t in rows),
+        encoding="utf-8",
+    )
+    cli_out = jsonl(run_cli(cli, "score", "--format", "jsonl", str(src)))
+    assert len(cli_out) == len(rows) > 2000
+    want = [_without_source(r["xinsheng"]) for r in cli_out]
+    got = analyzer.analyze_many([t for _, t in rows], [s for s, _ in rows])
+    assert got == want
+    assert all(_same(g, w) for g, w in zip(got, want))
+
+
+def test_dicts_are_json_loads_of_the_library_json(analyzer, example_records):
+    # The dicts built in Rust are exactly json.loads of the serde JSON (the reference
+    # kept for this test): keys, key order, types, float values; one by one and in batch.
+    rows = [(r["speaker"], r["text"]) for r in example_records] + [
+        (who, text) for _, text in _gold_utterances() for who in ("customer", "agent")
+    ]
+    rows += [("customer", t) for t in ("", "   ", "！！！", "a" * 5000, "\u0000\t\n")]
+    texts, speakers = [t for _, t in rows], [s for s, _ in rows]
+    want = [json.loads(j) for j in analyzer._reference_json(texts, speakers)]
+    got = analyzer.analyze_many(texts, speakers)
+    assert got == want
+    assert all(_same(g, w) for g, w in zip(got, want))
+    assert all(_same(analyzer.analyze(t, s), w) for (s, t), w in zip(rows[:300], want))
+    floats = [d["valence"] for d in got] + [v for d in got for v in d["emotions"].values()]
+    assert all(type(x) is float for x in floats) and any(0 < abs(x) < 1 for x in floats)
+
+
+def test_conversation_dicts_are_json_loads_of_the_library_json(analyzer, example_records):
+    calls: Dict[str, List[Any]] = {}
+    for r in example_records:
+        calls.setdefault(r["call_id"], []).append((r["speaker"], r["text"]))
+    every = list(calls.values()) + _gold_calls() + [[], [("agent", "您好")]]
+    want = [json.loads(j) for j in analyzer._reference_json(every, conversations=True)]
+    got = analyzer.analyze_conversations(every)
+    assert got == want
+    assert all(_same(g, w) for g, w in zip(got, want))
+    assert all(_same(analyzer.analyze_conversation(c), w) for c, w in zip(every, want))
+    assert "signals" in got[0] and got[0]["turns"][0]["speaker"] in ("customer", "agent")
+
+
 def test_transcript_example_equals_cli(analyzer, cli):
     # A plain-text transcript: the CLI resolves speakers (坐席 → agent); same analyses.
     records = jsonl(run_cli(cli, "score", "--format", "jsonl", "examples/transcript.txt"))
@@ -99,12 +161,27 @@ def test_thread_count_does_not_change_results(analyzer, example_records):
     base = analyzer.analyze_many(texts, threads=1)
     for threads in (2, 3, None):
         assert analyzer.analyze_many(texts, threads=threads) == base
-        assert analyzer._score_columns(texts, None, threads) == analyzer._score_columns(texts, None, 1)
+        assert analyzer.score_columns(texts, None, threads) == analyzer.score_columns(texts, None, 1)
     calls = _gold_calls() + [[("customer", t), ("agent", "非常抱歉，我马上帮您处理")] for t in texts[:200]]
     one = analyzer.analyze_conversations(calls, threads=1)
     assert analyzer.analyze_conversations(calls, threads=2) == one
     assert analyzer.analyze_conversations(calls) == one
     assert [analyzer.analyze(t) for t in texts[:50]] == base[:50]
+
+
+def test_long_batches_keep_input_order(analyzer, example_records):
+    # Many more chunks than the pool may run ahead of the conversion (32 of 256 texts),
+    # and texts whose analyses differ (cue offsets move with the prefix).
+    base = [r["text"] for r in example_records]
+    texts = ["好" * (i % 97) + base[i % len(base)] for i in range(20_000)]
+    one_by_one = [analyzer.analyze(t) for t in texts]
+    for threads in (1, 3, None):
+        assert analyzer.analyze_many(texts, threads=threads) == one_by_one, threads
+    cols = analyzer.score_columns(texts, threads=1)
+    assert analyzer.score_columns(texts, threads=3) == cols
+    assert cols["risk"] == [d["escalation"]["risk"] for d in one_by_one]
+    calls = [[("customer", t), ("agent", "好的")] for t in texts[:3000]]
+    assert analyzer.analyze_conversations(calls, threads=3) == [analyzer.analyze_conversation(c) for c in calls]
 
 
 def test_concurrent_python_threads_share_one_analyzer(analyzer, example_records):
@@ -125,7 +202,7 @@ def test_concurrent_python_threads_share_one_analyzer(analyzer, example_records)
 
 def test_columns_floats_equal_dict_floats(analyzer, example_records):
     texts = [r["text"] for r in example_records]
-    cols = analyzer._score_columns(texts)
+    cols = analyzer.score_columns(texts)
     dicts = analyzer.analyze_many(texts)
     assert cols["valence"] == [d["valence"] for d in dicts]
     assert cols["intensity"] == [d["intensity"] for d in dicts]

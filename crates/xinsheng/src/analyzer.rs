@@ -238,7 +238,13 @@ impl Analyzer {
     /// assert!(an.matches_as_one_term("^_^"));
     /// assert!(!an.matches_as_one_term("今天天气"));
     /// ```
+    ///
+    /// A phrase pattern of `agent.tsv` or a slot name (`{YOU}`, `爱(买|用)不(买|用)`: see
+    /// `lexicons/README.md`) is matched on the text, not as a term: always true.
     pub fn matches_as_one_term(&self, term: &str) -> bool {
+        if crate::lexicon::agent_patterns::is_pattern(term) {
+            return true;
+        }
         segment::matches_as_one_term(&self.jieba, &self.lexicon, term)
     }
 

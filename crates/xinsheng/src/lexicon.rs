@@ -13,7 +13,11 @@ use crate::error::{LexiconError, LineError};
 use crate::normalize::normalize_term;
 use crate::types::{AgentCategory, CueCategory, Emotion};
 
+pub(crate) mod agent_patterns;
 pub(crate) mod function_words;
+pub(crate) mod harm_words;
+
+use agent_patterns::AgentPatterns;
 
 /// The kinds of lexicon file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -245,6 +249,8 @@ pub struct LexiconStats {
 pub(crate) struct Lexicon {
     /// The terms as parsed; [`Lexicon::finish`] moves them into `entries` and `probes`.
     pub map: FxHashMap<Box<str>, Entry>,
+    /// The agent phrase patterns and their slots (agent rows whose term is a pattern).
+    pub agent_patterns: AgentPatterns,
     pub stats: LexiconStats,
     /// Longest probe key (term or function word), in chars: a longer join can match
     /// nothing. Set by [`Lexicon::finish`].
@@ -357,7 +363,51 @@ fn parse_label<T: FromStr<Err = crate::error::ParseLabelError>>(s: &str) -> Resu
     s.parse::<T>().map_err(|e| e.to_string())
 }
 
+/// Kind, category and severity of an agent row (`term kind category severity`).
+fn parse_agent(cols: &[&str]) -> Result<(AgentCategory, u8), String> {
+    let kind: crate::types::AgentKind = parse_label(cols[1])?;
+    let cat: AgentCategory = parse_label(cols[2])?;
+    if cat.kind() != kind {
+        return Err(format!(
+            "category `{cat}` belongs to kind `{}`, not `{kind}`",
+            cat.kind()
+        ));
+    }
+    Ok((cat, parse_severity(cols[3])?))
+}
+
 impl Lexicon {
+    /// An agent row that defines a slot (`{NAME} slot a|b|c`) or a pattern (a term with
+    /// `( { …`, then kind, category and severity): see [`agent_patterns`].
+    fn agent_pattern_row(&mut self, cols: &[&str]) -> Result<(), String> {
+        let term = cols[0].trim();
+        if cols.get(1).map(|k| k.trim()) == Some("slot") {
+            if cols.len() != 3 {
+                return Err(format!(
+                    "a slot row has 3 tab-separated columns ({{NAME}}, slot, a|b|c), found {}",
+                    cols.len()
+                ));
+            }
+            return self.agent_patterns.add_slot(term, cols[2].trim());
+        }
+        if cols.len() != 4 {
+            return Err(format!(
+                "expected 4 tab-separated column(s) ({}), found {}",
+                LexiconKind::Agent.columns(),
+                cols.len()
+            ));
+        }
+        let (cat, sev) = parse_agent(cols)?;
+        self.agent_patterns.add_pattern(term, (cat, sev))?;
+        *self.stats.per_kind.entry("agent".to_string()).or_default() += 1;
+        *self
+            .stats
+            .per_category
+            .entry(format!("agent/{}/{cat}", cat.kind()))
+            .or_default() += 1;
+        Ok(())
+    }
+
     /// Parse and merge sources; every bad line of every source is reported.
     pub fn from_sources(sources: &[Source]) -> Result<Lexicon, LexiconError> {
         let mut lex = Lexicon::default();
@@ -386,6 +436,15 @@ impl Lexicon {
                 })
             };
             let cols: Vec<&str> = line.split('\t').collect();
+            if src.kind == LexiconKind::Agent
+                && (cols.get(1).map(|k| k.trim()) == Some("slot")
+                    || agent_patterns::is_pattern(cols[0]))
+            {
+                if let Err(reason) = self.agent_pattern_row(&cols) {
+                    err(reason);
+                }
+                continue;
+            }
             let (lo, hi) = src.kind.column_range();
             if cols.len() < lo || cols.len() > hi {
                 err(format!(
@@ -524,17 +583,9 @@ impl Lexicon {
                 Some(cat.to_string())
             }
             LexiconKind::Agent => {
-                let kind: crate::types::AgentKind = parse_label(cols[1])?;
-                let cat: AgentCategory = parse_label(cols[2])?;
-                if cat.kind() != kind {
-                    return Err(format!(
-                        "category `{cat}` belongs to kind `{}`, not `{kind}`",
-                        cat.kind()
-                    ));
-                }
-                let sev = parse_severity(cols[3])?;
+                let (cat, sev) = parse_agent(cols)?;
                 entry.agent = Some((cat, sev));
-                Some(format!("{kind}/{cat}"))
+                Some(format!("{}/{cat}", cat.kind()))
             }
             LexiconKind::Neutral => {
                 entry.neutral = true;

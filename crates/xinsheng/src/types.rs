@@ -254,7 +254,7 @@ impl CueCategory {
             //                          formal mention emotion  voice  denied  escal.   critical repeat
             CueCategory::Impatience =>      (false, false, Anger,   -0.1,  Any,    None,    None,    true),
             CueCategory::RepeatContact =>   (false, false, Anger,   -0.1,  Any,    None,    None,    true),
-            CueCategory::Urgency =>         (false, false, Anxiety, -0.05, Any,    None,    None,    false),
+            CueCategory::Urgency =>         (false, false, Anxiety, -0.06, Any,    None,    None,    false),
             CueCategory::Dissatisfaction => (false, false, Anger,   -0.08, Any,    None,    None,    false),
             CueCategory::Abuse =>           (false, false, Anger,   -0.08, Any,    None,    None,    false),
             // Asking for a refund is business; the anger is in other words.
@@ -513,10 +513,11 @@ pub struct AgentMatch {
 
 /// The analysis of one utterance.
 ///
-/// Two inputs of the call roll-up are not serialized (they would add to every `score`
-/// line): a customer turn's bigram sketch (repeated questions) and an agent turn's refusal
-/// count. Turns read back from JSON and rolled up with [`crate::Analyzer::roll_up`] show no
-/// repeated question and no agent refusal; everything else is the same. Roll up before
+/// Three inputs of the call roll-up are not serialized (they would add to every `score`
+/// line): a customer turn's bigram sketch (repeated questions), an agent turn's refusal
+/// count, and whether a customer turn is a grudging 行吧. Turns read back from JSON and
+/// rolled up with [`crate::Analyzer::roll_up`] show no repeated question, no agent refusal
+/// and no resignation in context; everything else is the same. Roll up before
 /// serializing, or serialize the [`ConversationAnalysis`], whose `signals` keep both.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UtteranceAnalysis {
@@ -544,6 +545,10 @@ pub struct UtteranceAnalysis {
     /// How often an agent turn says no (不支持, 没办法). Not serialized.
     #[serde(skip)]
     pub(crate) refusals: u8,
+    /// A customer turn that opens with a grudging acknowledgement (行吧, 好吧) and is not
+    /// positive: the roll-up reads it as resignation after an agent's no. Not serialized.
+    #[serde(skip)]
+    pub(crate) grudging: bool,
 }
 
 /// One turn of a conversation handed to [`crate::Analyzer::analyze_conversation`].

@@ -286,6 +286,208 @@ fn an_acknowledgement_trailing_off_is_resigned() {
     }
     // A plain acknowledgement is not.
     assert_ne!(c("好的，我再等两天看看").polarity, Polarity::Negative);
+    // A grudging 好吧 accepts nothing by itself: with the customer echoing a stonewall it
+    // reads negative, alone it reads neutral.
+    assert_eq!(c("好吧，那也只能这样了").polarity, Polarity::Negative);
+    assert_eq!(c("好吧").valence, 0.0);
+}
+
+#[test]
+fn negativity_at_a_third_party_weighs_less_than_at_the_company() {
+    // The same complaint about the courier or the seller, and said to the company.
+    let pairs = [
+        ("送货的快递员态度太差了", "你们客服的态度太差了"),
+        ("那家店的卖家就是个骗子", "你们就是骗子"),
+    ];
+    for (third, company) in pairs {
+        let (t, y) = (c(third), c(company));
+        assert_eq!(t.polarity, Polarity::Negative, "{third}");
+        assert!(
+            t.escalation.risk < y.escalation.risk,
+            "{third} {:.2} vs {company} {:.2}",
+            t.escalation.risk,
+            y.escalation.risk
+        );
+    }
+    assert!(c("送货的快递员态度太差了").escalation.level < Level::Medium);
+    // A second person the customer clears (跟你们没关系) is not the target.
+    let cleared = c("那个卖家就是骗子，跟你们没关系，我就是来问问流程");
+    let blamed = c("那个卖家就是骗子，你们管不管");
+    assert!(
+        cleared.escalation.risk < blamed.escalation.risk,
+        "{:?} vs {:?}",
+        cleared.escalation,
+        blamed.escalation
+    );
+    // Addressed to the company, a third party in the sentence does not excuse it.
+    assert!(c("你们的快递员态度太差了，你们管不管").escalation.level >= Level::Medium);
+    // A formal threat keeps its weight whoever caused it.
+    assert!(c("骑手骂人，我要投诉").escalation.level >= Level::High);
+}
+
+#[test]
+fn closing_a_deceased_relatives_account_is_not_churn() {
+    for t in [
+        "我外公上周过世了，他的存折怎么销户",
+        "奶奶走了，她那张卡要注销，需要带什么",
+    ] {
+        let a = c(t);
+        assert!(
+            a.escalation.level < Level::Medium,
+            "{t}: {:?}",
+            a.escalation
+        );
+    }
+    // The customer's own account is churn.
+    assert!(c("你们太坑了，我要注销账户").escalation.level >= Level::Medium);
+}
+
+#[test]
+fn asking_what_a_term_means_is_no_challenge() {
+    for t in [
+        "请问套餐里的“定向流量”是什么意思",
+        "订单状态上的已出库是什么意思",
+    ] {
+        let a = c(t);
+        assert_eq!(a.escalation.level, Level::None, "{t}: {:?}", a.escalation);
+        assert_ne!(a.polarity, Polarity::Negative, "{t}: {:+.2}", a.valence);
+    }
+    // Said to the agent, 什么意思 still challenges.
+    for t in ["你这话是什么意思？", "什么意思？我的钱呢？"] {
+        assert_eq!(c(t).polarity, Polarity::Negative, "{t}");
+    }
+}
+
+#[test]
+fn a_hypothetical_question_is_no_complaint() {
+    for t in [
+        "要是快递路上摔坏了怎么办？",
+        "假如退款一直没到账，我可以找谁",
+    ] {
+        let a = c(t);
+        assert!(
+            a.escalation.level < Level::Medium,
+            "{t}: {:?}",
+            a.escalation
+        );
+        assert_ne!(a.polarity, Polarity::Negative, "{t}: {:+.2}", a.valence);
+    }
+    // A conditional threat is a threat, and a reported problem stays negative.
+    assert!(c("如果再不处理我就投诉").escalation.level >= Level::High);
+    assert_eq!(
+        c("东西摔得稀烂，气死我了，怎么办").polarity,
+        Polarity::Negative
+    );
+}
+
+#[test]
+fn thanks_or_praise_for_a_wait_is_sarcasm() {
+    for t in [
+        "真是谢谢你们了，让我在门口白等了一下午",
+        "谢谢你啊，等了一个小时就等来一句不知道",
+        "你们售后回复可真及时，半个月了才回我",
+        "速度真快啊，上周报的修今天终于来人了",
+        // Topic, intensifier and praise in one term (效率可真高).
+        "效率可真高，上个月寄的维修件到今天才有回音",
+        // The outcome a word the lexicons do not know says no to (没影).
+        "你们服务真贴心啊，钱付了货没影",
+    ] {
+        let a = c(t);
+        assert_eq!(a.polarity, Polarity::Negative, "{t}: {:+.2}", a.valence);
+    }
+    // Something that did not happen (没 + verb) is a bad outcome; being spared is not.
+    assert_eq!(
+        c("多谢你们啊，钱早交了师傅没来，服务真周到").polarity,
+        Polarity::Negative
+    );
+    assert_eq!(c("服务真周到，没让我多跑一趟").polarity, Polarity::Positive);
+    // Thanks for a refund that came are meant.
+    assert_eq!(
+        c("收到退款了，谢谢你这么快帮我处理").polarity,
+        Polarity::Positive
+    );
+}
+
+#[test]
+fn a_grudging_ok_after_the_agents_no_is_resignation() {
+    use xinsheng::{Trajectory, Turn};
+    let call = |answer: &str, ack: &str| {
+        an().analyze_conversation(&[
+            Turn::customer("你们这网速也太慢了，天天掉线，烦死了"),
+            Turn::agent(answer),
+            Turn::customer(ack),
+        ])
+    };
+    let refused = call("这是线路老化，我们这边也没办法", "行吧，那就这样");
+    assert!(refused.signals.mood_end <= -0.2, "{:?}", refused.signals);
+    assert_ne!(refused.trajectory, Trajectory::Recovered);
+    // After help, the same words accept.
+    let helped = call("我已经帮您报修了，明天上午师傅上门", "行吧，那就这样");
+    assert!(helped.signals.mood_end > -0.2, "{:?}", helped.signals);
+    // Thanks are not grudging.
+    let thanked = call("这是线路老化，我们这边也没办法", "好吧，谢谢你");
+    assert!(thanked.signals.mood_end > -0.2, "{:?}", thanked.signals);
+}
+
+#[test]
+fn a_resolved_outburst_ranks_below_an_unresolved_one() {
+    use xinsheng::Turn;
+    let outburst = "你们到底怎么搞的！新买的烤箱一插电就跳闸，气死我了！";
+    let resolved = [
+        Turn::customer(outburst),
+        Turn::agent("非常抱歉，我已经帮您登记换新，明天上午送新的过去"),
+        Turn::customer("好的，谢谢你，处理得挺快"),
+    ];
+    let open = [
+        Turn::customer(outburst),
+        Turn::agent("这个要等厂家检测，结果出来才能处理"),
+        Turn::customer("那要等多久？"),
+    ];
+    let hand_set = Analyzer::builder().without_call_model().build().unwrap();
+    for an in [an(), &hand_set] {
+        let (r, o) = (
+            an.analyze_conversation(&resolved),
+            an.analyze_conversation(&open),
+        );
+        assert_eq!(r.signals.resolution_turn, Some(2), "{:?}", r.signals);
+        assert_eq!(o.signals.resolution_turn, None);
+        assert!(
+            r.escalation.risk < o.escalation.risk,
+            "{} vs {}",
+            r.escalation.risk,
+            o.escalation.risk
+        );
+    }
+}
+
+#[test]
+fn health_stakes_read_as_urgency() {
+    // The stakes are not what a question in another clause asks about.
+    // Health stakes with no negative word: urgency (low, as the gold set's levels say),
+    // negative.
+    for t in [
+        "家里老人离不开呼吸机，停电了什么时候能来电",
+        "孩子还在医院躺着，报销的钱什么时候能下来",
+    ] {
+        let a = c(t);
+        assert!(active(&a, CueCategory::Urgency), "{t}");
+        assert!(a.escalation.level >= Level::Low, "{t}: {:?}", a.escalation);
+    }
+    // Urgency with no negative word is anxious, and reads negative.
+    let a = c("签证材料明天必须寄到");
+    assert_eq!(a.polarity, Polarity::Negative, "{:+.2}", a.valence);
+}
+
+#[test]
+fn restating_an_ignored_constraint_is_negative() {
+    for t in [
+        "都说了我不在本地，你还让我去门店？",
+        "我刚才说了家里没有电脑，怎么在网页上操作",
+    ] {
+        let a = c(t);
+        assert_eq!(a.polarity, Polarity::Negative, "{t}: {:+.2}", a.valence);
+        assert!(active(&a, CueCategory::RepeatContact), "{t}");
+    }
 }
 
 #[test]

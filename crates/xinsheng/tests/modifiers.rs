@@ -42,6 +42,9 @@ fn public_types_are_send_sync() {
     ok::<xinsheng::LexiconStats>();
     ok::<xinsheng::Turn<'static>>();
     ok::<xinsheng::normalize::Normalized>();
+    ok::<xinsheng::model::CallModel>();
+    ok::<xinsheng::model::TurnModel>();
+    ok::<xinsheng::model::TurnTerm>();
 }
 
 #[test]

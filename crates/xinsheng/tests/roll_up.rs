@@ -96,3 +96,23 @@ fn utterance_json_round_trip_loses_repeats_and_refusals() {
     read.signals.first_refusal_turn = direct.signals.first_refusal_turn;
     assert_eq!(read.signals, direct.signals);
 }
+
+/// Agent phrase patterns (issue 13 item 6) reach the call's QA summary like lexicon terms;
+/// a refusal withdrawn by an offered alternative does not.
+#[test]
+fn agent_patterns_reach_the_qa_summary() {
+    use xinsheng::{AgentCategory, Speaker};
+    let turns = [
+        Turn::new(Speaker::Customer, "这个月实在还不上"),
+        Turn::new(Speaker::Agent, "要是再拖，我们就上门找你"),
+        Turn::new(Speaker::Agent, "这个减免办不了，不过我可以帮您申请分期"),
+    ];
+    let call = analyzer().analyze_conversation(&turns);
+    let hits: Vec<(usize, AgentCategory)> = call
+        .agent_qa
+        .prohibited
+        .iter()
+        .map(|h| (h.turn, h.category))
+        .collect();
+    assert_eq!(hits, [(1, AgentCategory::Hostile)], "{hits:?}");
+}

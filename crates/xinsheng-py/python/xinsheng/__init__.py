@@ -9,6 +9,7 @@ transcripts, on the Rust core of the ``xinsheng`` crate.
 * :class:`Analyzer` — ``analyze``, ``analyze_many`` (parallel, GIL released),
   ``analyze_conversation``, ``analyze_conversations``, ``explain``. The dicts have
   exactly the JSON schema of the CLI (``xinsheng score`` / the library's serde output).
+  ``score_columns`` / ``call_columns`` return flat columns instead (the fastest way).
 * :mod:`xinsheng.pandas` — ``score_frame`` and ``calls_frame`` for data frames.
 * :mod:`xinsheng.spark` — ``score`` and ``calls`` for Spark DataFrames.
 """

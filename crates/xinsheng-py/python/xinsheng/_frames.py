@@ -46,9 +46,9 @@ def strings(series: Any, column: str) -> List[str]:
 
 def score_columns(analyzer: Any, texts: List[str], speakers: Optional[List[str]], threads: Optional[int]) -> Dict[str, List[Any]]:
     """The flat score columns of ``texts``."""
-    return analyzer._score_columns(texts, speakers, threads)
+    return analyzer.score_columns(texts, speakers, threads)
 
 
 def call_columns(analyzer: Any, calls: List[List[tuple]], threads: Optional[int]) -> Dict[str, List[Any]]:
     """The flat call columns of ``calls`` (lists of (speaker, text) turns)."""
-    return analyzer._call_columns(calls, threads)
+    return analyzer.call_columns(calls, threads)

@@ -63,23 +63,42 @@ class Analyzer:
         threads: Optional[int] = None,
     ) -> List[UtteranceDict]:
         """Analyze many utterances in parallel with the GIL released; results in input
-        order, identical whatever ``threads`` (``None``: all cores)."""
+        order, identical whatever ``threads`` (``None``: all cores). The dicts are built
+        on the calling thread (holding the GIL) while the next chunk is analyzed; for
+        throughput, :meth:`score_columns` returns a few lists instead."""
     def analyze_conversation(self, turns: Sequence[TurnLike]) -> ConversationDict:
         """Analyze one conversation, turns in order."""
     def analyze_conversations(
         self, calls: Sequence[Sequence[TurnLike]], threads: Optional[int] = None
     ) -> List[ConversationDict]:
-        """Analyze many conversations in parallel; results in input order."""
+        """Analyze many conversations in parallel (GIL released, dicts built while the
+        next chunk is analyzed); results in input order."""
     def explain(self, text: str, speaker: str = "customer") -> str:
         """The step-by-step explanation ``xinsheng explain`` prints."""
     def speaker_role(self, label: str) -> Role:
         """The role a label maps to with this analyzer's speaker map."""
-    def _score_columns(
+    def score_columns(
         self,
         texts: Sequence[str],
         speakers: Union[str, Sequence[str], None] = None,
         threads: Optional[int] = None,
-    ) -> Dict[str, List[Any]]: ...
-    def _call_columns(
+    ) -> Dict[str, List[Any]]:
+        """The flat per-utterance columns, ``{column: [cell per text]}``: ``emotion,
+        polarity, level`` (str), ``valence, intensity, risk`` (float), ``cues, agent``
+        (str cells of ``xinsheng score --format csv``). What ``xinsheng.pandas.score_frame``
+        and ``xinsheng.spark.score`` add; the fastest way out (a few lists instead of a
+        dict per text). Same arguments and guarantees as :meth:`analyze_many`."""
+    def call_columns(
         self, calls: Sequence[Sequence[TurnLike]], threads: Optional[int] = None
-    ) -> Dict[str, List[Any]]: ...
+    ) -> Dict[str, List[Any]]:
+        """The flat per-call columns, ``{column: [cell per call]}``: ``turns,
+        customer_turns, agent_turns, level, risk, escalated, first_turn, trajectory,
+        empathy_rate, prohibited, reasons`` (what ``xinsheng.pandas.calls_frame`` returns
+        after the call id; ``first_turn`` and ``empathy_rate`` may be ``None``)."""
+    def _reference_json(
+        self,
+        texts: Sequence[Any],
+        speakers: Union[str, Sequence[str], None] = None,
+        conversations: bool = False,
+    ) -> List[str]:
+        """Test reference: the library's serde JSON of each analysis (the CLI's JSON)."""

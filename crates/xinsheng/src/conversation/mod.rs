@@ -17,6 +17,7 @@ mod signals;
 mod trajectory;
 mod weights;
 
+pub(crate) use repeats::repeated_questions;
 pub use signals::{CallSignals, CueSignal};
 pub use trajectory::trajectory;
 pub use weights::{NEGATIVE_TURN, POSITIVE_TURN};
@@ -68,6 +69,7 @@ pub(crate) mod test_util {
             agent: Vec::new(),
             sketch: Vec::new(),
             refusals: 0,
+            grudging: false,
         }
     }
 

@@ -193,13 +193,21 @@ fn sort_reasons(reasons: &mut [Reason]) {
 /// Independent reasons combine like hazards: H = Σ −ln(1 − wᵢ). The call's risk is
 /// 1 − exp(−H / RISK_SPREAD): spreading the hazard keeps levels meaningful when many
 /// small reasons pile up (a rude agent and an upset customer make a `high` call; a
-/// regulator threat on top makes it `critical`). An explicit threat is never below
-/// `high`, a threat of harm never below `critical`.
+/// regulator threat on top makes it `critical`). A call that ends resolved keeps
+/// `RESOLVED_HAZARD` of its hazard. An explicit threat is never below `high`, a threat of
+/// harm never below `critical`.
 fn risk(sorted_reasons: &[Reason], s: &CallSignals) -> f32 {
     let hazard: f32 = sorted_reasons
         .iter()
         .map(|r| -(1.0 - r.weight.min(HAZARD_WEIGHT_CAP)).ln())
         .sum();
+    // A genuine outburst the agent resolved, ending in thanks, ranks below unresolved
+    // calls with the same signals.
+    let hazard = if s.resolution_turn.is_some() {
+        hazard * RESOLVED_HAZARD
+    } else {
+        hazard
+    };
     let mut risk = (1.0 - (-hazard / RISK_SPREAD).exp()).clamp(0.0, 1.0);
     if s.explicit_threat {
         risk = risk.max(Level::High.min_risk());
@@ -401,6 +409,34 @@ mod tests {
         assert_eq!(harm.level, Level::Critical);
         let first = call_escalation(&signals(|s| s.first_cue_turn = Some(2)), &[]);
         assert_eq!(first.first_turn, Some(2));
+    }
+
+    #[test]
+    fn a_resolved_call_keeps_part_of_its_hazard() {
+        let open = call_escalation(&signals(|s| s.worsening = true), &[]);
+        let resolved = call_escalation(
+            &signals(|s| {
+                s.worsening = true;
+                s.resolution_turn = Some(4);
+            }),
+            &[],
+        );
+        let want = 1.0 - (-RESOLVED_HAZARD * -(1.0 - WORSENING_WEIGHT).ln() / RISK_SPREAD).exp();
+        assert!(
+            (resolved.risk - want).abs() < 1e-6,
+            "{} {want}",
+            resolved.risk
+        );
+        assert!(resolved.risk < open.risk);
+        // An explicit threat keeps its floor.
+        let threat = call_escalation(
+            &signals(|s| {
+                s.explicit_threat = true;
+                s.resolution_turn = Some(4);
+            }),
+            &[],
+        );
+        assert_eq!(threat.level, Level::High);
     }
 
     #[test]

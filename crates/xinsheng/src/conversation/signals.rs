@@ -4,9 +4,10 @@ use serde::{Deserialize, Serialize};
 
 use super::repeats::repeated_questions;
 use super::trajectory::is_customer;
-use super::weights::{FIRST_TURN_SEVERITY, NEGATIVE_TURN};
+use super::weights::{FIRST_TURN_SEVERITY, NEGATIVE_TURN, POSITIVE_TURN};
 use crate::types::{
-    AgentCategory, AgentQa, Cue, CueCategory, Speaker, Trajectory, TurnValence, UtteranceAnalysis,
+    AgentCategory, AgentQa, Cue, CueCategory, Emotion, Speaker, Trajectory, TurnValence,
+    UtteranceAnalysis,
 };
 
 /// The signals a call's escalation risk is computed from, as named values: what the
@@ -107,6 +108,13 @@ pub struct CallSignals {
     pub prohibited: usize,
     /// Highest severity of a prohibited agent phrase (0 without any).
     pub prohibited_max_severity: u8,
+    /// The last customer turn when the call ends resolved: it is grateful or clearly
+    /// positive (thanks, 好的谢谢, 可以了), an earlier customer turn was clearly negative
+    /// (valence at or below [`crate::NEGATIVE_TURN`]), and an agent turn between the two
+    /// acted (an ownership or follow-up phrase: 已经帮您, 我来跟进). A genuine outburst the
+    /// agent resolved; `None` otherwise.
+    #[serde(default)]
+    pub resolution_turn: Option<usize>,
 }
 
 impl CallSignals {
@@ -193,7 +201,34 @@ pub(crate) fn call_signals(
         encouraged: qa.encouraged,
         prohibited: qa.prohibited.len(),
         prohibited_max_severity: qa.prohibited.iter().map(|p| p.severity).max().unwrap_or(0),
+        resolution_turn: resolution_turn(turns, customer),
     }
+}
+
+/// The last customer turn, if the call ends resolved (see
+/// [`CallSignals::resolution_turn`]).
+fn resolution_turn(turns: &[UtteranceAnalysis], customer: &[TurnValence]) -> Option<usize> {
+    let last = customer.last()?;
+    let t = &turns[last.turn];
+    let satisfied =
+        matches!(t.emotion, Emotion::Gratitude | Emotion::Joy) || last.valence >= POSITIVE_TURN;
+    if !satisfied || last.valence < 0.0 {
+        return None;
+    }
+    let outburst = customer
+        .iter()
+        .find(|c| c.turn < last.turn && c.valence <= NEGATIVE_TURN)?;
+    let acted = turns[outburst.turn + 1..last.turn].iter().any(|a| {
+        a.speaker == Speaker::Agent
+            && a.agent.iter().any(|m| {
+                !m.negated
+                    && matches!(
+                        m.category,
+                        AgentCategory::Ownership | AgentCategory::Followup
+                    )
+            })
+    });
+    acted.then_some(last.turn)
 }
 
 /// Every customer cue that weighs anything, with its turn, in call and text order.
@@ -375,6 +410,54 @@ mod tests {
         c.negated = true;
         c.weight = 0.0;
         c
+    }
+
+    #[test]
+    fn resolution_turns() {
+        use crate::conversation::trajectory::customer_valence;
+        use AgentCategory::{Empathy, Ownership, Shirking};
+        // (customer valence and emotion, agent phrase) per step: C A C A C.
+        let call = |first: f32, phrase: Option<AgentCategory>, last: (f32, Emotion)| {
+            let mut agent = turn(Agent, 0.0);
+            agent.agent = phrase.map(|p| agent_phrase(p, 2)).into_iter().collect();
+            let mut end = turn(Customer, last.0);
+            end.emotion = last.1;
+            vec![
+                turn(Customer, first),
+                turn(Agent, 0.0),
+                turn(Customer, 0.0),
+                agent,
+                end,
+            ]
+        };
+        let thanks = (0.4, Emotion::Gratitude);
+        type Case = (f32, Option<AgentCategory>, (f32, Emotion), Option<usize>);
+        let cases: &[Case] = &[
+            // An outburst, the agent acts, the customer thanks: resolved at the last turn.
+            (-0.6, Some(Ownership), thanks, Some(4)),
+            // Clearly positive without a gratitude label also counts.
+            (-0.6, Some(Ownership), (0.3, Emotion::Neutral), Some(4)),
+            // No outburst, no action, an action that is not one, or no thanks: not resolved.
+            (-0.1, Some(Ownership), thanks, None),
+            (-0.6, None, thanks, None),
+            (-0.6, Some(Empathy), thanks, None),
+            (-0.6, Some(Shirking), thanks, None),
+            (-0.6, Some(Ownership), (0.1, Emotion::Neutral), None),
+            // Sarcastic thanks that read negative are not a resolution.
+            (-0.6, Some(Ownership), (-0.3, Emotion::Gratitude), None),
+        ];
+        for (i, (first, phrase, last, want)) in cases.iter().enumerate() {
+            let turns = call(*first, *phrase, *last);
+            let cv = customer_valence(&turns);
+            assert_eq!(resolution_turn(&turns, &cv), *want, "case {i}");
+        }
+        // The action must come after the outburst.
+        let mut turns = call(-0.6, None, thanks);
+        turns[1].agent = vec![agent_phrase(Ownership, 2)];
+        turns[0].valence = 0.0;
+        turns[2].valence = -0.6;
+        let cv = customer_valence(&turns);
+        assert_eq!(resolution_turn(&turns, &cv), None);
     }
 
     #[test]

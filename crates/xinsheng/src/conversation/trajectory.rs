@@ -3,9 +3,9 @@
 
 use super::weights::{
     IMPROVING_RISE, IMPROVING_START, NEGATIVE_TURN, POSITIVE_TURN, RECOVERED_DIP, RECOVERED_END,
-    RISK_IN_MOOD, VOLATILE_SWINGS, WORSENING_DROP, WORSENING_END,
+    RESIGNED_MOOD, RISK_IN_MOOD, VOLATILE_SWINGS, WORSENING_DROP, WORSENING_END,
 };
-use crate::types::{Emotion, Peak, Speaker, Trajectory, TurnValence, UtteranceAnalysis};
+use crate::types::{AgentKind, Emotion, Peak, Speaker, Trajectory, TurnValence, UtteranceAnalysis};
 
 /// True for the turns the customer side of the roll-up reads: customer and unknown
 /// speakers (an unknown speaker is scored like a customer).
@@ -29,12 +29,35 @@ pub(crate) fn customer_valence(turns: &[UtteranceAnalysis]) -> Vec<TurnValence> 
 /// Mood of every customer turn, for the trajectory and the negativity signals.
 ///
 /// Valence saturates, so a turn that escalates (a threat after a complaint) must still
-/// read worse: mood = valence − `RISK_IN_MOOD` × escalation risk.
+/// read worse: mood = valence − `RISK_IN_MOOD` × escalation risk. A grudging 行吧 / 好吧
+/// right after an agent turn that said no is resignation: its mood is at most
+/// `RESIGNED_MOOD`.
 pub(crate) fn moods(turns: &[UtteranceAnalysis], customer: &[TurnValence]) -> Vec<f32> {
     customer
         .iter()
-        .map(|t| t.valence - RISK_IN_MOOD * turns[t.turn].escalation.risk)
+        .map(|t| {
+            let mood = t.valence - RISK_IN_MOOD * turns[t.turn].escalation.risk;
+            if resigned(turns, t.turn) {
+                mood.min(RESIGNED_MOOD)
+            } else {
+                mood
+            }
+        })
         .collect()
+}
+
+/// The customer turn `i` is grudging and the turn before it is an agent's no (a refusal,
+/// or a prohibited phrase).
+fn resigned(turns: &[UtteranceAnalysis], i: usize) -> bool {
+    turns[i].grudging
+        && i.checked_sub(1).is_some_and(|p| {
+            let a = &turns[p];
+            a.speaker == Speaker::Agent
+                && (a.refusals > 0
+                    || a.agent
+                        .iter()
+                        .any(|m| !m.negated && m.kind == AgentKind::Prohibited))
+        })
 }
 
 /// Classify the shape of a mood series (one value per customer turn).
@@ -165,6 +188,56 @@ mod tests {
         }
     }
 
+    /// Each label just inside and just outside its definition (docs/context.md), and the
+    /// order in which the definitions are tried.
+    #[test]
+    fn each_label_at_its_definition() {
+        use Trajectory::*;
+        const E: f32 = 0.01;
+        let cases: &[(&[f32], Trajectory)] = &[
+            // volatile: three changes between clearly negative and clearly positive turns.
+            (&[-0.3, 0.3, -0.3, 0.3], Volatile),
+            // Neutral turns between them do not count, and do not break a swing.
+            (&[-0.3, 0.0, 0.3, 0.0, -0.3, 0.0, 0.3], Volatile),
+            // A turn just short of clearly positive is no swing (two swings, then a rise
+            // from a first turn that is no clear low: improving).
+            (
+                &[NEGATIVE_TURN, 0.3, NEGATIVE_TURN, POSITIVE_TURN - E],
+                Improving,
+            ),
+            // worsening: the last at least WORSENING_DROP below the first and below
+            // WORSENING_END.
+            (&[0.0, -0.3], Worsening),
+            (&[0.1, WORSENING_END - E], Worsening),
+            // Ending just above WORSENING_END, or dropping less than WORSENING_DROP: not.
+            (&[0.1, WORSENING_END + E], Stable),
+            (&[-0.3, -0.3 - WORSENING_DROP + E], Stable),
+            // Worsening is tried before recovered: a low in the middle and a worse end.
+            (&[-0.1, -0.6, -0.5], Worsening),
+            // recovered: a turn before the last at or below RECOVERED_DIP (the first one
+            // included), the last at least RECOVERED_END.
+            (&[RECOVERED_DIP - E, RECOVERED_END + E], Recovered),
+            (&[0.0, RECOVERED_DIP - E, 0.0], Recovered),
+            // Not a clear low, or not ending fine.
+            (&[RECOVERED_DIP + E, 0.0, 0.3], Improving),
+            (&[-0.6, RECOVERED_END - E], Improving),
+            // The low at the last turn is no recovery.
+            (&[-0.1, 0.0, -0.3], Stable),
+            // improving: the first below IMPROVING_START, the last at least IMPROVING_RISE
+            // higher.
+            (&[-0.5, -0.5 + IMPROVING_RISE + E], Improving),
+            (&[-0.5, -0.5 + IMPROVING_RISE - E], Stable),
+            // Starting at IMPROVING_START is not starting negative.
+            (&[IMPROVING_START + E, 0.3], Stable),
+            // stable: none of these.
+            (&[0.2, 0.3, 0.2], Stable),
+            (&[-0.4, -0.4, -0.4], Stable),
+        ];
+        for (vals, want) in cases {
+            assert_eq!(trajectory(vals), *want, "{vals:?}");
+        }
+    }
+
     #[test]
     fn swing_counts() {
         let cases: &[(&[f32], usize)] = &[
@@ -192,6 +265,36 @@ mod tests {
         let cv = customer_valence(&turns);
         assert_eq!(cv.iter().map(|t| t.turn).collect::<Vec<_>>(), [0, 2]);
         assert_eq!(moods(&turns, &cv), [0.5, -0.5 - RISK_IN_MOOD * 0.5]);
+    }
+
+    #[test]
+    fn a_grudging_ack_after_a_no_is_resigned() {
+        let ack = |v: f32| {
+            let mut t = turn(Speaker::Customer, v);
+            t.grudging = true;
+            t
+        };
+        let mut no = turn(Speaker::Agent, 0.0);
+        no.refusals = 1;
+        let mut prohibited = turn(Speaker::Agent, 0.0);
+        prohibited.agent = vec![crate::conversation::test_util::agent_phrase(
+            crate::AgentCategory::Shirking,
+            2,
+        )];
+        let helpful = turn(Speaker::Agent, 0.0);
+        let cases: Vec<(Vec<UtteranceAnalysis>, f32)> = vec![
+            (vec![no.clone(), ack(0.08)], RESIGNED_MOOD),
+            (vec![prohibited, ack(0.08)], RESIGNED_MOOD),
+            // Already lower: kept.
+            (vec![no.clone(), ack(-0.5)], -0.5),
+            // After help, or with a customer turn between: as scored.
+            (vec![helpful, ack(0.08)], 0.08),
+            (vec![no, turn(Speaker::Customer, 0.0), ack(0.08)], 0.08),
+        ];
+        for (i, (turns, want)) in cases.into_iter().enumerate() {
+            let cv = customer_valence(&turns);
+            assert_eq!(moods(&turns, &cv).last().copied(), Some(want), "case {i}");
+        }
     }
 
     #[test]

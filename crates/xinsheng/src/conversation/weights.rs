@@ -12,6 +12,9 @@ pub const POSITIVE_TURN: f32 = 0.2;
 
 /// Weight of a turn's escalation risk in the mood the trajectory follows.
 pub(crate) const RISK_IN_MOOD: f32 = 0.6;
+/// Highest mood of a grudging 行吧 / 好吧 right after an agent's no: resignation, not
+/// acceptance.
+pub(crate) const RESIGNED_MOOD: f32 = -0.2;
 /// Swings between clearly negative and clearly positive turns that make a call volatile.
 pub(crate) const VOLATILE_SWINGS: usize = 3;
 /// Drop from the first to the last mood at least this large reads as worsening …
@@ -95,3 +98,6 @@ pub(crate) const NEGATIVE_ENDING_MAX: f32 = 0.35;
 pub(crate) const HAZARD_WEIGHT_CAP: f32 = 0.999;
 /// How far a call's hazard is spread before it becomes risk: `1 − e^(−H / RISK_SPREAD)`.
 pub(crate) const RISK_SPREAD: f32 = 2.0;
+/// Share of its hazard a call keeps when it ends resolved (the customer thanks after an
+/// agent's action that followed a clearly negative turn: `CallSignals::resolution_turn`).
+pub(crate) const RESOLVED_HAZARD: f32 = 0.5;

@@ -38,7 +38,7 @@ pub(crate) const INTENT_NEGATORS: &[&str] = &[
 ];
 
 /// First chars of a counted or elapsed-time pattern besides digits and 〇.
-pub(crate) static COUNT_STARTS: CjkSet = CjkSet::new("第好零一二两三四五六七八九十百千几多");
+pub(crate) static COUNT_STARTS: CjkSet = CjkSet::new("第好零一二两三四五六七八九十百千几多半");
 
 /// Counters of a repeat (三次, 打了五个电话).
 pub(crate) const COUNT_UNITS: &[&str] =
@@ -355,6 +355,139 @@ pub(crate) fn negators_deny(cat: CueCategory, negators: &[&str]) -> bool {
         DeniedBy::IntentNegator => negators.iter().any(|t| INTENT_NEGATORS.contains(t)),
     }
 }
+
+/// Third parties a customer's negativity may be aimed at instead of the company or the
+/// agent (the courier, another seller, the weather): stems found inside a word
+/// (快递员, 外卖小哥, 那个卖家, 台风天). 快递 and 师傅 alone are not here: 你们的快递 and
+/// the company's technician are the company.
+pub(crate) const THIRD_PARTIES: &[&str] = &[
+    "快递员",
+    "快递小哥",
+    "外卖小哥",
+    "送餐员",
+    "骑手",
+    "配送员",
+    "司机",
+    "卖家",
+    "商家",
+    "店家",
+    "店铺",
+    "那家店",
+    "另一家",
+    "驿站",
+    "物流",
+    "中转站",
+    "快递公司",
+    "邻居",
+    "物业",
+    "天气",
+    "台风",
+    "暴雨",
+    "大雪",
+    "下雪",
+    "骗子",
+    "这人",
+    "那人",
+];
+
+/// Words that address the company or the agent (你们, 你, 您, 贵公司): negativity in an
+/// utterance with one is aimed at them. Greetings (你好, 您好) do not address a complaint.
+pub(crate) const SECOND_PERSON: &[&str] = &["你", "您", "贵"];
+
+/// Phrases that clear the company or the agent (跟你们没关系, 不怪你们, 不是你们的错):
+/// with one, a second person in the utterance is not the complaint's target.
+pub(crate) const EXONERATING: &[&str] = &[
+    "没关系",
+    "无关",
+    "不怪你",
+    "不关你",
+    "不是你的错",
+    "不是你们的错",
+    "不是您的错",
+];
+
+/// Greetings that start with a second-person char but address no complaint.
+pub(crate) const GREETINGS: &[&str] = &["你好", "您好", "你们好", "您们好"];
+
+/// Words that say someone has died (去世, 过世, 不在了, 死亡证明): closing that person's
+/// account (注销, 销户) is an errand, not the customer leaving.
+pub(crate) const DECEASED: &[&str] = &[
+    "去世",
+    "过世",
+    "离世",
+    "逝世",
+    "病逝",
+    "身故",
+    "亡故",
+    "逝者",
+    "死者",
+    "死亡证明",
+    "不在了",
+    "遗产",
+    "遗物",
+    "节哀",
+];
+
+/// Relatives whose 走了 means they died (我爸去年走了, 老人走了).
+pub(crate) const KIN: &[&str] = &[
+    "爸", "妈", "父亲", "母亲", "老人", "爷爷", "奶奶", "外公", "外婆", "姥姥", "姥爷", "老公",
+    "丈夫", "妻子", "老婆", "亲人", "家人", "老伴",
+];
+
+/// Openers of a hypothetical clause (如果, 要是, 万一): in a question, what follows is a
+/// case the customer asks about (如果自己装坏了怎么办), not a problem they report.
+pub(crate) const HYPOTHETICAL: &[&str] = &[
+    "如果",
+    "要是",
+    "万一",
+    "假如",
+    "假设",
+    "如果说",
+    "若是",
+    "倘若",
+    "假使",
+    "若",
+];
+
+/// Questions about what something means (什么意思): literal about a named term (账单上的
+/// 滞纳金是什么意思, “待揽收”是什么意思), a challenge said to the agent (你这是什么意思).
+pub(crate) const MEANING_QUESTIONS: &[&str] = &["什么意思", "啥意思", "是什么意思", "是啥意思"];
+
+/// Words before a meaning question that name a term: 这个 + a noun, …的 + a noun.
+pub(crate) const TERM_NAMERS: &[&str] = &["这个", "那个", "的", "上的", "里的", "中的"];
+
+/// Words after 可 that make it emphasis (可真及时, 可太慢了, 可够快的), not "but".
+pub(crate) const EMPHATIC_KE_NEXT: &[&str] = &["真", "真是", "太", "够", "真的"];
+
+/// Words that, opening the clause after thanks, blame the addressee for a wait or a wasted
+/// trip (谢谢您，等了四十分钟…; 真是谢谢你们了，让我白跑了三趟).
+pub(crate) const WAITED: &[&str] = &["让我", "害我", "害得我", "等了", "白跑", "白等", "白白"];
+
+/// Time words before 才 that report something late (今天才有人打电话, 三天了才回):
+/// whole words, or the last char of a duration (上个月, 一周, 三天).
+pub(crate) const LATE_BEFORE: &[&str] =
+    &["今天", "现在", "昨天", "刚", "刚刚", "了", "今早", "今晚"];
+
+/// Words that, after a time word, report something late (今天才有人打电话, 今天终于回了).
+pub(crate) const LATE_MARKERS: &[&str] = &["才", "终于"];
+
+/// Last chars of a duration before 才 (三天才到, 一个月才回).
+pub(crate) const DURATION_ENDS: &str = "天月周年时钟拜期";
+
+/// Grudging acknowledgements (行吧, 好吧): opening a customer turn with no thanks, they
+/// give up after an agent's no, and accept otherwise (the roll-up reads them in context).
+pub(crate) const GRUDGING_ACKS: &[&str] = &[
+    "行吧",
+    "好吧",
+    "那好吧",
+    "那行吧",
+    "好的吧",
+    "那行",
+    "行行行",
+];
+
+/// Negators that say something did not happen (东西没到, 还没有发货).
+pub(crate) const NOT_HAPPENED: &[&str] = &["没", "没有", "还没", "还没有", "都没", "都没有"];
 
 #[cfg(test)]
 mod tests {

@@ -2,12 +2,15 @@
 //! the reasons its largest positive contributions with their evidence, and explicit
 //! threats stay rules: a formal or external threat (an active supervisor, complaint,
 //! regulator, legal, media or harm cue of severity ≥ 4) is at least `high`; a threat of
-//! violence or self-harm, or a regulator, legal or media threat of severity 5, `critical`.
+//! violence or self-harm, or a regulator, legal or media threat of severity 5, `critical`;
+//! and a call whose agent used a prohibited phrase of severity ≥ 4 is at least `medium`.
 
-use super::{call_features, CallModel, FEATURES};
+use super::features::says_no;
+use super::{CallModel, FEATURES};
 use crate::conversation::NEGATIVE_TURN;
 use crate::types::{
-    ConversationAnalysis, CueCategory, Level, Reason, ReasonKind, Speaker, UtteranceAnalysis,
+    ConversationAnalysis, CueCategory, Level, ProhibitedHit, Reason, ReasonKind, Speaker,
+    UtteranceAnalysis,
 };
 
 /// Contributions (log-odds) below this are not listed as reasons.
@@ -15,6 +18,13 @@ pub const MIN_REASON: f64 = 0.05;
 /// Severity of a harm or external (regulator, legal, media) cue that makes a call
 /// critical.
 const CRITICAL_SEVERITY: u8 = 5;
+/// An active prohibited agent phrase of at least this severity (hostile or abusive words,
+/// a private deal, a privacy breach, a false claim, "not my department" …) puts the call
+/// on the QA worklist whatever the customer's mood: the model reads the customer, and a
+/// polite customer can meet an agent at their worst.
+pub const CONDUCT_SEVERITY: u8 = 4;
+/// The level a call with such a phrase is at least.
+pub const CONDUCT_LEVEL: Level = Level::Medium;
 
 /// The reason kind a feature's contribution is shown as.
 fn kind_of(feature: &str) -> ReasonKind {
@@ -29,7 +39,7 @@ fn kind_of(feature: &str) -> ReasonKind {
         | "anger_mean" => ReasonKind::Cue,
         "cue_impatience" | "repeated" => ReasonKind::RepeatContact,
         "agent_refusal" | "agent_refusals" | "agent_deflect" | "refused_answers"
-        | "end_refused" => ReasonKind::AgentRefusal,
+        | "polite_refused" | "end_refused" => ReasonKind::AgentRefusal,
         "agent_prohibited" => ReasonKind::AgentProhibited,
         "missed_empathy" | "empathy_rate" => ReasonKind::NoEmpathy,
         "customer_turns" | "agent_share" | "customer_length" => ReasonKind::LongExchange,
@@ -110,6 +120,16 @@ fn evidence(c: &ConversationAnalysis, feature: &str) -> (Option<usize>, String) 
             strongest_cue(&|k| matches!(k, CueCategory::Refund | CueCategory::Churn))
                 .unwrap_or((None, String::new()))
         }
+        "agent_refusal" | "agent_refusals" | "agent_deflect" | "refused_answers"
+        | "polite_refused" | "end_refused" => {
+            let no: Vec<usize> = (0..c.turns.len())
+                .filter(|&i| c.turns[i].speaker == Speaker::Agent && says_no(&c.turns[i]))
+                .collect();
+            (
+                no.first().copied(),
+                format!("{} agent turn(s) said no or deflected", no.len()),
+            )
+        }
         "missed_empathy" | "empathy_rate" => (
             c.agent_qa.missed_empathy_turns.first().copied(),
             format!(
@@ -147,7 +167,13 @@ fn evidence(c: &ConversationAnalysis, feature: &str) -> (Option<usize>, String) 
 
 /// Replace the hand-set call risk of `c` by the model's.
 pub(crate) fn apply(model: &CallModel, c: &mut ConversationAnalysis) {
-    let x = call_features(c);
+    // The turn model runs over every customer turn: only when the model reads its scores.
+    let turn = model
+        .terms
+        .iter()
+        .any(|t| super::features::is_turn_score(t.index))
+        .then(super::TurnModel::builtin);
+    let x = super::features::features_for(c, turn);
     let z = model.log_odds(&x);
     let p = super::sigmoid(z);
     let mut reasons: Vec<Reason> = c
@@ -157,6 +183,10 @@ pub(crate) fn apply(model: &CallModel, c: &mut ConversationAnalysis) {
         .filter(|r| r.kind == ReasonKind::ExplicitThreat)
         .cloned()
         .collect();
+    // Only where the conduct floor applies (no threat lifts the call further).
+    if !c.escalation.escalated {
+        reasons.extend(conduct_reason(c, p as f32));
+    }
     // Reasons are signals that are high on this call and raise its risk; a feature with a
     // negative weight only corrects the others (a low value is not a reason).
     for contrib in model.contributions(&x) {
@@ -180,9 +210,16 @@ pub(crate) fn apply(model: &CallModel, c: &mut ConversationAnalysis) {
             weight: (p - super::sigmoid(z - contrib.value)) as f32,
         });
     }
-    // A threat of violence or self-harm, or of the regulator, the law or the media at
-    // the highest severity (打12315, 起诉, 曝光): critical whatever the model says.
-    let critical = customer_turns(c).any(|(_, t)| {
+    let risk = with_rules(c, p) as f32;
+    c.escalation.risk = risk;
+    c.escalation.level = Level::from_risk(risk);
+    c.escalation.reasons = reasons;
+}
+
+/// A threat of violence or self-harm, or of the regulator, the law or the media at the
+/// highest severity (打12315, 起诉, 曝光).
+fn critical_threat(c: &ConversationAnalysis) -> bool {
+    customer_turns(c).any(|(_, t)| {
         t.escalation.cues.iter().any(|q| {
             q.is_active()
                 && q.severity >= CRITICAL_SEVERITY
@@ -194,17 +231,71 @@ pub(crate) fn apply(model: &CallModel, c: &mut ConversationAnalysis) {
                         | CueCategory::Media
                 )
         })
-    });
+    })
+}
+
+/// The agent's most severe prohibited phrase of at least [`CONDUCT_SEVERITY`] (the first
+/// of equals), and how many such phrases the call has.
+fn severe_conduct(c: &ConversationAnalysis) -> Option<(&ProhibitedHit, usize)> {
+    let severe = || {
+        c.agent_qa
+            .prohibited
+            .iter()
+            .filter(|h| h.severity >= CONDUCT_SEVERITY)
+    };
+    let top = severe().fold(None, |best: Option<&ProhibitedHit>, h| match best {
+        Some(b) if b.severity >= h.severity => best,
+        _ => Some(h),
+    })?;
+    Some((top, severe().count()))
+}
+
+/// The reason a severe prohibited agent phrase gives: the phrase and its turn; its weight
+/// is how much the conduct floor raised the risk `p` (0 when the model already put the
+/// call at [`CONDUCT_LEVEL`] or above: the phrase is still shown for QA review).
+fn conduct_reason(c: &ConversationAnalysis, p: f32) -> Option<Reason> {
+    let (hit, n) = severe_conduct(c)?;
+    Some(Reason {
+        kind: ReasonKind::AgentProhibited,
+        turn: Some(hit.turn),
+        detail: format!(
+            "agent conduct ({n} prohibited phrase(s) of severity >= {CONDUCT_SEVERITY}): {}: {}",
+            hit.category, hit.text
+        ),
+        weight: (lift(p, CONDUCT_LEVEL) - p).max(0.0),
+    })
+}
+
+/// A call's risk `p` (the model's probability) after the rules: a formal or external
+/// threat makes it at least `high`, a threat of violence, self-harm or a severity-5
+/// regulator / legal / media threat `critical`, and an agent's prohibited phrase of
+/// severity >= [`CONDUCT_SEVERITY`] at least [`CONDUCT_LEVEL`] (for QA review). Inside a
+/// level's band the model's order is kept.
+///
+/// ```
+/// use xinsheng::model::with_rules;
+/// use xinsheng::{Analyzer, Level, Turn};
+///
+/// let call = Analyzer::new().analyze_conversation(&[
+///     Turn::customer("我的快递到哪了"),
+///     Turn::agent("你爱信不信，自己去查"),
+/// ]);
+/// assert!(Level::from_risk(with_rules(&call, 0.01) as f32) >= Level::Medium);
+/// ```
+pub fn with_rules(c: &ConversationAnalysis, p: f64) -> f64 {
     let mut risk = p as f32;
+    // The conduct floor only where no threat rule lifts the call further, so a threat's
+    // lift is the same with or without a prohibited phrase.
+    if !c.escalation.escalated && severe_conduct(c).is_some() {
+        risk = lift(risk, CONDUCT_LEVEL);
+    }
     if c.escalation.escalated {
         risk = lift(risk, Level::High);
     }
-    if critical {
+    if critical_threat(c) {
         risk = lift(risk, Level::Critical);
     }
-    c.escalation.risk = risk;
-    c.escalation.level = Level::from_risk(risk);
-    c.escalation.reasons = reasons;
+    risk as f64
 }
 
 /// Raise a probability `p` into `level`'s band when a rule says the call is at least
@@ -262,6 +353,59 @@ mod tests {
         ]);
         assert_eq!(calm.escalation.level, Level::None, "{:?}", calm.escalation);
         assert!(calm.escalation.reasons.is_empty());
+    }
+
+    #[test]
+    fn a_severe_prohibited_agent_phrase_puts_a_calm_call_on_the_worklist() {
+        use crate::model::{call_features, CallModel};
+        let turns = [
+            Turn::customer("你好，我的快递到哪了"),
+            Turn::agent("你爱信不信，自己去查"),
+            Turn::customer("好的"),
+        ];
+        let c = an().analyze_conversation(&turns);
+        // The model alone reads a calm customer: below medium.
+        let p = CallModel::builtin().probability(&call_features(&c));
+        assert!(Level::from_risk(p as f32) < Level::Medium, "{p}");
+        assert!(!c.escalation.escalated);
+        assert!(c.escalation.level >= Level::Medium, "{:?}", c.escalation);
+        let r = &c.escalation.reasons[0];
+        assert_eq!(r.kind, ReasonKind::AgentProhibited, "{r:?}");
+        assert_eq!(r.turn, Some(1));
+        assert!(r.detail.contains("你爱信不信") && r.weight > 0.0, "{r:?}");
+        // A milder one (severity 2) is left to the model.
+        let mild = an().analyze_conversation(&[
+            Turn::customer("你好，我的快递到哪了"),
+            Turn::agent("您再等等"),
+            Turn::customer("好的"),
+        ]);
+        assert!(
+            mild.escalation.level < Level::Medium,
+            "{:?}",
+            mild.escalation
+        );
+    }
+
+    #[test]
+    fn a_polite_customer_told_no_has_the_agents_no_as_reason() {
+        let c = an().analyze_conversation(&[
+            Turn::customer("你好，我想问下这个能退吗"),
+            Turn::agent("这个没办法，不支持"),
+            Turn::customer("那能换货吗"),
+            Turn::agent("这个我也不知道"),
+            Turn::customer("好吧"),
+        ]);
+        let r = c
+            .escalation
+            .reasons
+            .iter()
+            .find(|r| r.kind == ReasonKind::AgentRefusal)
+            .unwrap_or_else(|| panic!("an agent-refusal reason: {:?}", c.escalation));
+        assert_eq!(r.turn, Some(1), "{r:?}");
+        assert!(
+            r.detail.starts_with("polite_refused: 2 agent turn(s)"),
+            "{r:?}"
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! Every feature is documented in [`FEATURES`] (name and one line); `docs/model.md` lists
 //! them too. Counts enter as `ln(1 + n)` so that one very long call does not dominate a fit.
 
+use super::TurnModel;
 use crate::conversation::{NEGATIVE_TURN, POSITIVE_TURN};
 use crate::types::{
     AgentCategory, ConversationAnalysis, CueCategory, Emotion, Speaker, UtteranceAnalysis,
@@ -66,6 +67,14 @@ features! {
     CustLength = "customer_length": "mean ln(1 + char bigrams) of customer turns (at most 64 bigrams counted)",
     NegLate = "neg_share_late": "share of negative customer turns in the second half of the call",
     EndRefused = "end_refused": "the last agent turn says no or deflects (0/1)",
+    PoliteRefused = "polite_refused": "ln(1 + customer turns, not negative, that the agent answered with a refusal or deflection)",
+    EndUnanswered = "end_unanswered": "the call ends on customer turns the agent did not answer, the last one not grateful or positive (0/1)",
+    TurnScoreMax = "turn_score_max": "highest fitted turn dissatisfaction score of a customer turn",
+    TurnScoreMean = "turn_score_mean": "mean fitted turn dissatisfaction score over customer turns",
+    TurnScoreEnd = "turn_score_end": "fitted turn dissatisfaction score of the last customer turn",
+    TurnScoreTail = "turn_score_tail": "mean fitted turn dissatisfaction score of the last 3 customer turns",
+    TurnScoreShare = "turn_score_share": "share of customer turns whose fitted dissatisfaction score is >= 0.5",
+    TurnScoreRecency = "turn_score_recency": "recency-weighted mean turn dissatisfaction score (weight (i+1)/n)",
 }
 
 /// Number of features.
@@ -96,8 +105,32 @@ fn set(x: &mut [f64; N_FEATURES], f: F, v: f64) {
     x[f as usize] = v;
 }
 
-/// The feature vector of a rolled-up call, in [`FEATURES`] order.
+/// A turn whose fitted dissatisfaction score is at least this counts in `turn_score_share`.
+const HIGH_TURN_SCORE: f64 = 0.5;
+
+/// The feature vector of a rolled-up call, in [`FEATURES`] order, its `turn_score_*`
+/// features from the built-in turn model.
 pub fn call_features(c: &ConversationAnalysis) -> [f64; N_FEATURES] {
+    call_features_with(c, TurnModel::builtin())
+}
+
+/// The feature vector of a rolled-up call, its `turn_score_*` features from `turn`.
+pub fn call_features_with(c: &ConversationAnalysis, turn: &TurnModel) -> [f64; N_FEATURES] {
+    features_for(c, Some(turn))
+}
+
+/// Whether feature `index` is one of the `turn_score_*` features (which need the turn
+/// model run over every customer turn).
+pub(crate) fn is_turn_score(index: usize) -> bool {
+    (F::TurnScoreMax as usize..=F::TurnScoreRecency as usize).contains(&index)
+}
+
+/// The feature vector; without a turn model the `turn_score_*` features are 0 (a model
+/// that does not use them need not pay for them).
+pub(crate) fn features_for(
+    c: &ConversationAnalysis,
+    turn: Option<&TurnModel>,
+) -> [f64; N_FEATURES] {
     let mut x = [0f64; N_FEATURES];
     let turns = &c.turns;
     let cust: Vec<usize> = c.customer_valence.iter().map(|t| t.turn).collect();
@@ -115,7 +148,37 @@ pub fn call_features(c: &ConversationAnalysis) -> [f64; N_FEATURES] {
     agent_features(&mut x, c, &agent);
     end_features(&mut x, turns, &cust, &agent);
     shape_features(&mut x, c, &cust, &vals, &agent);
+    if let Some(turn) = turn {
+        turn_score_features(&mut x, &turn.scores(c));
+    }
     x
+}
+
+/// The fitted turn scores rolled up: highest, mean, end, tail, share of high, recency.
+fn turn_score_features(x: &mut [f64; N_FEATURES], s: &[f64]) {
+    let n = s.len();
+    if n == 0 {
+        return;
+    }
+    let nf = n as f64;
+    set(x, F::TurnScoreMax, s.iter().copied().fold(0.0, f64::max));
+    set(x, F::TurnScoreMean, s.iter().sum::<f64>() / nf);
+    set(x, F::TurnScoreEnd, s[n - 1]);
+    let tail = &s[n.saturating_sub(TAIL_TURNS)..];
+    set(
+        x,
+        F::TurnScoreTail,
+        tail.iter().sum::<f64>() / tail.len() as f64,
+    );
+    let high = s.iter().filter(|&&v| v >= HIGH_TURN_SCORE).count();
+    set(x, F::TurnScoreShare, high as f64 / nf);
+    let wsum: f64 = (1..=n).map(|i| i as f64).sum();
+    let rec: f64 = s
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (i as f64 + 1.0) * v)
+        .sum();
+    set(x, F::TurnScoreRecency, rec / wsum);
 }
 
 /// The customer's mood: shares, means, extremes, recency, emotions, turn risk.
@@ -194,7 +257,7 @@ fn cue_features(x: &mut [f64; N_FEATURES], turns: &[UtteranceAnalysis], cust: &[
 }
 
 /// An agent turn says no: a refusal, or an active deflecting phrase.
-fn says_no(a: &UtteranceAnalysis) -> bool {
+pub(super) fn says_no(a: &UtteranceAnalysis) -> bool {
     a.refusals > 0
         || a.agent
             .iter()
@@ -266,6 +329,10 @@ fn end_features(
     if let Some(&last) = agent.last() {
         set(x, F::EndRefused, says_no(&turns[last]) as u8 as f64);
     }
+    if let (Some(&c), Some(&a)) = (cust.last(), agent.last()) {
+        let thanks = x[F::EndThanks as usize] > 0.0;
+        set(x, F::EndUnanswered, (c > a && !thanks) as u8 as f64);
+    }
 }
 
 /// The call's shape: lengths, the agent's share, refused answers, mood mass, late
@@ -301,6 +368,20 @@ fn shape_features(
         })
         .count();
     set(x, F::RefusedAnswers, refused_answers as f64 / nf);
+    // The same, counting only customer turns that were not negative: the polite customer
+    // who was told no, and whose mood says nothing.
+    let polite_refused = cust
+        .iter()
+        .enumerate()
+        .filter(|&(k, &i)| {
+            let end = cust.get(k + 1).copied().unwrap_or(turns.len());
+            vals[k] > NEGATIVE_TURN as f64
+                && turns[i + 1..end]
+                    .iter()
+                    .any(|a| a.speaker == Speaker::Agent && says_no(a))
+        })
+        .count();
+    set(x, F::PoliteRefused, ln1p(polite_refused));
     set(
         x,
         F::MoodMass,
@@ -316,6 +397,69 @@ fn shape_features(
             x,
             F::NegLate,
             late.iter().filter(negative).count() as f64 / late.len() as f64,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::TurnModel;
+    use crate::{Analyzer, Turn};
+
+    fn x(turns: &[Turn]) -> [f64; N_FEATURES] {
+        call_features(&Analyzer::new().analyze_conversation(turns))
+    }
+
+    #[test]
+    fn polite_refused_counts_calm_turns_answered_with_a_no() {
+        let polite = x(&[
+            Turn::customer("你好，我想问下这个能退吗"),
+            Turn::agent("这个没办法，不支持"),
+            Turn::customer("那能换货吗"),
+            Turn::agent("好的，我帮您申请"),
+        ]);
+        assert_eq!(polite[F::PoliteRefused as usize], 1f64.ln_1p());
+        // An upset turn told no counts in refused_answers, not here.
+        let upset = x(&[
+            Turn::customer("太失望了，气死我了"),
+            Turn::agent("这个没办法"),
+        ]);
+        assert_eq!(upset[F::PoliteRefused as usize], 0.0);
+        assert!(upset[F::RefusedAnswers as usize] > 0.0);
+    }
+
+    #[test]
+    fn end_unanswered_is_a_last_word_left_without_answer_and_not_thanks() {
+        let left = x(&[
+            Turn::customer("查一下订单"),
+            Turn::agent("请稍等"),
+            Turn::customer("怎么还没到"),
+        ]);
+        assert_eq!(left[F::EndUnanswered as usize], 1.0);
+        let thanked = x(&[
+            Turn::customer("查一下订单"),
+            Turn::agent("请稍等"),
+            Turn::customer("好的，谢谢"),
+        ]);
+        assert_eq!(thanked[F::EndUnanswered as usize], 0.0);
+    }
+
+    #[test]
+    fn turn_scores_come_from_the_turn_model_only_when_asked() {
+        let c = Analyzer::new().analyze_conversation(&[
+            Turn::customer("查一下订单"),
+            Turn::agent("请稍等"),
+            Turn::customer("太失望了"),
+        ]);
+        let with = call_features_with(&c, TurnModel::builtin());
+        let scores = TurnModel::builtin().scores(&c);
+        assert_eq!(with[F::TurnScoreEnd as usize], scores[1]);
+        assert!(scores[1] > scores[0]);
+        let without = features_for(&c, None);
+        assert_eq!(without[F::TurnScoreMax as usize], 0.0);
+        assert!(
+            is_turn_score(F::TurnScoreShare as usize) && !is_turn_score(F::EndUnanswered as usize)
         );
     }
 }

@@ -30,14 +30,21 @@ pub mod eval;
 mod features;
 mod file;
 mod logistic;
+mod turn;
 
 use std::sync::OnceLock;
 
 pub(crate) use apply::apply;
-pub use apply::MIN_REASON;
-pub use features::{call_features, feature_index, FeatureDoc, FEATURES, N_FEATURES};
+pub use apply::{with_rules, CONDUCT_LEVEL, CONDUCT_SEVERITY, MIN_REASON};
+pub use features::{
+    call_features, call_features_with, feature_index, FeatureDoc, FEATURES, N_FEATURES,
+};
 pub use file::{ModelError, Provenance};
 pub use logistic::sigmoid;
+pub use turn::{
+    turn_feature_index, turn_features, TurnModel, TurnTerm, N_TURN_FEATURES, TURN_FEATURES,
+    TURN_FORMAT,
+};
 
 /// The built-in model's file, fitted by the command recorded in its provenance.
 const BUILTIN: &str = include_str!("default_model.json");

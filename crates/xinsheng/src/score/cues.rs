@@ -82,6 +82,31 @@ impl Found {
         });
     }
 
+    /// A harm cue of the harm grammar over units `first..=last`, negated or quoted as its
+    /// site says (weight 0 when negated, [`QUOTED_FACTOR`] of it when quoted).
+    pub fn harm_cue(
+        &mut self,
+        units: &[Unit<'_>],
+        original: &mut OriginalText<'_>,
+        span: (usize, usize),
+        severity: u8,
+        negated: bool,
+        quoted: bool,
+    ) {
+        self.pattern_cue(units, original, span, CueCategory::Harm, severity);
+        if let Some(c) = self.cues.last_mut() {
+            c.negated = negated;
+            c.quoted = quoted && !negated;
+            c.weight *= if negated {
+                0.0
+            } else if quoted {
+                QUOTED_FACTOR
+            } else {
+                1.0
+            };
+        }
+    }
+
     /// A confrontational question (凭什么, 难道…吗) as a dissatisfaction cue.
     pub fn confrontation(
         &mut self,

@@ -9,16 +9,20 @@
 //! is in [`weights`]; [`explain`] holds the trace types.
 
 mod aggregate;
+mod conduct;
 mod cues;
 mod explain;
+mod harm;
 mod modifiers;
 mod pragmatics;
 mod sense;
 mod structure;
+mod target;
 pub(crate) mod weights;
 
 use jieba_rs::Jieba;
 
+use crate::lexicon::agent_patterns::AgentPatterns;
 use crate::lexicon::{ContrastRole, Lexicon, MarkerKind};
 use crate::normalize::{normalize_into, Normalized};
 use crate::segment::{recycle, segment, OriginalText, Unit};
@@ -47,6 +51,8 @@ pub(crate) struct Ctx<'u, 'a> {
     pub irony: bool,
     /// An explanation is being written.
     pub tracing: bool,
+    /// The agent phrase patterns and their slots.
+    pub agent_patterns: &'a AgentPatterns,
 }
 
 /// Per-thread buffers that `analyze` reuses from one utterance to the next instead of
@@ -150,6 +156,7 @@ fn analyze_with(
             }),
         irony,
         tracing: acc.trace.is_some(),
+        agent_patterns: &lex.agent_patterns,
     };
     let mut original = OriginalText::new(text);
     let mut found = Found::default();
@@ -177,8 +184,10 @@ fn analyze_with(
         irony: ctx.irony || (customer_side && sense::sarcasm(&units, clause_roles, &found)),
         ..ctx
     };
+    let hypothetical = sense::hypothetical_clauses(&units, sentences);
     let mut terms = Terms {
         ctx: &ctx,
+        hypothetical: &hypothetical,
         contrast: &contrast,
         sentences,
         original: &mut original,
@@ -186,8 +195,20 @@ fn analyze_with(
         found: &mut found,
     };
     let total_emphasis = terms.score(consumed, used_negator);
+    if speaker == Speaker::Agent {
+        conduct::patterns(&ctx, &mut original, &mut acc, &mut found);
+    }
+    if customer_side {
+        harm::threats(&ctx, sentences, &mut original, &mut acc, &mut found);
+    }
     if customer_side {
         sense::enquiries(&ctx, sentences, &mut found);
+        sense::hypothetical_cues(&hypothetical, &units, &mut found);
+        sense::deceased_account(&norm.text, &mut found);
+    }
+    // A complaint about the courier or another seller, not said to the company.
+    if customer_side && target::aimed_at_third_party(&norm.text, &units) {
+        target::weigh_third_party(&mut found);
     }
     found.demote_mentions(sentences.len());
     found.voices(&units, &mut acc, sentences);
@@ -209,6 +230,7 @@ fn analyze_with(
     } else {
         aggregate::no_escalation()
     };
+    let grudging = customer_side && pragmatics::grudging(&units, scores.valence);
     // Keep the units' allocation for the next utterance.
     *units_buf = recycle(units);
     // Only the roll-up reads it, and only for customer turns.
@@ -219,6 +241,7 @@ fn analyze_with(
     };
     UtteranceAnalysis {
         refusals,
+        grudging,
         sketch,
         speaker,
         emotion: scores.emotion,
@@ -234,6 +257,8 @@ fn analyze_with(
 /// The lexicon-term pass: every term not consumed by a pattern, weighed and made a cue.
 struct Terms<'c, 'u, 'a, 'o, 't> {
     ctx: &'c Ctx<'u, 'a>,
+    /// Per clause: hypothetical in a question (empty when none is).
+    hypothetical: &'c [bool],
     contrast: &'c Contrast<'c>,
     sentences: &'c mut [SentenceInfo],
     original: &'c mut OriginalText<'o>,
@@ -272,7 +297,12 @@ impl Terms<'_, '_, '_, '_, '_> {
                 ends_question: s.ends_question,
                 clause_weight: self.contrast.weight(u.clause),
                 emphasis: modifiers::emphasis(s.exclaim, repeats),
+                hypothetical: sense::in_hypothetical(self.hypothetical, units, k),
             };
+            // 账单上的滞纳金是什么意思: asks what a term means, no challenge.
+            if e.marker.is_some() && sense::asks_meaning(units, k) {
+                continue;
+            }
             // Markers that carry meaning by themselves.
             if let Some(m) = e.marker {
                 let confrontational = m == MarkerKind::Rhetorical
@@ -313,7 +343,12 @@ impl Terms<'_, '_, '_, '_, '_> {
             if let (Some(agent), Speaker::Agent) = (e.agent, ctx.speaker) {
                 // Negation, the subject and a declined promise apply to agent phrases as
                 // they do to customer cues (无法保证, 请您保证包装完好, 不能保证一定能退).
-                let negated = mods.odd() || modifiers::promise_not_made(units, k, agent.0);
+                // A refusal withdrawn by an offered alternative, a promise of the agent's
+                // own follow-up (我们保证24小时内回复您) do not count either.
+                let negated = mods.odd()
+                    || modifiers::promise_not_made(units, k, agent.0)
+                    || conduct::withdrawn(ctx, k, agent)
+                    || conduct::own_commitment(ctx, k, agent.0);
                 cues::agent_term(
                     self.found,
                     self.acc,

@@ -5,9 +5,10 @@
 use super::aggregate::Acc;
 use super::weights::{
     AGENT_DESCRIBES, DEGREE_MAX, DEGREE_MIN, DOUBLE_NEGATION, EMPHASIS_MAX_MARKS,
-    EMPHASIS_MAX_REPEATS, EMPHASIS_STEP, FLIP, FLIP_DISGUST, IRONY, NEGATED_DEGREE_NEGATIVE,
-    NEGATED_DEGREE_POSITIVE, NEGATED_JOY_SADNESS, NEGATED_NEGATIVE, NEGATED_POSITIVE, QUESTIONED,
-    QUOTED_TERM, RHETORICAL, RHETORICAL_OPEN, SCOPE_WINDOW, SENTIMENT_EMOTION, SUBJECT_WINDOW,
+    EMPHASIS_MAX_REPEATS, EMPHASIS_STEP, FLIP, FLIP_DISGUST, HYPOTHETICAL_TERM, IRONY,
+    NEGATED_DEGREE_NEGATIVE, NEGATED_DEGREE_POSITIVE, NEGATED_JOY_SADNESS, NEGATED_NEGATIVE,
+    NEGATED_POSITIVE, QUESTIONED, QUOTED_TERM, RHETORICAL, RHETORICAL_OPEN, SCOPE_WINDOW,
+    SENTIMENT_EMOTION, SUBJECT_WINDOW,
 };
 use super::Ctx;
 use crate::lexicon::function_words::{CUSTOMER_SUBJECT, FIRST_PERSON, PARTICLE, REQUEST_CLOSERS};
@@ -163,6 +164,8 @@ pub(crate) struct Site {
     pub clause_weight: f32,
     /// Emphasis of its sentence's ！ and its own repeats.
     pub emphasis: f32,
+    /// In the hypothetical clause of a question (如果…怎么办): a case asked about.
+    pub hypothetical: bool,
 }
 
 /// Emphasis factor of a term: the ！ of its sentence and its collapsed repeats.
@@ -316,6 +319,10 @@ pub(crate) fn weigh_term(
     if site.quoted {
         f *= QUOTED_TERM;
         note!("quoted ×{QUOTED_TERM}");
+    }
+    if site.hypothetical {
+        f *= HYPOTHETICAL_TERM;
+        note!("hypothetical case asked about ×{HYPOTHETICAL_TERM}");
     }
     v *= f;
     emo = emo.map(|(l, i)| (l, i * f));

@@ -13,13 +13,15 @@ use super::weights::{
     ACCEPTANCE_VALENCE, BARE_PUNCTUATION, CHALLENGE, COUNTED_REPEAT_PER_SEVERITY, DISAGREEMENT,
     ELAPSED_SEVERITY, ELAPSED_TIME, EMPHATIC, EXASPERATION, HELPLESS, HELPLESS_SADNESS,
     INABILITY_DISGUST, INABILITY_VALENCE, LOUD, LOUD_QUESTION, LOUD_QUESTION_SURPRISE,
-    OPEN_QUESTION, OPEN_QUESTION_MAX, PATTERN_ANGER_PER_SEVERITY, REPEATED_AFFIRMATION,
-    REPEATED_AFFIRMATION_SEVERITY, REPEAT_HIGH_COUNT, REPEAT_MIN_COUNT, REPEAT_SEVERITY, RESIGNED,
+    OPEN_QUESTION, OPEN_QUESTION_MAX, PATTERN_ANGER_PER_SEVERITY, POLARITY_THRESHOLD,
+    REPEATED_AFFIRMATION, REPEATED_AFFIRMATION_SEVERITY, REPEAT_HIGH_COUNT, REPEAT_MIN_COUNT,
+    REPEAT_SEVERITY, RESIGNED,
 };
 use super::Ctx;
 use crate::lexicon::function_words::{
-    ACCEPT, AFFIRM, CONTACT, COUNT_STARTS, COUNT_UNITS, DURATION_UNITS, ELAPSED,
-    EXASPERATION_PARTICLES, INABILITY, NOT_NEGATED, PARTICLE, RESIGNED_ACKS, WHY_WORD,
+    word_class, ACCEPT, AFFIRM, CONTACT, COUNT_STARTS, COUNT_UNITS, DURATION_UNITS, ELAPSED,
+    EXASPERATION_PARTICLES, GRUDGING_ACKS, INABILITY, NOT_NEGATED, PARTICLE, RESIGNED_ACKS,
+    WHY_WORD,
 };
 use crate::segment::{OriginalText, Unit};
 use crate::types::{AgentCategory, AgentKind, AgentMatch, CueCategory, Emotion, Speaker};
@@ -82,16 +84,16 @@ pub(crate) fn patterns(
         // Only this word and particles in its clause.
         let alone_in_clause = clause_info[u.clause].words == 1;
         if u.class & ACCEPT != 0 && alone_in_clause && norm.extra_repeats(u.ns, u.ne) == 0 {
-            // 好的 / 嗯 / 收到 as a whole clause: the customer accepts the answer.
+            // 好的 / 嗯 / 收到 as a whole clause: the customer accepts the answer. A
+            // grudging 行吧 / 好吧 neither accepts nor refuses by itself (the roll-up reads
+            // it after an agent's no).
             consumed[k] = true;
-            acc.add(
-                u,
-                "pattern",
-                ACCEPTANCE_VALENCE,
-                ACCEPTANCE_VALENCE,
-                None,
-                || vec!["acknowledgement: accepts the answer".into()],
-            );
+            let (v, what) = if grudging_at(units, k) {
+                (0.0, "grudging acknowledgement: neither accepts nor refuses")
+            } else {
+                (ACCEPTANCE_VALENCE, "acknowledgement: accepts the answer")
+            };
+            acc.add(u, "pattern", v, v, None, || vec![what.into()]);
             continue;
         }
         let cue = if u.class & AFFIRM != 0 && norm.extra_repeats(u.ns, u.ne) > 0 {
@@ -134,6 +136,25 @@ fn trails_off(units: &[Unit<'_>], k: usize) -> bool {
             .is_some_and(|n| n.is_punct && (n.text.contains('…') || n.text.contains("..")))
 }
 
+/// The turn opens with a grudging acknowledgement (行吧, 好吧) and is not positive (no
+/// thanks): resignation if it answers an agent's no, which only the roll-up can see.
+/// The segmenter may split the acknowledgement (行 / 吧).
+pub(crate) fn grudging(units: &[Unit<'_>], valence: f32) -> bool {
+    valence < POLARITY_THRESHOLD
+        && units.first().is_some_and(|u| !u.is_punct)
+        && grudging_at(units, 0)
+}
+
+/// A grudging acknowledgement (行吧, 好吧) starts at unit `k`, whole or split from its 吧.
+fn grudging_at(units: &[Unit<'_>], k: usize) -> bool {
+    let u = &units[k];
+    GRUDGING_ACKS.contains(&u.text)
+        || units
+            .get(k + 1)
+            .filter(|n| n.text == "吧" && n.clause == u.clause)
+            .is_some_and(|_| GRUDGING_ACKS.contains(&format!("{}吧", u.text).as_str()))
+}
+
 /// The unit before `k` in its clause, if it is a word.
 fn prev_word<'u, 'a>(units: &'u [Unit<'a>], k: usize) -> Option<&'u Unit<'a>> {
     k.checked_sub(1)
@@ -148,7 +169,8 @@ fn counted(units: &[Unit<'_>], k: usize, contact: bool) -> Option<PatternCue> {
     let u = &units[k];
     let next_word = |k: usize| units.get(k + 1).filter(|u| !u.is_punct).map(|u| u.text);
     let (text, last): (Cow<'_, str>, usize) = match next_word(k) {
-        Some(n) if leading_number(u.text).is_some_and(|(_, r)| r.is_empty()) => {
+        // 十几 个电话, 半个 月, 六个 小时: a numeral (with its 个) split from its unit.
+        Some(n) if leading_number(u.text).is_some_and(|(_, r)| r.is_empty() || r == "个") => {
             (format!("{}{}", u.text, n).into(), k + 1)
         }
         _ => (u.text.into(), k),
@@ -176,7 +198,8 @@ fn counted(units: &[Unit<'_>], k: usize, contact: bool) -> Option<PatternCue> {
         && DURATION_UNITS.contains(&rest)
         && !ordinal
         && (next_word(last).is_some_and(|w| w.starts_with('了'))
-            || prev_word(units, k).is_some_and(|w| w.class & ELAPSED != 0))
+            || prev_word(units, k).is_some_and(|w| w.class & ELAPSED != 0)
+            || elapsed_verb_split(units, k))
     {
         Some((
             CueCategory::Impatience,
@@ -189,6 +212,14 @@ fn counted(units: &[Unit<'_>], k: usize, contact: bool) -> Option<PatternCue> {
     } else {
         None
     }
+}
+
+/// The two words before unit `k` are a waiting verb split from its 了 (等 / 了, 拖 / 了):
+/// 等了 四十分钟 reads like 等了四十分钟.
+fn elapsed_verb_split(units: &[Unit<'_>], k: usize) -> bool {
+    prev_word(units, k).is_some_and(|w| w.text == "了")
+        && prev_word(units, k - 1)
+            .is_some_and(|v| word_class(&format!("{}了", v.text)) & ELAPSED != 0)
 }
 
 /// A word the lexicons do not know at unit `k` that says the customer cannot get
@@ -253,6 +284,7 @@ fn leading_number(s: &str) -> Option<(u32, &str)> {
             | '千'
             | '几'
             | '多'
+            | '半'
     );
     if !(first.is_ascii_digit() || numeral) {
         return None;
@@ -282,6 +314,8 @@ fn leading_number(s: &str) -> Option<(u32, &str)> {
             '八' => 8,
             '九' => 9,
             '十' => 10,
+            // 半个月, 半天: at least one unit.
+            '半' => 1,
             '百' => 100,
             '千' => 1000,
             _ => break,
@@ -295,13 +329,13 @@ fn leading_number(s: &str) -> Option<(u32, &str)> {
 
 /// A negator unit with no meaning of its own (没有, 不是); whether it negated a term is
 /// tracked separately.
-fn is_bare_negator(u: &Unit<'_>) -> bool {
+pub(crate) fn is_bare_negator(u: &Unit<'_>) -> bool {
     u.entry
         .is_some_and(|e| e.negation && !e.is_content() && !e.neutral)
 }
 
 /// A word the lexicons do not know that starts with 不/没 and says no (没货, 没法, 不知).
-fn is_negated_word(u: &Unit<'_>) -> bool {
+pub(crate) fn is_negated_word(u: &Unit<'_>) -> bool {
     u.entry.is_none()
         && (2..=3).contains(&u.text.chars().count())
         && (u.text.starts_with('不') || u.text.starts_with('没'))
@@ -520,6 +554,10 @@ mod stage_tests {
         t!("好好好好", "好好 pattern: repeated affirmation: impatient");
         t!("第三次打电话了", "第三次 pattern: counted repeat");
         t!("都三天了", "三天 pattern: elapsed time");
+        // A waiting verb split from its 了, a numeral split from 个 and its unit, 半.
+        t!("等了四十分钟", "四十分钟 pattern: elapsed time");
+        t!("在机场等了六个小时", "六个 pattern: elapsed time");
+        t!("下单半个月了", "半个 pattern: elapsed time");
         t!("申请不了", "不了 pattern: inability (…不了)");
         t!("好的", "好的 pattern: acknowledgement: accepts the answer");
         t!(

@@ -3,19 +3,25 @@
 //! (退款几天到账？, 马上能发货吗？), and after an enquiry opener a complaint
 //! or report word names a channel (请问投诉建议在哪里提交？): such cues are topics, not
 //! signals, unless another cue of the sentence is a signal. And praise of the service
-//! next to a bad outcome is sarcasm, marker or not.
+//! next to a bad outcome is sarcasm, marker or not. Closing a deceased relative's account
+//! is not churn; 什么意思 after a named term asks what it means; a hypothetical clause of
+//! a question (如果…怎么办) is a case asked about, not a problem reported.
 
 use super::cues::Found;
 use super::modifiers::{self, scan_back};
+use super::pragmatics;
 use super::structure::SentenceInfo;
 use super::weights::TOPIC_MAX_SEVERITY;
 use super::Ctx;
 use crate::lexicon::function_words::{
-    CAUSATIVE_ME, CONCILIATORY, ENQUIRY_OPENERS, SARCASTIC_DEGREE, SERVICE_PRAISE, SERVICE_TOPICS,
+    CAUSATIVE_ME, CONCILIATORY, DECEASED, DURATION_ENDS, ENQUIRY_OPENERS, HYPOTHETICAL,
+    INTERROGATIVE, KIN, LATE_BEFORE, LATE_MARKERS, MEANING_QUESTIONS, NOT_HAPPENED,
+    QUESTION_PARTICLES, SARCASTIC_DEGREE, SECOND_PERSON, SERVICE_PRAISE, SERVICE_TOPICS,
+    TERM_NAMERS, WAITED,
 };
 use crate::lexicon::ContrastRole;
 use crate::segment::Unit;
-use crate::types::{Cue, CueCategory, Emotion};
+use crate::types::{AgentKind, Cue, CueCategory, Emotion};
 
 /// The utterance opens an enquiry (请问, 想问一下, 咨询一下).
 pub(crate) fn has_enquiry_opener(units: &[Unit<'_>]) -> bool {
@@ -34,18 +40,34 @@ pub(crate) fn enquiries(ctx: &Ctx<'_, '_>, sentences: &[SentenceInfo], found: &m
         (st.ends_question || st.interrogative) && st.negative <= 0.0 && !st.rhetorical_open
     };
     // How-long questions (多久能到账) stay impatience: in real chats they come with it.
-    let asks = |c: &Cue| match c.category {
-        CueCategory::Refund | CueCategory::Urgency => c.severity <= TOPIC_MAX_SEVERITY,
+    // A refund or urgency word is the topic only in the clause that asks (孩子还在医院躺着，
+    // 报销什么时候能下来: the stakes are not asked about).
+    let asks = |c: &Cue, s: usize, k: usize| match c.category {
+        CueCategory::Refund | CueCategory::Urgency => {
+            c.severity <= TOPIC_MAX_SEVERITY && in_asking_clause(units, &sentences[s], k)
+        }
         CueCategory::Complaint | CueCategory::Regulator => opener,
         _ => false,
     };
     let mut signal = vec![false; sentences.len()];
-    for (c, s, _) in found.sites() {
-        if c.is_active() && !(plain(s) && asks(c)) {
+    for (c, s, k) in found.sites() {
+        if c.is_active() && !(plain(s) && asks(c, s, k)) {
             signal[s] = true;
         }
     }
-    found.demote_topics(|c, s, _| !signal[s] && plain(s) && asks(c));
+    found.demote_topics(|c, s, k| !signal[s] && plain(s) && asks(c, s, k));
+}
+
+/// The unit at `k` stands in a clause that asks: it has a question word or particle, or
+/// it ends a sentence that ends with ？.
+fn in_asking_clause(units: &[Unit<'_>], st: &SentenceInfo, k: usize) -> bool {
+    let clause = units[k].clause;
+    let last_clause = st.last_word.map(|w| units[w].clause);
+    (st.ends_question && last_clause == Some(clause))
+        || units
+            .iter()
+            .filter(|u| u.clause == clause)
+            .any(|u| u.class & INTERROGATIVE != 0 || QUESTION_PARTICLES.contains(&u.text))
 }
 
 /// Praise of the service or thanks that clash with a bad outcome reported in another
@@ -82,17 +104,23 @@ pub(crate) fn sarcasm(
         .entry
         .and_then(|e| e.emotion)
         .is_some_and(|(l, _, _)| l == Emotion::Gratitude)
-        && units[praise + 1..]
-            .iter()
-            .take_while(|u| u.clause == clause)
-            .any(|u| CAUSATIVE_ME.contains(&u.text));
+        && blames(units, praise);
     let outcome = |k: usize| {
         let u = &units[k];
         if u.clause == clause && !thanks_blame {
             return false;
         }
+        // 今天才有人打电话; 东西没到, 说的都不一样 (a word the lexicons do not know that
+        // says no).
+        if reports_late(units, k) || pragmatics::is_negated_word(u) || negates_verb(units, k) {
+            return true;
+        }
         let Some(e) = u.entry else { return false };
-        let negative = modifiers::base_valence(e).is_some_and(|v| v < 0.0);
+        // 不知道 / 没办法 in the customer's mouth: the answer they got.
+        let refused = e
+            .agent
+            .is_some_and(|(a, _)| a.kind() == AgentKind::Prohibited);
+        let negative = refused || modifiers::base_valence(e).is_some_and(|v| v < 0.0);
         let cue = e.escalation.is_some_and(|(c, _)| bad_cue(c));
         (negative || cue) && !scan_back(units, k).0.odd()
     };
@@ -116,20 +144,148 @@ fn praises_service(units: &[Unit<'_>], k: usize) -> bool {
         .take_while(|p| p.clause == u.clause && !p.is_punct)
         .map(|p| p.text)
         .collect::<Vec<_>>();
+    // 真高 / 可真 + 高; or the term itself is topic + intensifier + praise (效率真高).
     let intensified = SARCASTIC_DEGREE
         .iter()
         .any(|d| u.text.starts_with(d) && u.text.len() > d.len())
-        || prev.first().is_some_and(|p| SARCASTIC_DEGREE.contains(p));
+        || prev.first().is_some_and(|p| SARCASTIC_DEGREE.contains(p))
+        || SERVICE_TOPICS.iter().any(|t| {
+            u.text.strip_prefix(t).is_some_and(|rest| {
+                SARCASTIC_DEGREE
+                    .iter()
+                    .any(|d| rest.starts_with(d) && rest.len() > d.len())
+            })
+        });
     let virtue = SERVICE_PRAISE.iter().any(|s| u.text.contains(s))
         || prev
             .iter()
             .take(2)
             .any(|p| SERVICE_TOPICS.iter().any(|t| p.contains(t)));
-    let thanks = e.emotion.is_some_and(|(l, _, _)| l == Emotion::Gratitude)
-        && units[k + 1..]
-            .iter()
-            .take_while(|n| n.clause == u.clause && !n.is_punct)
-            .take(2)
-            .any(|n| CAUSATIVE_ME.contains(&n.text));
+    let thanks = e.emotion.is_some_and(|(l, _, _)| l == Emotion::Gratitude) && blames(units, k);
     (intensified && virtue) || thanks
+}
+
+/// After thanks at unit `k`, the addressee is blamed for what follows: a causative in
+/// the rest of its clause (感谢你们让我…), or the next clause opening with one or with a
+/// wait (真是谢谢你们了，让我白跑了三趟; 谢谢您，等了四十分钟…).
+fn blames(units: &[Unit<'_>], k: usize) -> bool {
+    let clause = units[k].clause;
+    let same = units[k + 1..]
+        .iter()
+        .take_while(|n| n.clause == clause && !n.is_punct)
+        .take(2)
+        .any(|n| CAUSATIVE_ME.contains(&n.text));
+    let next: String = units[k + 1..]
+        .iter()
+        .filter(|n| !n.is_punct)
+        .skip_while(|n| n.clause == clause)
+        .take_while(|n| n.clause == clause + 1)
+        .take(2)
+        .map(|n| n.text)
+        .collect();
+    same || WAITED.iter().any(|w| next.starts_with(w))
+}
+
+/// The unit at `k` is a bare 没 / 没有 / 还没 before another word of its clause: 东西没
+/// 到, the thing did not happen (不 is left out: 不用我再跑 is good news).
+fn negates_verb(units: &[Unit<'_>], k: usize) -> bool {
+    NOT_HAPPENED.contains(&units[k].text)
+        && pragmatics::is_bare_negator(&units[k])
+        && units.get(k + 1).is_some_and(|n| {
+            // 没让我多跑: sparing the customer is good news.
+            !n.is_punct && n.clause == units[k].clause && !CAUSATIVE_ME.contains(&n.text)
+        })
+}
+
+/// The unit at `k` is 才 or 终于 after a time word: something came late (今天才有人打电话,
+/// 三天了才回, 一个月才到, 今天终于有人回了).
+fn reports_late(units: &[Unit<'_>], k: usize) -> bool {
+    LATE_MARKERS.iter().any(|m| units[k].text.starts_with(m))
+        && k > 0
+        && units[k - 1].clause == units[k].clause
+        && !units[k - 1].is_punct
+        && (LATE_BEFORE.contains(&units[k - 1].text)
+            || units[k - 1]
+                .text
+                .chars()
+                .last()
+                .is_some_and(|c| DURATION_ENDS.contains(c)))
+}
+
+/// The utterance (normalized `text`) says someone died (去世, 不在了, 我爸走了): its
+/// churn cues (注销, 销户) close that person's account, an errand: they become topics.
+pub(crate) fn deceased_account(text: &str, found: &mut Found) {
+    if !found.cues.iter().any(|c| c.category == CueCategory::Churn) {
+        return;
+    }
+    let died = DECEASED.iter().any(|d| text.contains(d))
+        || text
+            .match_indices("走了")
+            .any(|(i, _)| KIN.iter().any(|k| text[..i].contains(k)));
+    if died {
+        found.demote_topics(|c, _, _| c.category == CueCategory::Churn);
+    }
+}
+
+/// The unit at `k` asks what a named term means: 什么意思 after a quoted term (“待揽收”是
+/// 什么意思), an enquiry opener, or a term named by 这个 / …的 (账单上的滞纳金是什么意思),
+/// with no second person before it (你这是什么意思 challenges the agent).
+pub(crate) fn asks_meaning(units: &[Unit<'_>], k: usize) -> bool {
+    if !MEANING_QUESTIONS.contains(&units[k].text) {
+        return false;
+    }
+    let before = &units[..k];
+    let addressed = before
+        .iter()
+        .any(|u| !u.is_punct && SECOND_PERSON.iter().any(|p| u.text.starts_with(p)));
+    if addressed {
+        return false;
+    }
+    let clause: Vec<&str> = before
+        .iter()
+        .filter(|u| u.clause == units[k].clause && !u.is_punct)
+        .map(|u| u.text)
+        .collect();
+    // 这个 / …的 followed by a word other than 是: a named term.
+    let named = clause
+        .windows(2)
+        .any(|w| TERM_NAMERS.contains(&w[0]) && w[1] != "是");
+    before.iter().any(|u| u.in_quote) || has_enquiry_opener(units) || named
+}
+
+/// Per clause: it opens with a hypothetical word (如果, 要是, 万一) and its sentence is a
+/// question (如果自己装坏了怎么办, 万一收到的是坏的，可以换吗): a case asked about. Empty
+/// when no clause is.
+pub(crate) fn hypothetical_clauses(units: &[Unit<'_>], sentences: &[SentenceInfo]) -> Vec<bool> {
+    let mut out = Vec::new();
+    let mut seen = usize::MAX;
+    for u in units.iter().filter(|u| !u.is_punct) {
+        if u.clause == seen {
+            continue;
+        }
+        seen = u.clause;
+        let st = &sentences[u.sentence];
+        if HYPOTHETICAL.contains(&u.text) && (st.ends_question || st.interrogative) {
+            if out.is_empty() {
+                out.resize(units.last().map_or(0, |l| l.clause + 1), false);
+            }
+            out[u.clause] = true;
+        }
+    }
+    out
+}
+
+/// The unit at `k` stands in a hypothetical clause (see [`hypothetical_clauses`]).
+pub(crate) fn in_hypothetical(hypothetical: &[bool], units: &[Unit<'_>], k: usize) -> bool {
+    hypothetical.get(units[k].clause).copied().unwrap_or(false)
+}
+
+/// Cues of a hypothetical clause, other than formal threats, are topics.
+pub(crate) fn hypothetical_cues(hypothetical: &[bool], units: &[Unit<'_>], found: &mut Found) {
+    if hypothetical.is_empty() {
+        return;
+    }
+    found.demote_topics(|c, _, k| {
+        !c.category.is_formal() && in_hypothetical(hypothetical, units, k)
+    });
 }

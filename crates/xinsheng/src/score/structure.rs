@@ -3,7 +3,8 @@
 
 use super::weights::{CONTRAST_WEIGHTS, SUBJECT_WINDOW};
 use crate::lexicon::function_words::{
-    FILLER, FIRST_PERSON, INTERROGATIVE, QUESTION_PARTICLES, SPEECH, SPEECH_CLOSERS,
+    EMPHATIC_KE_NEXT, FILLER, FIRST_PERSON, INTERROGATIVE, QUESTION_PARTICLES, SPEECH,
+    SPEECH_CLOSERS,
 };
 use crate::lexicon::{ContrastRole, MarkerKind};
 use crate::normalize::Normalized;
@@ -103,7 +104,12 @@ pub(crate) fn build(
                     Some(MarkerKind::Irony) => irony = true,
                     _ => {}
                 }
-                if let Some(role) = e.contrast {
+                // 可真及时 / 可太慢了: 可 is emphasis here, not "but".
+                let emphatic_ke = units[k].text == "可"
+                    && units
+                        .get(k + 1)
+                        .is_some_and(|n| EMPHATIC_KE_NEXT.contains(&n.text));
+                if let (Some(role), false) = (e.contrast, emphatic_ke) {
                     let opens_clause = k == 0 || units[k - 1].is_punct;
                     match role {
                         ContrastRole::AfterInitial if opens_clause => {

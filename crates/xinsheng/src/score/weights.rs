@@ -75,6 +75,29 @@ pub(crate) const AGENT_OBSTRUCTIVE: (f32, f32) = (-0.25, 0.2);
 pub(crate) const AGENT_CARING: f32 = 0.1;
 /// Valence of an agent's courtesy phrase.
 pub(crate) const AGENT_COURTESY: f32 = 0.05;
+/// Highest severity of a mild refusal or stonewall (耐心等待), which a courteous request or
+/// any encouraged phrase of the turn withdraws (a stronger one only an alternative offered
+/// after it).
+pub(crate) const MILD_OBSTRUCTION: u8 = 1;
+/// Lowest severity of an ownership phrase that makes a promise before it the agent's own
+/// commitment (我保证我来帮您处理; 为您 or 帮您 alone do not).
+pub(crate) const FIRM_OWNERSHIP: u8 = 2;
+/// Words looked back from an agent's not-knowing word for a perception verb or a manner
+/// complement (听|不清楚, 说得|可能|不清楚).
+pub(crate) const PERCEPTION_WINDOW: usize = 2;
+/// Most chars a `…` of an agent phrase pattern spans (再不还款，我们就…起诉你).
+pub(crate) const PATTERN_GAP: usize = 10;
+
+// --- harm: the grammar of threats said in other words (harm.rs) ---
+
+/// Severity of a harm the grammar finds: veiled (a warning to a staff member's family,
+/// being on a roof, despair: high) and firm (violence, a means brought, self-harm:
+/// critical).
+pub(crate) const HARM_SEVERITY: [u8; 2] = [4, 5];
+/// What an active harm cue of the grammar says: (valence, emotion mass of anger for
+/// violence or sadness for self-harm); near what the lexicon's fixed harm phrases say
+/// (不想活了 sadness 0.9, 跳楼 0.8 in `emotion-negative.tsv`).
+pub(crate) const HARM_GRAMMAR_VOICE: (f32, f32) = (-0.8, 0.6);
 
 // --- pragmatics: customer-service patterns ---
 
@@ -152,3 +175,10 @@ pub(crate) const TOPIC_MAX_SEVERITY: u8 = 2;
 
 /// An acknowledgement trailing off (好吧……): valence and sadness of resignation.
 pub(crate) const RESIGNED: (f32, f32) = (-0.2, 0.25);
+/// Share of its weight a dissatisfaction, abuse, impatience or repeat-contact cue keeps in
+/// an utterance aimed at a third party (the courier, another seller, the weather), not at
+/// the company or the agent.
+pub(crate) const THIRD_PARTY_FACTOR: f32 = 0.4;
+/// Factor on a term in the hypothetical clause of a question (如果自己装坏了怎么办): a case
+/// the customer asks about, not a problem they report.
+pub(crate) const HYPOTHETICAL_TERM: f32 = 0.15;

@@ -1,0 +1,48 @@
+//! Target: whom a customer's negativity is aimed at. A complaint about a third party (the
+//! courier, another seller, the weather: 快递员态度很差, 那个卖家就是骗子) in an utterance
+//! that does not address the company or the agent (no 你 / 你们 / 您 / 贵公司) weighs less
+//! as an escalation of this call than the same words said to the company: its
+//! dissatisfaction, abuse, impatience and repeat-contact cues keep
+//! [`THIRD_PARTY_FACTOR`] of their weight (the turn stays negative: the customer is
+//! unhappy, not with the company). Formal threats (投诉, 12315) are the customer's
+//! steps against the company whoever caused them, and keep their weight.
+
+use super::cues::Found;
+use super::weights::THIRD_PARTY_FACTOR;
+use crate::lexicon::function_words::{EXONERATING, GREETINGS, SECOND_PERSON, THIRD_PARTIES};
+use crate::segment::Unit;
+use crate::types::CueCategory;
+
+/// The utterance (normalized `text`, its `units`) names a third party and addresses
+/// neither the company nor the agent.
+/// A second person next to a phrase that clears the company (跟你们没关系, 不怪你们)
+/// does not count.
+pub(crate) fn aimed_at_third_party(text: &str, units: &[Unit<'_>]) -> bool {
+    THIRD_PARTIES.iter().any(|t| text.contains(t))
+        && (EXONERATING.iter().any(|e| text.contains(e))
+            || !units.iter().any(|u| {
+                !u.is_punct
+                    && SECOND_PERSON.iter().any(|p| u.text.starts_with(p))
+                    && !GREETINGS.contains(&u.text)
+            }))
+}
+
+/// The categories a third party's fault is reported with.
+fn reported(category: CueCategory) -> bool {
+    matches!(
+        category,
+        CueCategory::Dissatisfaction
+            | CueCategory::Abuse
+            | CueCategory::Impatience
+            | CueCategory::RepeatContact
+    )
+}
+
+/// Weigh the reported cues of an utterance aimed at a third party down.
+pub(crate) fn weigh_third_party(found: &mut Found) {
+    for c in found.cues.iter_mut() {
+        if c.is_active() && reported(c.category) {
+            c.weight *= THIRD_PARTY_FACTOR;
+        }
+    }
+}
