@@ -187,6 +187,8 @@ fn calibrate_reads_labels_of_interleaved_calls_in_any_format() {
         // Held records spill to disk and come back with their label.
         ("mixed.jsonl", &["--group-bytes", "2000"][..]),
         ("mixed.csv", &["--group-bytes", "2000"][..]),
+        // Grouped, past the budget: checked, then streamed with their labels.
+        ("sorted.jsonl", &["--group-bytes", "2000"][..]),
     ] {
         let got = fit(file, extra);
         assert!(
