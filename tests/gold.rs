@@ -40,7 +40,15 @@ const GOLD_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/gold");
 /// (tests/gold/agent-conduct.tsv, recorded the same day) are the agent lines of six more fresh
 /// sets used to add phrase families and of a seventh written after every change and held out
 /// (`heldout_*`: recall 0.12 and precision 0.75 before the issue's fixes, 0.40 and 1.00 after:
-/// paraphrases outside the families are still missed).
+/// paraphrases outside the families are still missed). Three more rounds were added the
+/// same day by a second helper: round 9 (72 lines) written before its changes, round 10
+/// (43) after the first of them, round 11 (32) after all of them and held out
+/// (`heldout2_*`). With its changes the first held-out round rose from 0.40 to 0.48 (it
+/// never read those rows) and rounds 2..8 from 0.906 to 0.918, precision 1.00 on both; the
+/// second held-out round measured 0.22 before and after its changes (0.22 on `main` too):
+/// wording unlike any family is still missed. `prohibited_recall` is recorded lower
+/// (0.90 -> 0.86) and `prohibited_precision` (1.00 -> 0.99) because the added rows are
+/// harder: round 11's misses, and one round-9 look-alike flagged before those changes too.
 /// Re-recorded the same day when issue 13's second round
 /// added 86 utterances and 17 calls (third-party target, resolution, look-alike senses,
 /// grudging 行吧, unmarked sarcasm, health stakes, ignored constraints), at the figures
@@ -63,10 +71,12 @@ const RECORDED: &[(&str, f64)] = &[
     ("utterance.agent_prohibited_recall", 0.96),
     ("utterance.agent_prohibited_precision", 0.99),
     ("utterance.harm_high_recall", 1.00),
-    ("agent_conduct.prohibited_recall", 0.90),
-    ("agent_conduct.prohibited_precision", 1.00),
-    ("agent_conduct.heldout_recall", 0.40),
+    ("agent_conduct.prohibited_recall", 0.86),
+    ("agent_conduct.prohibited_precision", 0.99),
+    ("agent_conduct.heldout_recall", 0.48),
     ("agent_conduct.heldout_precision", 1.00),
+    ("agent_conduct.heldout2_recall", 0.22),
+    ("agent_conduct.heldout2_precision", 1.00),
     ("conversation.escalated_accuracy", 0.98),
     ("conversation.risky_auc", 0.95),
     ("conversation.trajectory_accuracy", 0.60),
@@ -354,14 +364,16 @@ fn gold_conversations() {
 }
 
 /// Agent lines of `tests/gold/agent-conduct.tsv` (`text label round`): recall and precision
-/// of "has a prohibited phrase", over all rows and over the held-out round.
+/// of "has a prohibited phrase", over all rows and over each held-out round.
 #[test]
 fn gold_agent_conduct() {
     let path = format!("{GOLD_DIR}/agent-conduct.tsv");
     let text = std::fs::read_to_string(&path).expect("tests/gold/agent-conduct.tsv is readable");
-    const HELD_OUT: &str = "8";
-    // (tp, fp, fn) over all rows and over the held-out round.
-    let mut counts = [(0usize, 0usize, 0usize); 2];
+    // The first held-out round (written after the first helper's changes) and the second
+    // (written after the second helper's).
+    const HELD_OUT: [&str; 2] = ["8", "11"];
+    // (tp, fp, fn) over all rows and over each held-out round.
+    let mut counts = [(0usize, 0usize, 0usize); 3];
     let mut rows = 0;
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() || line.starts_with('#') || line.starts_with("text\t") {
@@ -381,7 +393,7 @@ fn gold_agent_conduct() {
             .any(|m| m.kind == AgentKind::Prohibited && !m.negated);
         rows += 1;
         for (k, c) in counts.iter_mut().enumerate() {
-            if k == 1 && cols[2] != HELD_OUT {
+            if k > 0 && cols[2] != HELD_OUT[k - 1] {
                 continue;
             }
             c.0 += (gold && got) as usize;
@@ -389,7 +401,7 @@ fn gold_agent_conduct() {
             c.2 += (gold && !got) as usize;
         }
     }
-    assert!(rows >= 290, "agent conduct set has {rows} rows");
+    assert!(rows >= 440, "agent conduct set has {rows} rows");
     let rate = |a: usize, b: usize| a as f64 / (a + b).max(1) as f64;
     let names = [
         (
@@ -399,6 +411,10 @@ fn gold_agent_conduct() {
         (
             "agent_conduct.heldout_recall",
             "agent_conduct.heldout_precision",
+        ),
+        (
+            "agent_conduct.heldout2_recall",
+            "agent_conduct.heldout2_precision",
         ),
     ];
     let mut figures = BTreeMap::new();

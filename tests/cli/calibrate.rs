@@ -170,9 +170,7 @@ fn calibrate_reads_labels_of_interleaved_calls_in_any_format() {
     }
     sb.file("mixed.csv", csv);
     let fit = |file: &str, extra: &[&str]| {
-        let mut args = vec!["calibrate", file, "--label", "sat", "--below", "3"];
-        args.extend_from_slice(extra);
-        let r = sb.run(&args);
+        let r = calibrate(&sb, file, extra);
         assert_eq!(r.code, 0, "{file}: {}", r.stderr);
         r.stdout
     };
@@ -189,6 +187,8 @@ fn calibrate_reads_labels_of_interleaved_calls_in_any_format() {
         // Held records spill to disk and come back with their label.
         ("mixed.jsonl", &["--group-bytes", "2000"][..]),
         ("mixed.csv", &["--group-bytes", "2000"][..]),
+        // Grouped, past the budget: checked, then streamed with their labels.
+        ("sorted.jsonl", &["--group-bytes", "2000"][..]),
     ] {
         let got = fit(file, extra);
         assert!(
@@ -199,6 +199,23 @@ fn calibrate_reads_labels_of_interleaved_calls_in_any_format() {
     }
 }
 
+/// `calibrate FILE --label sat --below 3 EXTRA…`.
+fn calibrate(sb: &Sandbox, file: &str, extra: &[&str]) -> super::Run {
+    let mut args = vec!["calibrate", file, "--label", "sat", "--below", "3"];
+    args.extend_from_slice(extra);
+    sb.run(&args)
+}
+
+/// `calibrate FILE --label sat --below 3 EXTRA…` fails (exit 2) and says each of
+/// `messages`.
+fn refuses(sb: &Sandbox, file: &str, extra: &[&str], messages: &[&str]) {
+    let r = calibrate(sb, file, extra);
+    assert_eq!(r.code, 2, "{file}: {}", r.stderr);
+    for m in messages {
+        assert!(r.stderr.contains(m), "{file}: {}", r.stderr);
+    }
+}
+
 #[test]
 fn calibrate_refuses_to_fit_silently() {
     let sb = Sandbox::new();
@@ -206,82 +223,25 @@ fn calibrate_refuses_to_fit_silently() {
     let mut text = calls(30, 30);
     text.push_str("{\"call_id\":\"zz\",\"speaker\":\"客户\",\"text\":\"你好\"}\n");
     sb.file("missing.jsonl", text);
-    let r = xs!(
-        sb,
-        "calibrate",
-        "missing.jsonl",
-        "--label",
-        "sat",
-        "--below",
-        "3",
-        "-o",
-        "m.json"
-    );
-    assert_eq!(r.code, 2);
-    assert!(
-        r.stderr.contains("1 of 61 calls have no label: zz"),
-        "{}",
-        r.stderr
-    );
+    let no_label = "1 of 61 calls have no label: zz";
+    refuses(&sb, "missing.jsonl", &["-o", "m.json"], &[no_label]);
     assert!(!sb.path("m.json").exists());
     // Too few positives.
     sb.file("few.jsonl", calls(10, 40));
-    let r = xs!(
-        sb,
-        "calibrate",
-        "few.jsonl",
-        "--label",
-        "sat",
-        "--below",
-        "3"
-    );
-    assert_eq!(r.code, 2);
-    assert!(
-        r.stderr
-            .contains("10 positive and 40 negative calls: at least 20"),
-        "{}",
-        r.stderr
-    );
+    let few = "10 positive and 40 negative calls: at least 20";
+    refuses(&sb, "few.jsonl", &[], &[few]);
     // A label that is not a number.
     sb.file(
         "words.jsonl",
         calls(30, 30).replace("\"sat\":5", "\"sat\":\"good\""),
     );
-    let r = xs!(
-        sb,
-        "calibrate",
-        "words.jsonl",
-        "--label",
-        "sat",
-        "--below",
-        "3"
-    );
-    assert_eq!(r.code, 2);
-    assert!(
-        r.stderr.contains("30 labels cannot be read"),
-        "{}",
-        r.stderr
-    );
-    assert!(r.stderr.contains("`good` is not a number"), "{}", r.stderr);
+    let unread = ["30 labels cannot be read", "`good` is not a number"];
+    refuses(&sb, "words.jsonl", &[], &unread);
     // A feature that is the same on every call.
     sb.file("ok.jsonl", calls(30, 30));
-    let r = xs!(
-        sb,
-        "calibrate",
-        "ok.jsonl",
-        "--label",
-        "sat",
-        "--below",
-        "3",
-        "--features",
-        "mood_mass,cue_formal"
-    );
-    assert_eq!(r.code, 2);
-    assert!(
-        r.stderr.contains("feature `cue_formal` is constant"),
-        "{}",
-        r.stderr
-    );
+    let features = ["--features", "mood_mass,cue_formal"];
+    let constant = "feature `cue_formal` is constant";
+    refuses(&sb, "ok.jsonl", &features, &[constant]);
 }
 
 #[test]

@@ -134,3 +134,113 @@ fn a_call_id_in_two_inputs_is_reported() {
     let ids: Vec<String> = ids_and_turns(&r).into_iter().map(|(id, _)| id).collect();
     assert_eq!(ids, ["X1", "X2", "X1"]);
 }
+
+/// `n` three-turn calls, each whole and in turn order (`K{c}`).
+fn grouped(n: usize) -> String {
+    let mut s = String::new();
+    for c in 0..n {
+        for (t, (speaker, text)) in [("客户", "我的退款呢"), ("客服", "请稍等"), ("客户", "好的")]
+            .iter()
+            .enumerate()
+        {
+            s.push_str(&format!(
+                "{{\"call_id\":\"K{c}\",\"turn\":{},\"speaker\":\"{speaker}\",\"text\":\"{text}\"}}\n",
+                t + 1
+            ));
+        }
+    }
+    s
+}
+
+/// `calls` on `name` with a grouping budget of `budget` bytes and `$TMPDIR` a folder that
+/// does not exist, so that regrouping past the budget fails.
+fn calls_without_tmpdir(sb: &Sandbox, budget: &str, name: &str) -> super::Run {
+    let out = sb
+        .cmd(&["calls", "--group-bytes", budget, name])
+        .env("TMPDIR", sb.path("no-such-folder"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run xinsheng");
+    super::finish(out)
+}
+
+#[test]
+fn a_grouped_file_larger_than_the_budget_streams_without_touching_the_disk() {
+    let sb = Sandbox::new();
+    let mut input = grouped(300);
+    // A record that cannot be read, and a call without an id: both stay where they are.
+    input.push_str("not json\n{\"speaker\":\"客户\",\"text\":\"在吗\"}\n");
+    sb.file("g.jsonl", &input);
+    // Read twice (first to check the order), handed on as read: no temporary file, so an
+    // unusable $TMPDIR does not matter.
+    let fast = calls_without_tmpdir(&sb, "1024", "g.jsonl");
+    assert_eq!(fast.code, 2, "{}", fast.stderr);
+    assert!(!fast.stderr.contains("TMPDIR"), "{}", fast.stderr);
+    let calls = fast.json_lines();
+    assert_eq!(calls.len(), 302, "{}", fast.stdout);
+    // (An error is written as it comes, before the call still open: as ever.)
+    assert_eq!(calls[299]["source"], "g.jsonl:901");
+    assert_eq!(calls[300]["source"], "g.jsonl:898-900");
+    assert_eq!(calls[301]["source"], "g.jsonl:902");
+    // The same bytes as held in memory (a budget larger than the file) and from stdin.
+    let held = xs!(sb, "calls", "g.jsonl");
+    assert!(held.stdout == fast.stdout);
+    let piped = sb.run_stdin(&["calls", "--group-bytes", "1024", "-"], &input);
+    // (The call without an id is named after its input.)
+    assert!(piped.stdout == fast.stdout.replace("g.jsonl", "<stdin>"));
+    // Interleaved, the same file spills to disk past the budget: then $TMPDIR matters.
+    sb.file("i.jsonl", interleaved(300));
+    let slow = calls_without_tmpdir(&sb, "1024", "i.jsonl");
+    assert_eq!(slow.code, 2, "{}", slow.stderr);
+    assert!(slow.stderr.contains("TMPDIR"), "{}", slow.stderr);
+}
+
+#[test]
+fn a_file_grouped_at_first_then_interleaved_is_regrouped_whole() {
+    let sb = Sandbox::new();
+    // 50 grouped calls, then 50 interleaved ones, then K0 again and turns out of order.
+    let mut input = grouped(50);
+    input.push_str(&interleaved(50).replace("\"K", "\"L"));
+    input.push_str(
+        "{\"call_id\":\"K0\",\"turn\":4,\"speaker\":\"客服\",\"text\":\"还有别的问题吗\"}\n\
+         {\"call_id\":\"M\",\"turn\":2,\"speaker\":\"客服\",\"text\":\"您好\"}\n\
+         {\"call_id\":\"M\",\"turn\":1,\"speaker\":\"客户\",\"text\":\"在吗\"}\n",
+    );
+    sb.file("mixed.jsonl", &input);
+    let want: Vec<(String, u64)> = (0..50)
+        .map(|c| (format!("K{c}"), if c == 0 { 4 } else { 3 }))
+        .chain((0..50).map(|c| (format!("L{c}"), 3)))
+        .chain([("M".to_string(), 2)])
+        .collect();
+    let mut outputs = Vec::new();
+    for budget in ["64", "100000000"] {
+        let r = xs!(sb, "-j2", "calls", "--group-bytes", budget, "mixed.jsonl");
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert_eq!(ids_and_turns(&r), want, "budget {budget}");
+        outputs.push(r.stdout);
+    }
+    assert!(outputs[0] == outputs[1]);
+    let first = xs!(sb, "calls", "mixed.jsonl").json_lines();
+    assert_eq!(first[0]["source"], "mixed.jsonl:1-301");
+    assert_eq!(first[100]["source"], "mixed.jsonl:303-302");
+    let piped = sb.run_stdin(&["calls", "--group-bytes", "64", "-"], &input);
+    assert!(piped.stdout == outputs[0].replace("mixed.jsonl:", "<stdin>:"));
+}
+
+#[test]
+fn a_call_id_in_two_grouped_inputs_read_twice_is_reported_once() {
+    let sb = Sandbox::new();
+    sb.file("a.jsonl", grouped(3));
+    sb.file("b.jsonl", grouped(5).replace("\"K0\"", "\"B0\""));
+    for budget in ["64", "100000000"] {
+        let r = xs!(sb, "calls", "--group-bytes", budget, "a.jsonl", "b.jsonl");
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        for id in ["K1", "K2"] {
+            let warning = format!("warning: call id \"{id}\" is in both a.jsonl and b.jsonl");
+            assert_eq!(r.stderr.matches(&warning).count(), 1, "{}", r.stderr);
+        }
+        assert!(!r.stderr.contains("\"K0\""), "{}", r.stderr);
+        let ids: Vec<String> = ids_and_turns(&r).into_iter().map(|(id, _)| id).collect();
+        assert_eq!(ids, ["K0", "K1", "K2", "B0", "K1", "K2", "K3", "K4"]);
+    }
+}

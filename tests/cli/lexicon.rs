@@ -20,6 +20,20 @@ fn lexicon_check_built_in_is_ok() {
     assert!(r.stdout.starts_with("ok: 10 files"), "{}", r.stdout);
 }
 
+/// A built-in line that normalizes to an earlier one (哈哈哈 → 哈哈, ❤️ → ❤, 等著 → 等着) is
+/// never used: its weight misleads whoever reads the file.
+#[test]
+fn the_built_in_lexicons_have_no_shadowed_lines() {
+    let sb = Sandbox::new();
+    for args in [&["lexicon", "check"][..], &["lexicon", "check", LEXICONS]] {
+        let r = sb.run(args);
+        assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+        let all = format!("{}{}", r.stdout, r.stderr);
+        assert!(!all.contains("never used"), "{args:?}:\n{all}");
+        assert!(!all.contains("warning"), "{args:?}:\n{all}");
+    }
+}
+
 #[test]
 fn lexicon_check_reports_every_error_as_path_line_reason() {
     let sb = Sandbox::new();

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo run --release -p xinsheng-cli --example throughput [-- --size-mb N] [--rss-size-mb M]
-//!     [--runs R] [--fixtures] [--data DIR] [--keep] [--no-build]
+//!     [--runs R] [--fixtures] [--data DIR] [--keep] [--no-build] [--calls]
 //! ```
 //!
 //! 1. Builds a JSONL corpus of about N MB (default 20) in a temporary directory: calls
@@ -25,6 +25,10 @@
 //!    `high`, which `flag` spills to disk past a budget), then `score -j1`, `-j2` and
 //!    `flag -j2` on a corpus of M MB (default 5 × N; 0 skips it), to show that peak RSS
 //!    does not grow with the input size.
+//! 5. With `--calls`, each round of step 3 also runs `xinsheng calls -j2` on the corpus
+//!    (its calls whole, one after another, as an export per call writes them) and on a
+//!    copy with the calls interleaved (windows of 64 calls, turn by turn, as an export
+//!    ordered by time writes them), and reports each against `score -j2` of its round.
 //!
 //! It prints a table and the ratios the performance targets are stated in.
 
@@ -53,12 +57,14 @@ struct Opts {
     data: Option<PathBuf>,
     keep: bool,
     build: bool,
+    calls: bool,
 }
 
 fn usage() -> ! {
     eprintln!(
         "usage: cargo run --release -p xinsheng-cli --example throughput -- \
-         [--size-mb N] [--rss-size-mb M] [--runs R] [--fixtures] [--data DIR] [--keep] [--no-build]"
+         [--size-mb N] [--rss-size-mb M] [--runs R] [--fixtures] [--data DIR] [--keep] [--no-build] \
+         [--calls]"
     );
     std::process::exit(2)
 }
@@ -72,6 +78,7 @@ fn parse_args() -> Opts {
         data: None,
         keep: false,
         build: true,
+        calls: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -83,6 +90,7 @@ fn parse_args() -> Opts {
             "--data" => o.data = Some(PathBuf::from(value())),
             "--fixtures" => o.fixtures = true,
             "--keep" => o.keep = true,
+            "--calls" => o.calls = true,
             "--no-build" => o.build = false,
             "-h" | "--help" => usage(),
             _ => usage(),
@@ -412,10 +420,8 @@ fn verdict(ok: bool) -> &'static str {
     }
 }
 
-fn main() {
-    let o = parse_args();
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let root = root.canonicalize().unwrap_or(root);
+/// The release binary, built first unless `--no-build`; exits when it is missing.
+fn release_binary(root: &Path, build: bool) -> PathBuf {
     let target =
         std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
     let bin = target.join("release").join(if cfg!(windows) {
@@ -423,7 +429,7 @@ fn main() {
     } else {
         "xinsheng"
     });
-    if o.build {
+    if build {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         eprintln!(
             "building the release binary: {cargo} build --release -p xinsheng-cli --bin xinsheng"
@@ -437,7 +443,7 @@ fn main() {
                 "--bin",
                 "xinsheng",
             ])
-            .current_dir(&root)
+            .current_dir(root)
             .status()
             .is_ok_and(|s| s.success());
         assert!(ok, "cargo build --release -p xinsheng-cli failed");
@@ -449,7 +455,10 @@ fn main() {
         );
         std::process::exit(2);
     }
+    bin
+}
 
+fn print_machine() {
     println!(
         "machine: {} cores, {}",
         std::thread::available_parallelism().map_or(0, |n| n.get()),
@@ -462,58 +471,97 @@ fn main() {
             load.trim()
         );
     }
+}
 
-    let mut rng = Rng(0x5EED_1234);
+/// The source calls: the shared data's chats, else the fixtures; and what they are.
+fn source_calls(o: &Opts, root: &Path, rng: &mut Rng) -> (Vec<Call>, String) {
     let data_dir = o
         .data
         .clone()
         .unwrap_or_else(|| root.join("../shared/data"));
-    let mut calls = if o.fixtures {
+    let calls = if o.fixtures {
         Vec::new()
     } else {
         shared_calls(&data_dir)
     };
-    let source = if calls.is_empty() {
-        calls = fixture_calls(&mut rng);
-        "fixtures (benches/fixtures/utterances.txt)".to_string()
+    if calls.is_empty() {
+        let source = "fixtures (benches/fixtures/utterances.txt)".to_string();
+        (fixture_calls(rng), source)
     } else {
-        format!(
+        let source = format!(
             "{} calls of {} (read only)",
             calls.len(),
             data_dir.display()
-        )
-    };
-    println!("corpus:  {source}");
+        );
+        (calls, source)
+    }
+}
 
-    let tmp = std::env::temp_dir().join(format!("xinsheng-throughput-{}", std::process::id()));
-    std::fs::create_dir_all(&tmp).expect("a temporary directory");
-    let input = tmp.join("corpus.jsonl");
-    let output = tmp.join("scored.jsonl");
-    let size = (o.size_mb * 1e6) as u64;
-    let utterances = write_corpus(&input, &calls, size, &mut rng).expect("writing the corpus");
-    let in_bytes = std::fs::metadata(&input).map_or(0, |m| m.len());
-    let text_bytes: usize = utterances.iter().map(|u| u.1.len()).sum();
-    let n = utterances.len();
-    println!(
-        "input:   {} ({:.1} MB JSONL, {n} utterances, {:.1} MB of text)\n",
-        input.display(),
-        in_bytes as f64 / 1e6,
-        text_bytes as f64 / 1e6
-    );
+/// The corpus written for the CLI runs.
+struct Corpus {
+    input: PathBuf,
+    utterances: Vec<(Speaker, String)>,
+    in_mb: f64,
+    text_mb: f64,
+}
 
-    // --- in-process, single thread ---
-    // The machine may be shared: cut and analyze alternate over chunks of utterances, so
-    // that a burst of other work slows both alike, and each ratio is taken within a run.
+/// Calls a chat export ordered by time would interleave: windows of this many calls,
+/// every call's first turn, then every second turn … (the `--calls` rounds).
+const INTERLEAVE_WINDOW: usize = 64;
+
+/// Write `input` again with its calls interleaved ([`INTERLEAVE_WINDOW`]) to `path`.
+fn write_interleaved(input: &Path, path: &Path) -> std::io::Result<()> {
+    let text = std::fs::read_to_string(input)?;
+    // The corpus is written call after call: a call is a run of lines with one call id.
+    let mut calls: Vec<Vec<&str>> = Vec::new();
+    let mut last_id: Option<Value> = None;
+    for line in text.lines() {
+        let id = serde_json::from_str::<Value>(line)
+            .ok()
+            .map(|v| v["call_id"].clone());
+        if id.is_none() || id != last_id {
+            calls.push(Vec::new());
+            last_id = id;
+        }
+        if let Some(call) = calls.last_mut() {
+            call.push(line);
+        }
+    }
+    let mut out = BufWriter::new(File::create(path)?);
+    for window in calls.chunks(INTERLEAVE_WINDOW) {
+        let longest = window.iter().map(Vec::len).max().unwrap_or(0);
+        for turn in 0..longest {
+            for line in window.iter().filter_map(|c| c.get(turn)) {
+                out.write_all(line.as_bytes())?;
+                out.write_all(b"\n")?;
+            }
+        }
+    }
+    out.flush()
+}
+
+/// In-process timings, single thread.
+struct InProcess {
+    construct: f64,
+    cut: f64,
+    analyze: f64,
+    analyze_ratio: f64,
+}
+
+/// `Analyzer::new()`, then bare cut and `analyze` alternating over chunks of utterances
+/// (the machine may be shared: a burst of other work slows both alike, and each ratio is
+/// taken within a run).
+fn time_in_process(
+    utterances: &[(Speaker, String)],
+    normalized: &[String],
+    runs: usize,
+) -> InProcess {
     let construct = time_median(5, || {
         std::hint::black_box(Analyzer::new());
     });
     let analyzer = Analyzer::new();
     let jieba = Jieba::new();
-    let normalized: Vec<String> = utterances.iter().map(|u| normalize(&u.1).text).collect();
-    let runs = o.runs;
-    let mut cuts = Vec::new();
-    let mut analyses = Vec::new();
-    let mut analyze_ratios = Vec::new();
+    let (mut cuts, mut analyses, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs {
         let (mut cut, mut analyze) = (0.0, 0.0);
         for (norm, utts) in normalized.chunks(CHUNK).zip(utterances.chunks(CHUNK)) {
@@ -530,173 +578,157 @@ fn main() {
         }
         cuts.push(cut);
         analyses.push(analyze);
-        analyze_ratios.push(analyze / cut);
+        ratios.push(analyze / cut);
     }
-    let (cut, analyze) = (median(cuts), median(analyses));
+    InProcess {
+        construct,
+        cut: median(cuts),
+        analyze: median(analyses),
+        analyze_ratio: median(ratios),
+    }
+}
 
-    // --- end to end through the CLI ---
-    // Rounds of: bare cut in-process, `-j1`, `-j2`; ratios within each round, then medians.
-    let time_cut = || {
+/// The runs of the CLI rounds, and the ratios taken within each round.
+#[derive(Default)]
+struct Rounds {
+    j1: Vec<CliRun>,
+    j2: Vec<CliRun>,
+    /// `calls -j2` on the corpus (calls whole, one after another), with `--calls`.
+    calls: Vec<CliRun>,
+    /// `calls -j2` on the same records interleaved, with `--calls`.
+    calls_interleaved: Vec<CliRun>,
+    cli_ratios: Vec<f64>,
+    speedups: Vec<f64>,
+    /// `calls -j2` / `score -j2`, grouped and interleaved.
+    calls_ratios: Vec<f64>,
+    interleaved_ratios: Vec<f64>,
+}
+
+/// Rounds of: bare cut in-process, `score -j1`, `score -j2` (and with `interleaved`,
+/// `calls -j2` on the corpus and on that copy of it); ratios within each round.
+fn cli_rounds(
+    bin: &Path,
+    corpus: &Corpus,
+    normalized: &[String],
+    interleaved: Option<&Path>,
+    output: &Path,
+    runs: usize,
+) -> Rounds {
+    let jieba = Jieba::new();
+    let n = corpus.utterances.len();
+    let mut r = Rounds::default();
+    for _ in 0..runs {
         let t = Instant::now();
-        for text in &normalized {
+        for text in normalized {
             std::hint::black_box(jieba.cut(text, true));
         }
-        t.elapsed().as_secs_f64()
-    };
-    let (mut j1s, mut j2s) = (Vec::new(), Vec::new());
-    let (mut cli_ratios, mut speedups) = (Vec::new(), Vec::new());
-    for _ in 0..runs {
-        let c = time_cut();
-        let r1 = run_cli(&bin, 1, &input, &output, n);
-        let r2 = run_cli(&bin, 2, &input, &output, n);
-        cli_ratios.push(c / r1.wall.as_secs_f64());
-        speedups.push(r1.wall.as_secs_f64() / r2.wall.as_secs_f64());
-        j1s.push(r1);
-        j2s.push(r2);
-    }
-    drop(normalized);
-    // All cores, when there are more than the two the targets speak of.
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let jns: Vec<CliRun> = if cores > 2 {
-        (0..runs)
-            .map(|_| run_cli(&bin, cores, &input, &output, n))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let summarize = |rs: &[CliRun]| {
-        let cpus: Vec<f64> = rs.iter().filter_map(|r| r.cpu).collect();
-        CliRun {
-            wall: Duration::from_secs_f64(median(
-                rs.iter().map(|r| r.wall.as_secs_f64()).collect(),
-            )),
-            peak_kib: rs.iter().filter_map(|r| r.peak_kib).max(),
-            cpu: (!cpus.is_empty()).then(|| median(cpus)),
+        let c = t.elapsed().as_secs_f64();
+        let r1 = run_cli(bin, 1, &corpus.input, output, n);
+        let r2 = run_cli(bin, 2, &corpus.input, output, n);
+        r.cli_ratios.push(c / r1.wall.as_secs_f64());
+        r.speedups
+            .push(r1.wall.as_secs_f64() / r2.wall.as_secs_f64());
+        if let Some(mixed) = interleaved {
+            let g = run_command(bin, "calls", 2, &corpus.input, output, None);
+            let i = run_command(bin, "calls", 2, mixed, output, None);
+            r.calls_ratios
+                .push(g.wall.as_secs_f64() / r2.wall.as_secs_f64());
+            r.interleaved_ratios
+                .push(i.wall.as_secs_f64() / r2.wall.as_secs_f64());
+            r.calls.push(g);
+            r.calls_interleaved.push(i);
         }
-    };
-    let (j1_run, j2_run) = (summarize(&j1s), summarize(&j2s));
-    let (j1, j2) = (j1_run.wall.as_secs_f64(), j2_run.wall.as_secs_f64());
+        r.j1.push(r1);
+        r.j2.push(r2);
+    }
+    r
+}
 
+/// The median wall and CPU time of runs, and their highest peak RSS.
+fn summarize(rs: &[CliRun]) -> CliRun {
+    let cpus: Vec<f64> = rs.iter().filter_map(|r| r.cpu).collect();
+    CliRun {
+        wall: Duration::from_secs_f64(median(rs.iter().map(|r| r.wall.as_secs_f64()).collect())),
+        peak_kib: rs.iter().filter_map(|r| r.peak_kib).max(),
+        cpu: (!cpus.is_empty()).then(|| median(cpus)),
+    }
+}
+
+fn print_header() {
     println!(
         "{:<40} {:>9} {:>12} {:>8} {:>10} {:>9}",
         "stage (median)", "wall", "utterances/s", "MB/s", "peak RSS", "CPU"
     );
-    let row = |name: &str, secs: f64, count: usize, mb: f64, rss: Option<u64>, cpu: Option<f64>| {
-        println!(
-            "{name:<40} {:>8.3}s {:>12.0} {:>8.2} {:>10} {:>9}",
-            secs,
-            count as f64 / secs,
-            mb / secs,
-            rss.map_or("-".into(), |k| format!("{:.1} MiB", k as f64 / 1024.0)),
-            cpu.map_or("-".into(), |c| format!("{c:.2}s")),
-        );
-    };
-    println!("{:<40} {:>7.1}ms", "Analyzer::new()", construct * 1e3);
-    let text_mb = text_bytes as f64 / 1e6;
-    let in_mb = in_bytes as f64 / 1e6;
-    row(
-        "bare Jieba::cut (in-process, 1 thread)",
-        cut,
-        n,
-        text_mb,
-        None,
-        None,
-    );
-    row(
-        "Analyzer::analyze (in-process, 1 thread)",
-        analyze,
-        n,
-        text_mb,
-        None,
-        None,
-    );
-    row(
-        "xinsheng score -j1",
-        j1,
-        n,
-        in_mb,
-        j1_run.peak_kib,
-        j1_run.cpu,
-    );
-    row(
-        "xinsheng score -j2",
-        j2,
-        n,
-        in_mb,
-        j2_run.peak_kib,
-        j2_run.cpu,
-    );
-    if !jns.is_empty() {
-        let jn_run = summarize(&jns);
-        row(
-            &format!("xinsheng score -j{cores} (all cores)"),
-            jn_run.wall.as_secs_f64(),
-            n,
-            in_mb,
-            jn_run.peak_kib,
-            jn_run.cpu,
-        );
-    }
+}
 
-    // `flag` keeps its worklist (spilled to disk past a budget): its memory too.
-    let flag_run = run_command(&bin, "flag", 2, &input, &output, None);
-    row(
-        "xinsheng flag -j2 (whole worklist)",
-        flag_run.wall.as_secs_f64(),
-        n,
-        in_mb,
-        flag_run.peak_kib,
-        flag_run.cpu,
-    );
-
-    // --- peak RSS at a larger input ---
-    let mut peaks = vec![(
-        in_bytes,
-        j1_run.peak_kib,
-        j2_run.peak_kib,
-        flag_run.peak_kib,
-    )];
-    let big_mb = o.rss_size_mb.unwrap_or(o.size_mb * 5.0);
-    if big_mb > 0.0 {
-        let big = tmp.join("corpus-large.jsonl");
-        let big_n = write_corpus(&big, &calls, (big_mb * 1e6) as u64, &mut rng)
-            .expect("writing the corpus")
-            .len();
-        let big_mb = std::fs::metadata(&big).map_or(0, |m| m.len()) as f64 / 1e6;
-        let r1 = run_cli(&bin, 1, &big, &output, big_n);
-        let r2 = run_cli(&bin, 2, &big, &output, big_n);
-        let rf = run_command(&bin, "flag", 2, &big, &output, None);
-        for (name, r) in [
-            (format!("xinsheng score -j1, {big_mb:.0} MB input"), &r1),
-            (format!("xinsheng score -j2, {big_mb:.0} MB input"), &r2),
-            (format!("xinsheng flag -j2, {big_mb:.0} MB input"), &rf),
-        ] {
-            row(
-                &name,
-                r.wall.as_secs_f64(),
-                big_n,
-                big_mb,
-                r.peak_kib,
-                r.cpu,
-            );
-        }
-        peaks.push(((big_mb * 1e6) as u64, r1.peak_kib, r2.peak_kib, rf.peak_kib));
-        let _ = std::fs::remove_file(&big);
-    }
+/// One row of the table: `count` utterances of `mb` MB in `secs`.
+fn row(name: &str, secs: f64, count: usize, mb: f64, rss: Option<u64>, cpu: Option<f64>) {
     println!(
-        "MB/s: of utterance text in-process, of the JSONL input for the CLI. \
-         CPU: user + system time of the CLI process."
+        "{name:<40} {:>8.3}s {:>12.0} {:>8.2} {:>10} {:>9}",
+        secs,
+        count as f64 / secs,
+        mb / secs,
+        rss.map_or("-".into(), |k| format!("{:.1} MiB", k as f64 / 1024.0)),
+        cpu.map_or("-".into(), |c| format!("{c:.2}s")),
     );
+}
 
-    // --- ratios and targets ---
-    let analyze_ratio = median(analyze_ratios);
-    let cli_ratio = median(cli_ratios);
-    let speedup = median(speedups);
-    let max_peak = peaks.iter().flat_map(|p| [p.1, p.2, p.3]).flatten().max();
+/// A row of the CLI runs `r` over the corpus.
+fn cli_row(name: &str, r: &CliRun, corpus: &Corpus) {
+    let n = corpus.utterances.len();
+    row(
+        name,
+        r.wall.as_secs_f64(),
+        n,
+        corpus.in_mb,
+        r.peak_kib,
+        r.cpu,
+    );
+}
+
+/// Peak RSS of one run each of `score -j1`, `score -j2` and `flag -j2` (KiB).
+type Peaks = (Option<u64>, Option<u64>, Option<u64>);
+
+/// `score -j1`, `-j2` and `flag -j2` once on a corpus of `mb` MB (rows printed); its
+/// size in bytes and the runs' peak RSS.
+fn larger_corpus(bin: &Path, calls: &[Call], mb: f64, tmp: &Path, rng: &mut Rng) -> (u64, Peaks) {
+    let big = tmp.join("corpus-large.jsonl");
+    let output = tmp.join("scored-large.jsonl");
+    let big_n = write_corpus(&big, calls, (mb * 1e6) as u64, rng)
+        .expect("writing the corpus")
+        .len();
+    let bytes = std::fs::metadata(&big).map_or(0, |m| m.len());
+    let big_mb = bytes as f64 / 1e6;
+    let r1 = run_cli(bin, 1, &big, &output, big_n);
+    let r2 = run_cli(bin, 2, &big, &output, big_n);
+    let rf = run_command(bin, "flag", 2, &big, &output, None);
+    for (name, r) in [
+        (format!("xinsheng score -j1, {big_mb:.0} MB input"), &r1),
+        (format!("xinsheng score -j2, {big_mb:.0} MB input"), &r2),
+        (format!("xinsheng flag -j2, {big_mb:.0} MB input"), &rf),
+    ] {
+        row(
+            &name,
+            r.wall.as_secs_f64(),
+            big_n,
+            big_mb,
+            r.peak_kib,
+            r.cpu,
+        );
+    }
+    let _ = std::fs::remove_file(&big);
+    (bytes, (r1.peak_kib, r2.peak_kib, rf.peak_kib))
+}
+
+/// The ratios the targets are stated in, and peak RSS at each corpus size.
+fn print_ratios(p: &InProcess, r: &Rounds, peaks: &[(u64, Peaks)]) {
+    let cli_ratio = median(r.cli_ratios.clone());
+    let speedup = median(r.speedups.clone());
     println!("\nratios, medians of per-run ratios (targets in brackets):");
     println!(
-        "  analyze / bare cut, time per utterance    {analyze_ratio:>6.2}×  [≤ 1.3×]   {}",
-        verdict(analyze_ratio <= 1.3)
+        "  analyze / bare cut, time per utterance    {:>6.2}×  [≤ 1.3×]   {}",
+        p.analyze_ratio,
+        verdict(p.analyze_ratio <= 1.3)
     );
     println!(
         "  CLI -j1 / bare cut, utterances per second {cli_ratio:>6.2}   [≥ 0.5]    {}",
@@ -708,33 +740,133 @@ fn main() {
     );
     println!(
         "  Analyzer::new()                           {:>6.0}ms [< 250 ms]  {}",
-        construct * 1e3,
-        verdict(construct < 0.25)
+        p.construct * 1e3,
+        verdict(p.construct < 0.25)
     );
-    match max_peak {
-        Some(p) => {
-            let sizes: Vec<String> = peaks
-                .iter()
-                .map(|(b, p1, p2, pf)| {
-                    format!(
-                        "{:.0} MB: {} / {} / {}",
-                        *b as f64 / 1e6,
-                        mib(*p1),
-                        mib(*p2),
-                        mib(*pf)
-                    )
-                })
-                .collect();
-            println!(
-                "  peak RSS, score -j1 / -j2 / flag ({})   max {}  [< 150 MiB]  {}",
-                sizes.join("; "),
-                mib(Some(p)),
-                verdict(p < 150 * 1024)
-            );
-        }
-        None => println!("  peak RSS: n/a (read from /proc, Linux only)"),
+    if !r.calls_ratios.is_empty() {
+        println!(
+            "  calls -j2 / score -j2, wall time: calls whole {:.2}×, interleaved {:.2}×",
+            median(r.calls_ratios.clone()),
+            median(r.interleaved_ratios.clone())
+        );
     }
+    let all = peaks.iter().flat_map(|(_, (a, b, c))| [*a, *b, *c]);
+    let Some(max_peak) = all.flatten().max() else {
+        println!("  peak RSS: n/a (read from /proc, Linux only)");
+        return;
+    };
+    let sizes: Vec<String> = peaks
+        .iter()
+        .map(|(b, (p1, p2, pf))| {
+            let mb = *b as f64 / 1e6;
+            format!("{mb:.0} MB: {} / {} / {}", mib(*p1), mib(*p2), mib(*pf))
+        })
+        .collect();
+    println!(
+        "  peak RSS, score -j1 / -j2 / flag ({})   max {}  [< 150 MiB]  {}",
+        sizes.join("; "),
+        mib(Some(max_peak)),
+        verdict(max_peak < 150 * 1024)
+    );
+}
 
+/// Write the corpus of about `mb` MB into `tmp` (and print what it is).
+fn make_corpus(calls: &[Call], mb: f64, tmp: &Path, rng: &mut Rng) -> Corpus {
+    let input = tmp.join("corpus.jsonl");
+    let utterances =
+        write_corpus(&input, calls, (mb * 1e6) as u64, rng).expect("writing the corpus");
+    let corpus = Corpus {
+        in_mb: std::fs::metadata(&input).map_or(0, |m| m.len()) as f64 / 1e6,
+        text_mb: utterances.iter().map(|u| u.1.len()).sum::<usize>() as f64 / 1e6,
+        input,
+        utterances,
+    };
+    println!(
+        "input:   {} ({:.1} MB JSONL, {} utterances, {:.1} MB of text)\n",
+        corpus.input.display(),
+        corpus.in_mb,
+        corpus.utterances.len(),
+        corpus.text_mb
+    );
+    corpus
+}
+
+/// The table's rows of the in-process timings and the CLI rounds; the medians of
+/// `score -j1` and `-j2`.
+fn print_rounds(p: &InProcess, rounds: &Rounds, corpus: &Corpus) -> (CliRun, CliRun) {
+    let n = corpus.utterances.len();
+    print_header();
+    println!("{:<40} {:>7.1}ms", "Analyzer::new()", p.construct * 1e3);
+    let bare = "bare Jieba::cut (in-process, 1 thread)";
+    row(bare, p.cut, n, corpus.text_mb, None, None);
+    let analyze = "Analyzer::analyze (in-process, 1 thread)";
+    row(analyze, p.analyze, n, corpus.text_mb, None, None);
+    let (j1, j2) = (summarize(&rounds.j1), summarize(&rounds.j2));
+    cli_row("xinsheng score -j1", &j1, corpus);
+    cli_row("xinsheng score -j2", &j2, corpus);
+    if !rounds.calls.is_empty() {
+        cli_row("xinsheng calls -j2", &summarize(&rounds.calls), corpus);
+        let name = "xinsheng calls -j2, calls interleaved";
+        cli_row(name, &summarize(&rounds.calls_interleaved), corpus);
+    }
+    (j1, j2)
+}
+
+fn main() {
+    let o = parse_args();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root = root.canonicalize().unwrap_or(root);
+    let bin = release_binary(&root, o.build);
+    print_machine();
+
+    let mut rng = Rng(0x5EED_1234);
+    let (calls, source) = source_calls(&o, &root, &mut rng);
+    println!("corpus:  {source}");
+    let tmp = std::env::temp_dir().join(format!("xinsheng-throughput-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).expect("a temporary directory");
+    let output = tmp.join("scored.jsonl");
+    let corpus = make_corpus(&calls, o.size_mb, &tmp, &mut rng);
+    let interleaved = o.calls.then(|| {
+        let path = tmp.join("corpus-interleaved.jsonl");
+        write_interleaved(&corpus.input, &path).expect("writing the interleaved corpus");
+        path
+    });
+
+    let normalized: Vec<String> = corpus
+        .utterances
+        .iter()
+        .map(|u| normalize(&u.1).text)
+        .collect();
+    let p = time_in_process(&corpus.utterances, &normalized, o.runs);
+    let mixed = interleaved.as_deref();
+    let rounds = cli_rounds(&bin, &corpus, &normalized, mixed, &output, o.runs);
+    drop(normalized);
+    let (j1, j2) = print_rounds(&p, &rounds, &corpus);
+    // All cores, when there are more than the two the targets speak of.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cores > 2 {
+        let n = corpus.utterances.len();
+        let jns: Vec<CliRun> = (0..o.runs)
+            .map(|_| run_cli(&bin, cores, &corpus.input, &output, n))
+            .collect();
+        let name = format!("xinsheng score -j{cores} (all cores)");
+        cli_row(&name, &summarize(&jns), &corpus);
+    }
+    // `flag` keeps its worklist (spilled to disk past a budget): its memory too.
+    let flag = run_command(&bin, "flag", 2, &corpus.input, &output, None);
+    cli_row("xinsheng flag -j2 (whole worklist)", &flag, &corpus);
+
+    let in_bytes = (corpus.in_mb * 1e6) as u64;
+    let mut peaks = vec![(in_bytes, (j1.peak_kib, j2.peak_kib, flag.peak_kib))];
+    let big_mb = o.rss_size_mb.unwrap_or(o.size_mb * 5.0);
+    if big_mb > 0.0 {
+        peaks.push(larger_corpus(&bin, &calls, big_mb, &tmp, &mut rng));
+    }
+    println!(
+        "MB/s: of utterance text in-process, of the JSONL input for the CLI. \
+         CPU: user + system time of the CLI process."
+    );
+    print_ratios(&p, &rounds, &peaks);
     if o.keep {
         println!("\nkept {}", tmp.display());
     } else {

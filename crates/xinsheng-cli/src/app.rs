@@ -260,6 +260,14 @@ pub struct CallsArgs {
     /// Output format [default: table on a terminal, else jsonl]
     #[arg(long, value_enum)]
     pub format: Option<CallFormatArg>,
+    /// How calls are put together and scored.
+    #[command(flatten)]
+    pub call: CallOptions,
+}
+
+/// The options `calls` and `flag` share: how calls are put together and scored.
+#[derive(Debug, Args)]
+pub struct CallOptions {
     /// A longer call is summarized in parts of this many turns
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_TURNS,
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
@@ -285,14 +293,9 @@ pub struct FlagArgs {
     /// Exit with code 1 when a conversation reaches LEVEL
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub fail_on: Option<LevelArg>,
-    /// A longer call is summarized in parts of this many turns
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_TURNS,
-          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
-    pub max_turns: usize,
-    /// Score calls with this model file (from `xinsheng calibrate`) instead of the
-    /// built-in one
-    #[arg(long, value_name = "FILE")]
-    pub model: Option<PathBuf>,
+    /// How calls are put together and scored.
+    #[command(flatten)]
+    pub call: CallOptions,
     /// List only the N riskiest calls [HTML without it: all in the index, the first 500
     /// in detail]
     #[arg(long, value_name = "N")]
@@ -622,9 +625,13 @@ fn calls(g: &Global, a: &CallsArgs) -> Result<i32, Failure> {
         mut reporter,
         reading,
         analyzer,
-    } = call_run(g, &a.input, a.model.as_deref())?;
+    } = call_run(g, &a.input, a.call.model.as_deref())?;
     let format = call_format(g, a.format);
-    let mut grouper = Grouper::new(&analyzer, a.max_turns, CallWriter::new(&mut out, format));
+    let mut grouper = Grouper::new(
+        &analyzer,
+        a.call.max_turns,
+        CallWriter::new(&mut out, format),
+    );
     let summary = pipeline::run_reading(&analyzer, reading, &opts, &mut grouper, &mut reporter)?;
     let n = grouper.calls();
     drop(grouper);
@@ -640,7 +647,7 @@ fn flag(g: &Global, a: &FlagArgs) -> Result<i32, Failure> {
         mut reporter,
         reading,
         analyzer,
-    } = call_run(g, &a.input, a.model.as_deref())?;
+    } = call_run(g, &a.input, a.call.model.as_deref())?;
     let html = a.format == Some(FlagFormatArg::Html);
     let format = call_format(
         g,
@@ -657,7 +664,7 @@ fn flag(g: &Global, a: &FlagArgs) -> Result<i32, Failure> {
     if let Some(n) = a.top {
         collector = collector.with_top(n);
     }
-    let mut grouper = Grouper::new(&analyzer, a.max_turns, collector);
+    let mut grouper = Grouper::new(&analyzer, a.call.max_turns, collector);
     if html {
         grouper = grouper.with_full_text();
         grouper.sink = grouper.sink.with_transcripts();

@@ -83,6 +83,18 @@ impl Input {
         }
     }
 
+    /// A second copy of a regular file larger than `bytes` (it can be read twice); None
+    /// for anything else (standard input, a FIFO, an in-memory input, a smaller file).
+    pub fn reopen_if_larger(&self, bytes: u64) -> Option<Input> {
+        match self {
+            Input::Path(p) => fs::metadata(p)
+                .ok()
+                .filter(|m| m.is_file() && m.len() > bytes)
+                .map(|_| Input::Path(p.clone())),
+            _ => None,
+        }
+    }
+
     /// Open the input: its name and a reader, or `name: reason`.
     pub fn open(self) -> Result<(String, Box<dyn Read + Send>), (String, String)> {
         let name = self.name();

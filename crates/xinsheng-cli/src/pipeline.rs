@@ -29,7 +29,7 @@ use xinsheng_io::{Item, Original, ReadOptions, ReadStats, Record, RecordError, S
 
 use crate::bounded::{self, Cut};
 use crate::inputs::Input;
-use crate::regroup::{Regrouper, REGROUP_BYTES};
+use crate::regroup::{InputEnd, Regrouper, REGROUP_BYTES};
 use crate::report::Reporter;
 
 /// Pipeline settings.
@@ -400,6 +400,19 @@ impl Batcher {
     }
 }
 
+/// An item of `calls`, `flag` or `calibrate` as it is grouped: call summaries never show
+/// the original record, so it is neither kept nor spilled (unless `keep_original`: a
+/// label is read from it).
+fn for_grouping(item: Item, keep_original: bool) -> Item {
+    match item {
+        Item::Record(mut r) if !keep_original => {
+            r.original = Original::Text;
+            Item::Record(r)
+        }
+        e => e,
+    }
+}
+
 /// Read one input's items through the regrouper into `out`; false when the receiving
 /// end is gone.
 fn read_grouped<R: Read>(
@@ -411,16 +424,7 @@ fn read_grouped<R: Read>(
 ) -> bool {
     let mut failed = None;
     for item in rdr.by_ref() {
-        // Call summaries never show the original record: not kept, not spilled (unless a
-        // label is read from it).
-        let item = match item {
-            Item::Record(mut r) if !keep_original => {
-                r.original = Original::Text;
-                Item::Record(r)
-            }
-            e => e,
-        };
-        if let Err(e) = group.push(item) {
+        if let Err(e) = group.push(for_grouping(item, keep_original)) {
             failed = Some(e);
             break;
         }
@@ -441,19 +445,61 @@ fn read_grouped<R: Read>(
             group.reset();
             out.input_error(&name, e.to_string())
         }
-        Ok(end) => {
-            for w in end.warnings {
-                if !out.push(Entry::Warning(w), 0) {
-                    return false;
-                }
-            }
-            match end.error {
-                Some(message) => out.input_error(&name, message),
-                None => {
-                    let stats = rdr.stats();
-                    out.push(Entry::EndOfInput { name, stats }, 0)
-                }
-            }
+        Ok(end) => end_grouped(name, rdr, end, out),
+    }
+}
+
+/// Read `input` once without keeping its items, to see whether its calls stand whole and
+/// in the order [`Regrouper`] would give them: what to report at its end when they do,
+/// None when they do not (or it cannot be read: the second read reports that).
+fn scan(input: Input, read: &ReadOptions, group: &mut Regrouper) -> Option<InputEnd> {
+    let (name, reader) = input.open().ok()?;
+    let mut rdr = xinsheng_io::read(&name, reader, read).ok()?;
+    if rdr.by_ref().all(|item| group.scan(&item)) {
+        Some(group.finish_scan())
+    } else {
+        group.reset();
+        None
+    }
+}
+
+/// Hand on the items of an input [`scan`] found in order, as they are read (only its
+/// errors when the input is an error); false when the receiving end is gone.
+fn read_scanned<R: Read>(
+    name: String,
+    rdr: &mut xinsheng_io::InputReader<R>,
+    end: InputEnd,
+    keep_original: bool,
+    out: &mut Batcher,
+) -> bool {
+    for item in rdr.by_ref() {
+        if end.error.is_some() && matches!(item, Item::Record(_)) {
+            continue;
+        }
+        if !out.item(for_grouping(item, keep_original)) {
+            return false;
+        }
+    }
+    end_grouped(name, rdr, end, out)
+}
+
+/// The end of an input of `calls` or `flag`: its warnings, then its error or its end.
+fn end_grouped<R: Read>(
+    name: String,
+    rdr: &xinsheng_io::InputReader<R>,
+    end: InputEnd,
+    out: &mut Batcher,
+) -> bool {
+    for w in end.warnings {
+        if !out.push(Entry::Warning(w), 0) {
+            return false;
+        }
+    }
+    match end.error {
+        Some(message) => out.input_error(&name, message),
+        None => {
+            let stats = rdr.stats();
+            out.push(Entry::EndOfInput { name, stats }, 0)
         }
     }
 }
@@ -478,6 +524,14 @@ fn reader_thread(
         .group
         .then(|| Regrouper::new(opts.group_bytes, opts.read.fields.id.clone()));
     for input in inputs {
+        // A file that may not fit the grouping budget is read a first time to see whether
+        // its calls already stand whole and in order: then it is handed on as it is read.
+        let scanned = match &mut group {
+            Some(group) => input
+                .reopen_if_larger(opts.group_bytes as u64)
+                .and_then(|again| scan(again, &opts.read, group)),
+            None => None,
+        };
         let (name, reader) = match input.open() {
             Ok(x) => x,
             Err((name, message)) => {
@@ -493,11 +547,14 @@ fn reader_thread(
         };
         let open = match xinsheng_io::read(&name, counting, &opts.read) {
             Err(e) => out.input_error(&e.name, e.message),
-            Ok(mut rdr) => match &mut group {
-                Some(group) => {
+            Ok(mut rdr) => match (&mut group, scanned) {
+                (Some(group), None) => {
                     read_grouped(name, &mut rdr, group, opts.group_keeps_original, &mut out)
                 }
-                None => {
+                (_, Some(end)) => {
+                    read_scanned(name, &mut rdr, end, opts.group_keeps_original, &mut out)
+                }
+                (None, None) => {
                     let mut open = true;
                     for item in rdr.by_ref() {
                         if !out.item(item) {

@@ -13,10 +13,15 @@
 //!    (numbers as numbers, anything else as text), then input order.
 //!
 //! Already grouped input comes out as it went in (the sort is over a key it already
-//! follows); a small input never touches the disk. Memory: the held records (at most
-//! about [`REGROUP_BYTES`]), plus one entry per distinct call id of the input being
-//! read (its first position) and one 16-byte entry per call id for the check across
-//! inputs (at most [`MAX_TRACKED_IDS`] of them).
+//! follows); a small input never touches the disk. A file larger than the budget is
+//! first read once with [`Regrouper::scan`], which keeps nothing but the call ids: when
+//! its items are already in that order (the usual export, one call after another), the
+//! pipeline reads it again and hands its items on as they come, neither held nor sorted
+//! nor spilled, so that scoring overlaps the second read; else it is read again through
+//! [`Regrouper::push`]. Memory: the held records (at most about [`REGROUP_BYTES`]), plus
+//! one entry per distinct call id of the input being read (its first position) and one
+//! 16-byte entry per call id for the check across inputs (at most [`MAX_TRACKED_IDS`]
+//! of them).
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::hash_map::DefaultHasher;
@@ -330,6 +335,8 @@ pub struct Regrouper {
     records: u64,
     with_id: u64,
     seq: u64,
+    /// The key of the last item [`Regrouper::scan`] saw.
+    last: Option<Key>,
     held: Vec<Held>,
     held_bytes: usize,
     runs: Vec<File>,
@@ -354,6 +361,7 @@ impl Regrouper {
             records: 0,
             with_id: 0,
             seq: 0,
+            last: None,
             held: Vec::new(),
             held_bytes: 0,
             runs: Vec::new(),
@@ -368,12 +376,36 @@ impl Regrouper {
 
     /// An item of the current input, in input order.
     pub fn push(&mut self, item: Item) -> io::Result<()> {
+        let key = self.key(&item);
+        self.held_bytes += held_bytes(&item);
+        self.held.push(Held { key, item });
+        if self.held_bytes >= self.budget {
+            self.spill()?;
+        }
+        Ok(())
+    }
+
+    /// Note an item of the current input, in input order, without holding it: the first
+    /// of two reads of an input (see [`Regrouper::finish_scan`]). False as soon as the
+    /// input is not already in the order the regrouping would give it (a call id found
+    /// again after another call or an error, or turns out of turn order): then
+    /// [`Regrouper::reset`] and read the input again with [`Regrouper::push`].
+    pub fn scan(&mut self, item: &Item) -> bool {
+        let key = self.key(item);
+        // Keys strictly rising in input order: sorting them changes nothing.
+        let in_order = self.last.as_ref().is_none_or(|last| key > *last);
+        self.last = Some(key);
+        in_order
+    }
+
+    /// The sort key of the next item of the current input, noting its call.
+    fn key(&mut self, item: &Item) -> Key {
         let seq = self.seq;
         self.seq += 1;
         if self.name.is_none() {
             self.name = Some(item.source().file.clone());
         }
-        let key = match &item {
+        match item {
             Item::Error(_) => Key {
                 call: seq,
                 order: Order::Input,
@@ -405,13 +437,7 @@ impl Regrouper {
                     seq,
                 }
             }
-        };
-        self.held_bytes += held_bytes(&item);
-        self.held.push(Held { key, item });
-        if self.held_bytes >= self.budget {
-            self.spill()?;
         }
-        Ok(())
     }
 
     /// Sort what is held and write it as one more run (merging the runs into one first
@@ -485,6 +511,34 @@ impl Regrouper {
     /// errors when the input is an error, see [`InputEnd::error`]); the regrouper is then
     /// ready for the next input.
     pub fn finish_input(&mut self, mut emit: impl FnMut(Item) -> bool) -> io::Result<InputEnd> {
+        let end = self.end();
+        let keep_records = end.error.is_none();
+        let held = std::mem::take(&mut self.held);
+        let runs = std::mem::take(&mut self.runs);
+        let mut stopped = false;
+        self.merge(&runs, held, |h| {
+            if !stopped && (keep_records || matches!(h.item, Item::Error(_))) {
+                stopped = !emit(h.item);
+            }
+            Ok(())
+        })?;
+        self.reset();
+        Ok(end)
+    }
+
+    /// The end of an input every item of which [`Regrouper::scan`] found in order: what
+    /// to report besides its items, which are handed on as they are read the second time
+    /// (only its errors when the input is an error, see [`InputEnd::error`]); the
+    /// regrouper is then ready for the next input.
+    pub fn finish_scan(&mut self) -> InputEnd {
+        let end = self.end();
+        self.reset();
+        end
+    }
+
+    /// The error and warnings of the current input's end (its call ids are then known
+    /// for the check across inputs).
+    fn end(&mut self) -> InputEnd {
         let mut end = InputEnd::default();
         if let Some(field) = &self.id_field {
             if self.records > 0 && self.with_id == 0 {
@@ -496,21 +550,10 @@ impl Regrouper {
                 ));
             }
         }
-        let keep_records = end.error.is_none();
-        let held = std::mem::take(&mut self.held);
-        let runs = std::mem::take(&mut self.runs);
-        let mut stopped = false;
-        self.merge(&runs, held, |h| {
-            if !stopped && (keep_records || matches!(h.item, Item::Error(_))) {
-                stopped = !emit(h.item);
-            }
-            Ok(())
-        })?;
-        if keep_records {
+        if end.error.is_none() {
             self.check_shared(&mut end);
         }
-        self.reset();
-        Ok(end)
+        end
     }
 
     /// Forget the current input (after an error reading it).
@@ -522,6 +565,7 @@ impl Regrouper {
         self.records = 0;
         self.with_id = 0;
         self.seq = 0;
+        self.last = None;
         self.held.clear();
         self.held_bytes = 0;
         self.runs.clear();
@@ -643,6 +687,44 @@ mod tests {
         assert_eq!(out, ["2:t1", "4:t2", "1:t3", "3:t10", "6:early", "5:late"]);
         let (spilled, _) = regroup("t.jsonl", input, 1, 2);
         assert_eq!(spilled, out);
+    }
+
+    /// Whether [`Regrouper::scan`] finds every item of `input` in order.
+    fn scans_in_order(input: &str) -> bool {
+        let mut g = Regrouper::new(REGROUP_BYTES, None);
+        let in_order = xinsheng_io::read("s.jsonl", input.as_bytes(), &ReadOptions::default())
+            .unwrap()
+            .all(|item| g.scan(&item));
+        g.reset();
+        in_order
+    }
+
+    #[test]
+    fn a_scan_finds_grouped_input_in_order_and_anything_the_sort_would_move_not() {
+        let a = |turn: &str| format!("{{\"call_id\":\"A\"{turn},\"text\":\"a\"}}\n");
+        let b = || "{\"call_id\":\"B\",\"text\":\"b\"}\n".to_string();
+        let no_id = || "{\"text\":\"x\"}\n".to_string();
+        let bad = || "bad\n".to_string();
+        let t = |n: u32| format!(",\"turn\":{n}");
+        // Whole calls, turns rising (or equal, or without a turn field), an error or a
+        // call without an id between them: in order.
+        assert!(scans_in_order(
+            &[a(""), a(""), b(), bad(), no_id()].concat()
+        ));
+        assert!(scans_in_order(
+            &[a(&t(1)), a(&t(2)), a(&t(2)), b()].concat()
+        ));
+        // A call found again after another call, after an error, turns going back, the
+        // records without an id split: the sort would move them.
+        assert!(!scans_in_order(&[a(""), b(), a("")].concat()));
+        assert!(!scans_in_order(&[a(""), bad(), a("")].concat()));
+        assert!(!scans_in_order(&[a(&t(2)), a(&t(1))].concat()));
+        assert!(!scans_in_order(&[no_id(), b(), no_id()].concat()));
+        // Whenever a scan finds an input in order, regrouping gives it back as it is.
+        let input = [a(&t(1)), a(&t(3)), bad(), b(), no_id()].concat();
+        assert!(scans_in_order(&input));
+        let (out, _) = regroup("s.jsonl", &input, REGROUP_BYTES, MAX_RUNS);
+        assert_eq!(out, ["1:a", "2:a", "3:error", "4:b", "5:x"]);
     }
 
     #[test]

@@ -258,6 +258,55 @@ mod tests {
             ("还不还钱？不还的话就通知你同事", true),
             ("逾期记录会报送征信，您可以先申请延期", false),
         ];
+        check(table);
+    }
+
+    /// Smaller cores with bounded gaps, each beside a look-alike sharing its words.
+    #[test]
+    fn cores_and_their_look_alikes() {
+        let table: &[(&str, bool)] = &[
+            ("您脑袋是不是短路了", true),
+            ("耳机坏了的话可以寄回检测", false),
+            ("不配合的话后果会很严重", true),
+            ("后果方面您放心，我们全部承担", false),
+            ("别怪我们事先没通知", true),
+            ("您是装不知道吧", true),
+            ("连这个按钮都不会点吗", true),
+            ("我连单号都查不到，帮您转专员", false),
+            ("都几点了还来问", true),
+            ("凭什么要我们赔", true),
+            ("凭会员卡可以打九折", false),
+            ("有本事您就去曝光", true),
+            ("随便您挑，喜欢哪个都行", false),
+            ("要么加钱，要么别买了", true),
+            ("不说话我就挂了啊", true),
+            ("如果您不需要其他帮助，那我先挂了", false),
+            ("别再打过来了", true),
+            ("您别再来回跑了，我们上门取件", false),
+            ("这事跟我们没关系", true),
+            ("这个跟您的操作没有关系", false),
+            ("嫌贵可以去别家比比", true),
+            ("您可以去别的网点办理", false),
+            ("是您装的不对", true),
+            ("您就不能自己查一下吗", true),
+            ("您是不是没收到短信呢？", false),
+            ("这么点事也要闹到投诉？", true),
+            ("这么晚还要麻烦您，真不好意思", false),
+            ("成天就知道催", true),
+            ("到时候可别后悔", true),
+            ("到时候别忘了带身份证", false),
+            ("我们又不是开福利院的", true),
+            ("您真难伺候", true),
+            ("您真是太客气了", false),
+            ("关我啥事", true),
+            ("您别在这闹了", true),
+            ("您别着急，我马上查", false),
+        ];
+        check(table);
+    }
+
+    /// Every (text, whether a prohibited phrase counts) of `table` as expected.
+    fn check(table: &[(&str, bool)]) {
         let mut wrong = Vec::new();
         for &(text, want) in table {
             let got = prohibited(text);
