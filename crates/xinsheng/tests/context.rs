@@ -522,3 +522,108 @@ fn a_broken_promise_is_the_speakers_own_complaint_not_a_quotation() {
         a.escalation.cues
     );
 }
+
+/// An active formal cue at or above the severity that escalates a call (the threat rule).
+fn threat(a: &UtteranceAnalysis) -> bool {
+    a.escalation.cues.iter().any(|c| {
+        c.is_active() && c.category.is_formal() && c.severity >= 4 // escalates_at of every formal category
+    })
+}
+
+#[test]
+fn a_complaint_told_about_is_no_threat() {
+    // Issue 12: a complaint already made, how often, after what, and in vain, is part of the
+    // story; the cue stays (evidence), below the severity that escalates the call.
+    for t in [
+        "上个月打过投诉电话，到现在也没人来修",
+        "我去年在营业厅投诉过一回，后来就好了",
+        "打客服热线投诉没人接，只好来这里问",
+        "投诉之后第二天师傅就上门了",
+        "已经多次向热线投诉，问题还在",
+        "我每次打电话投诉都说在处理",
+        "投诉了三次也没有下文",
+    ] {
+        let a = c(t);
+        assert!(active(&a, CueCategory::Complaint), "{t}: the cue is kept");
+        assert!(!threat(&a), "{t}: {:?}", a.escalation.cues);
+    }
+    // The customer's own will before it keeps a threat, report or not.
+    for t in [
+        "我要投诉你们",
+        "再不处理我就打投诉电话",
+        "投诉过一次没用，这次我一定要投诉到底",
+        "明天还不修好我准备去投诉",
+    ] {
+        assert!(threat(&c(t)), "{t}: {:?}", c(t).escalation.cues);
+    }
+}
+
+#[test]
+fn a_channel_or_a_post_named_is_no_threat() {
+    // Issue 12: the complaint line named as a noun, and posting on one's own feed, say how
+    // or where; with the speaker's intent before them they threaten.
+    for t in [
+        "投诉电话是多少",
+        "用新买的手机拍照发微博，照片特别清楚",
+        "上回发朋友圈的照片全糊了，怎么设置原图",
+        "转发微博抽奖的活动什么时候开奖",
+    ] {
+        let a = c(t);
+        assert!(!threat(&a), "{t}: {:?}", a.escalation.cues);
+    }
+    for t in [
+        "我要打投诉电话",
+        "不给解决我就发微博让大家都看看",
+        "我会发朋友圈把你们的做法说出来",
+    ] {
+        assert!(threat(&c(t)), "{t}: {:?}", c(t).escalation.cues);
+    }
+}
+
+#[test]
+fn a_scam_someone_else_ran_is_no_legal_threat() {
+    // Issue 12: 诈骗 naming the kind of message or call the customer got, or a belief found
+    // wrong, is a topic; said of the company it stays a legal accusation.
+    for t in [
+        "诈骗信息一天收到好几条，能不能拦截",
+        "诈骗电话号码越来越多，你们不管吗",
+        "我还以为是诈骗呢，原来真是你们的活动",
+    ] {
+        let a = c(t);
+        assert!(!threat(&a), "{t}: {:?}", a.escalation.cues);
+    }
+    for t in ["你们这就是诈骗", "你们涉嫌诈骗，我要报警"] {
+        assert!(threat(&c(t)), "{t}: {:?}", c(t).escalation.cues);
+    }
+}
+
+#[test]
+fn asking_how_or_whether_one_can_complain_is_an_enquiry() {
+    // Issue 12: a plain question about the channel, with no opener (请问) before it.
+    for t in ["我怎么投诉？", "这种号码也能举报吗？", "在哪里可以投诉？"] {
+        let a = c(t);
+        assert!(!threat(&a), "{t}: {:?}", a.escalation.cues);
+    }
+    // A threat beside a question, or a question that is not plain, stays.
+    for t in ["我要投诉，怎么这么慢？", "你们再这样我就投诉，听到没有？"]
+    {
+        assert!(threat(&c(t)), "{t}: {:?}", c(t).escalation.cues);
+    }
+}
+
+#[test]
+fn a_third_partys_step_is_no_threat_of_the_speaker() {
+    // Issue 12: a neighbour's police call, someone else's complaint to a regulator, told.
+    for t in [
+        "邻居昨天打110报警了，也没人管",
+        "有人去工信部投诉过，也没什么用",
+        "我同事已经打12315投诉了",
+    ] {
+        let a = c(t);
+        assert!(!threat(&a), "{t}: {:?}", a.escalation.cues);
+    }
+    // The speaker's own step after a third party in the sentence stays a threat.
+    for t in ["他再不还钱我就报警", "快递员不送我就投诉他"] {
+        assert!(threat(&c(t)), "{t}: {:?}", c(t).escalation.cues);
+    }
+}

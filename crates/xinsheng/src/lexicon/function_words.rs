@@ -489,6 +489,123 @@ pub(crate) const GRUDGING_ACKS: &[&str] = &[
 /// Negators that say something did not happen (东西没到, 还没有发货).
 pub(crate) const NOT_HAPPENED: &[&str] = &["没", "没有", "还没", "还没有", "都没", "都没有"];
 
+/// After a complaint or posting cue in its clause: the complaint was made (投诉过,
+/// 打过投诉电话) or came before what is told next (投诉之后就有人来了). A report, not a threat.
+pub(crate) const REPORT_AFTER: &[&str] = &["过", "后", "之后", "以后", "完"];
+
+/// Before a complaint or posting cue in its clause: how often it was done (多次向客服投诉,
+/// 每次打电话投诉). With a count of 次 (三次, 好几次) also read by [`is_count_of_times`].
+pub(crate) const REPORT_FREQUENCY: &[&str] = &[
+    "多次",
+    "屡次",
+    "几次",
+    "好几次",
+    "多少次",
+    "无数次",
+    "每次",
+    "每回",
+    "一次又一次",
+    "天天",
+    "总是",
+    "经常",
+    "老是",
+    "一直",
+    "曾经",
+    "上次",
+    "上回",
+];
+
+/// Before a complaint or posting cue in its clause: the call or visit that made it was
+/// done (打过投诉电话, 找过客服投诉).
+pub(crate) const REPORT_DONE_BEFORE: &[&str] = &["过", "打过", "找过", "去过", "报过", "试过"];
+
+/// In the clause after a complaint cue: the complaint led nowhere (打10000投诉没人接, 投诉也
+/// 没人理, 投诉还是没用). A report of a complaint made in vain, not a threat.
+pub(crate) const REPORT_IN_VAIN: &[&str] = &[
+    "没人接",
+    "没人理",
+    "没人管",
+    "没用",
+    "无门",
+    "无果",
+    "打不通",
+    "不了了之",
+    "没下文",
+    "没有下文",
+    "没结果",
+    "没有结果",
+    "没回应",
+    "没有回应",
+];
+
+/// The speaker's own will before a cue (要, 准备, 一定, 继续): the cue is a threat even in a
+/// clause that also reports (我已经投诉过了，还要继续投诉).
+pub(crate) const VOLITION: &[&str] = &[
+    "要",
+    "我要",
+    "会",
+    "我会",
+    "准备",
+    "打算",
+    "一定",
+    "一定要",
+    "必须",
+    "决定",
+    "将",
+    "继续",
+    "再",
+    "等着",
+    "就等着",
+];
+
+/// A count of times (三次, 好几次, 10次): the unit ends with 次 after a numeral.
+pub(crate) fn is_count_of_times(text: &str) -> bool {
+    let Some(head) = text.strip_suffix('次') else {
+        return false;
+    };
+    !head.is_empty()
+        && head
+            .chars()
+            .all(|c| c.is_ascii_digit() || "一二两三四五六七八九十百几多好".contains(c))
+}
+
+/// Nouns a crime word (诈骗, 骚扰) modifies when it names the kind of call or message the
+/// customer got (诈骗电话, 诈骗短信): the crime is someone else's, no legal step is threatened.
+pub(crate) const CRIME_KIND_NOUNS: &[&str] = &[
+    "电话",
+    "短信",
+    "信息",
+    "号码",
+    "电话号码",
+    "来电",
+    "团伙",
+    "分子",
+    "链接",
+    "网站",
+    "邮件",
+    "app",
+];
+
+/// A belief the speaker held and found wrong (我还以为是诈骗): what follows was not so.
+pub(crate) const MISTAKEN_BELIEF: &[&str] = &["以为", "还以为", "误以为", "我以为", "我还以为"];
+
+/// Before a complaint or report word in a plain question, or opening the term (怎么投诉):
+/// the customer asks how or whether one can complain (我能举报吗？, 怎么投诉？), a channel
+/// asked about, like an enquiry opener's.
+pub(crate) const HOW_OR_WHETHER: &[&str] = &[
+    "怎么",
+    "如何",
+    "怎样",
+    "哪里",
+    "在哪",
+    "在哪里",
+    "能",
+    "能不能",
+    "可以",
+    "可不可以",
+    "能否",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

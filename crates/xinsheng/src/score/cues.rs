@@ -25,6 +25,8 @@ pub(crate) struct CueCtx {
     mention: bool,
     /// The term has no emotion or sentiment entry: the cue itself adds valence.
     speaks: bool,
+    /// Capped as told, not threatened ([`Found::cap_severity`]): no threat around a mention.
+    told: bool,
 }
 
 impl CueCtx {
@@ -36,6 +38,7 @@ impl CueCtx {
             intent: false,
             mention: false,
             speaks: false,
+            told: false,
         }
     }
 }
@@ -165,6 +168,7 @@ impl Found {
             intent: mods.intent,
             mention: e.mention,
             speaks,
+            told: false,
         });
         self.cues.push(Cue {
             category: cat,
@@ -204,7 +208,7 @@ impl Found {
         let cues = &mut self.cues;
         let mut threat_in_sentence = vec![false; if cues.is_empty() { 0 } else { sentences }];
         for (c, y) in cues.iter().zip(&self.ctx) {
-            if !y.mention && c.category.is_formal() && c.is_active() {
+            if !y.mention && !y.told && c.category.is_formal() && c.is_active() {
                 threat_in_sentence[y.sentence] = true;
             }
         }
@@ -234,6 +238,18 @@ impl Found {
             if c.is_active() && topic(c, x.sentence, x.unit) {
                 c.severity = 1;
                 c.weight = MENTION_WEIGHT;
+            }
+        }
+    }
+
+    /// Active cues that `pred(cue, sentence, unit)` picks fall to severity `max` at most,
+    /// with its weight: still cues, no longer threats.
+    pub fn cap_severity(&mut self, max: u8, pred: impl Fn(&Cue, usize, usize) -> bool) {
+        for (c, x) in self.cues.iter_mut().zip(self.ctx.iter_mut()) {
+            if c.is_active() && c.severity > max && pred(c, x.sentence, x.unit) {
+                c.severity = max;
+                c.weight = c.weight.min(CUE_WEIGHT[max as usize]);
+                x.told = true;
             }
         }
     }

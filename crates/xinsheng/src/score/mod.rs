@@ -15,6 +15,7 @@ mod explain;
 mod harm;
 mod modifiers;
 mod pragmatics;
+mod reported;
 mod sense;
 mod structure;
 mod target;
@@ -205,6 +206,9 @@ fn analyze_with(
         sense::enquiries(&ctx, sentences, &mut found);
         sense::hypothetical_cues(&hypothetical, &units, &mut found);
         sense::deceased_account(&norm.text, &mut found);
+        reported::reported_complaints(&units, &mut found);
+        reported::others_steps(&units, &mut found);
+        sense::crime_of_others(&units, &mut found);
     }
     // A complaint about the courier or another seller, not said to the company.
     if customer_side && target::aimed_at_third_party(&norm.text, &units) {

@@ -14,10 +14,10 @@ use super::structure::SentenceInfo;
 use super::weights::TOPIC_MAX_SEVERITY;
 use super::Ctx;
 use crate::lexicon::function_words::{
-    CAUSATIVE_ME, CONCILIATORY, DECEASED, DURATION_ENDS, ENQUIRY_OPENERS, HYPOTHETICAL,
-    INTERROGATIVE, KIN, LATE_BEFORE, LATE_MARKERS, MEANING_QUESTIONS, NOT_HAPPENED,
-    QUESTION_PARTICLES, SARCASTIC_DEGREE, SECOND_PERSON, SERVICE_PRAISE, SERVICE_TOPICS,
-    TERM_NAMERS, WAITED,
+    CAUSATIVE_ME, CONCILIATORY, CRIME_KIND_NOUNS, DECEASED, DURATION_ENDS, ENQUIRY_OPENERS,
+    HOW_OR_WHETHER, HYPOTHETICAL, INTERROGATIVE, KIN, LATE_BEFORE, LATE_MARKERS, MEANING_QUESTIONS,
+    MISTAKEN_BELIEF, NOT_HAPPENED, QUESTION_PARTICLES, SARCASTIC_DEGREE, SECOND_PERSON,
+    SERVICE_PRAISE, SERVICE_TOPICS, TERM_NAMERS, WAITED,
 };
 use crate::lexicon::ContrastRole;
 use crate::segment::Unit;
@@ -46,7 +46,9 @@ pub(crate) fn enquiries(ctx: &Ctx<'_, '_>, sentences: &[SentenceInfo], found: &m
         CueCategory::Refund | CueCategory::Urgency => {
             c.severity <= TOPIC_MAX_SEVERITY && in_asking_clause(units, &sentences[s], k)
         }
-        CueCategory::Complaint | CueCategory::Regulator => opener,
+        CueCategory::Complaint | CueCategory::Regulator => {
+            opener || asks_how_or_whether(units, &sentences[s], k, c)
+        }
         _ => false,
     };
     let mut signal = vec![false; sentences.len()];
@@ -56,6 +58,40 @@ pub(crate) fn enquiries(ctx: &Ctx<'_, '_>, sentences: &[SentenceInfo], found: &m
         }
     }
     found.demote_topics(|c, s, k| !signal[s] && plain(s) && asks(c, s, k));
+}
+
+/// A legal cue that names the kind of call or message the customer got (诈骗电话, 诈骗短信)
+/// or a belief found wrong (我还以为是诈骗) is a topic, not a legal step: it falls to a
+/// mention (issue 12).
+pub(crate) fn crime_of_others(units: &[Unit<'_>], found: &mut Found) {
+    found.demote_topics(|c, _, k| {
+        if c.category != CueCategory::Legal {
+            return false;
+        }
+        let clause = units[k].clause;
+        let names_kind = units
+            .get(k + 1)
+            .is_some_and(|u| u.clause == clause && CRIME_KIND_NOUNS.contains(&u.text));
+        let mistaken = units[..k]
+            .iter()
+            .rev()
+            .take_while(|u| u.clause == clause)
+            .any(|u| MISTAKEN_BELIEF.contains(&u.text));
+        names_kind || mistaken
+    });
+}
+
+/// The complaint or report word at unit `k` is asked about: how or whether one can (怎么投诉？,
+/// 这种号码也能举报吗？), in the clause that asks (issue 12).
+fn asks_how_or_whether(units: &[Unit<'_>], st: &SentenceInfo, k: usize, c: &Cue) -> bool {
+    let clause = units[k].clause;
+    let how = HOW_OR_WHETHER.iter().any(|w| c.text.starts_with(w))
+        || units[..k]
+            .iter()
+            .rev()
+            .take_while(|u| u.clause == clause)
+            .any(|u| HOW_OR_WHETHER.contains(&u.text));
+    how && in_asking_clause(units, st, k)
 }
 
 /// The unit at `k` stands in a clause that asks: it has a question word or particle, or

@@ -169,6 +169,10 @@ pub(crate) const AFFECT_ANGER: f32 = 0.1;
 /// Most risk that affect alone gives.
 pub(crate) const AFFECT_MAX: f32 = 0.3;
 
+/// The highest severity of a complaint or media cue that reports what the customer did
+/// (打过投诉电话, 投诉之后): one below the severity at which a formal cue escalates a call.
+pub(crate) const REPORTED_MAX_SEVERITY: u8 = 3;
+
 /// The highest severity of a refund or urgency cue that a plain question makes a topic
 /// (退款几天到账？); a firmer one (全额退款, 十万火急) stays a signal.
 pub(crate) const TOPIC_MAX_SEVERITY: u8 = 2;
