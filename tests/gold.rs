@@ -61,12 +61,14 @@ const GOLD_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/gold");
 /// three rounds were merged: with the harm and agent rows in the set it measures 0.791
 /// (the agent rows' ownership lines sit on the polarity threshold, as the context round
 /// found). Raise them when quality improves.
+/// At the end of the day's second session, level exact (0.781), within one (0.952) and
+/// escalation F1 (0.767) were raised to their measured figures on the merged `main`.
 const RECORDED: &[(&str, f64)] = &[
     ("utterance.polarity_accuracy", 0.79),
     ("utterance.emotion_accuracy", 0.65),
-    ("utterance.level_exact", 0.74),
-    ("utterance.level_within_one", 0.93),
-    ("utterance.escalation_f1", 0.72),
+    ("utterance.level_exact", 0.78),
+    ("utterance.level_within_one", 0.95),
+    ("utterance.escalation_f1", 0.76),
     ("utterance.negation_trap_accuracy", 0.66),
     ("utterance.agent_prohibited_recall", 0.96),
     ("utterance.agent_prohibited_precision", 0.99),
