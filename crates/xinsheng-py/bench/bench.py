@@ -5,6 +5,9 @@ and through Spark in local mode with 1 and 2 executor cores.
     python crates/xinsheng-py/bench/bench.py [--runs 3] [--peers 2000] [--spark-repeat 4]
         [--no-spark] [--no-peers] [--corpus FILE]
 
+Install a release wheel first (``pip install ./crates/xinsheng-py``): the wheel that
+``.ci/python.sh`` builds by default is the unoptimized ``dev`` profile.
+
 Corpus: the review texts of ``../shared/data/polarity/waimai_10k.csv`` when present
 (read only; nothing of it is written into the repository; ``--data DIR`` names another
 place for ``shared/data``), else the project's own
