@@ -650,7 +650,11 @@ fn an_outburst_at_the_company_without_a_cue_reaches_medium() {
         "刚收到的台灯灯罩碎了一地，心情糟透了",
     ] {
         let a = c(t);
-        assert!(a.escalation.level < Level::Medium, "{t}: {:?}", a.escalation);
+        assert!(
+            a.escalation.level < Level::Medium,
+            "{t}: {:?}",
+            a.escalation
+        );
         assert_eq!(a.polarity, Polarity::Negative, "{t}");
     }
 }
