@@ -63,12 +63,17 @@ const GOLD_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/gold");
 /// found). Raise them when quality improves.
 /// At the end of the day's second session, level exact (0.781), within one (0.952) and
 /// escalation F1 (0.767) were raised to their measured figures on the merged `main`.
+/// The levels round (issue 13) added 83 customer utterances over every level, written as a
+/// probe before the no-cue outburst rule. On the grown set the code before the rule measures
+/// level exact 0.769, within one 0.951, F1 0.779; after it 0.774, 0.950 and 0.789. Level exact
+/// is recorded lower (0.78 -> 0.77) only because the added rows are harder (0.60 exact on
+/// them); on the previous rows the rule raised it (0.781 -> 0.786). F1 raised to 0.78.
 const RECORDED: &[(&str, f64)] = &[
     ("utterance.polarity_accuracy", 0.79),
     ("utterance.emotion_accuracy", 0.65),
-    ("utterance.level_exact", 0.78),
+    ("utterance.level_exact", 0.77),
     ("utterance.level_within_one", 0.95),
-    ("utterance.escalation_f1", 0.76),
+    ("utterance.escalation_f1", 0.78),
     ("utterance.negation_trap_accuracy", 0.66),
     ("utterance.agent_prohibited_recall", 0.96),
     ("utterance.agent_prohibited_precision", 0.99),

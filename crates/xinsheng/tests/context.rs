@@ -627,3 +627,34 @@ fn a_third_partys_step_is_no_threat_of_the_speaker() {
         assert!(threat(&c(t)), "{t}: {:?}", c(t).escalation.cues);
     }
 }
+
+/// Clear anger said to the company with no cue word reaches `medium` (an outburst); the
+/// same words asked as a question, aimed at a third party, or a factual report of the
+/// problem that addresses no one stay below it.
+#[test]
+fn an_outburst_at_the_company_without_a_cue_reaches_medium() {
+    for t in [
+        "呵呵，你们可真厉害，一个月都修不好",
+        "谢谢你们啊，快递晚到了一个礼拜，真贴心",
+        "你们的系统又崩了，真的烦透了",
+    ] {
+        let a = c(t);
+        assert_eq!(a.escalation.level, Level::Medium, "{t}: {:?}", a.escalation);
+    }
+    for t in [
+        // a question
+        "你们的系统又崩了吗，真的烦透了",
+        // a third party
+        "楼下那个驿站又把我的件弄丢了，真的烦透了",
+        // a report of the problem, addressed to no one
+        "刚收到的台灯灯罩碎了一地，心情糟透了",
+    ] {
+        let a = c(t);
+        assert!(
+            a.escalation.level < Level::Medium,
+            "{t}: {:?}",
+            a.escalation
+        );
+        assert_eq!(a.polarity, Polarity::Negative, "{t}");
+    }
+}

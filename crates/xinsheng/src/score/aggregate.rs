@@ -5,7 +5,8 @@ use super::explain::{Contribution, Explanation};
 use super::structure::SentenceInfo;
 use super::weights::{
     AFFECT_ANGER, AFFECT_MAX, AFFECT_VALENCE, CUE_DAMPING, EMPHASIS_MAX_MARKS, EMPHASIS_STEP,
-    INTENSITY_EMOTION, INTENSITY_VALENCE, NEUTRAL_MASS, POLARITY_THRESHOLD,
+    INTENSITY_EMOTION, INTENSITY_VALENCE, NEUTRAL_MASS, OUTBURST_ANGER, OUTBURST_INTENSITY,
+    OUTBURST_VALENCE, POLARITY_THRESHOLD,
 };
 use crate::segment::{is_punct_char, Unit};
 use crate::types::{Cue, Emotion, EmotionScores, Escalation, Level, Polarity};
@@ -140,8 +141,15 @@ pub(crate) fn scores(acc: &Acc<'_>, sentences: &[SentenceInfo], total_emphasis: 
 
 /// Escalation risk of a customer turn: the strongest cue counts in full, the others at
 /// [`CUE_DAMPING`] of their weight (two medium cues make a high risk, but only a critical
-/// cue makes a critical one); a negative, angry turn adds a little with no cue.
-pub(crate) fn escalation(cues: Vec<Cue>, valence: f32, emo: &[f32; 7]) -> Escalation {
+/// cue makes a critical one); a negative, angry turn adds a little with no cue, and an
+/// outburst (see [`is_outburst`]) reaches `medium` with no cue.
+pub(crate) fn escalation(
+    cues: Vec<Cue>,
+    scores: &Scores,
+    emo: &[f32; 7],
+    statement: bool,
+) -> Escalation {
+    let valence = scores.valence;
     let strongest = cues
         .iter()
         .enumerate()
@@ -166,12 +174,25 @@ pub(crate) fn escalation(cues: Vec<Cue>, valence: f32, emo: &[f32; 7]) -> Escala
     } else {
         0.0
     };
-    let risk = (1.0 - keep * (1.0 - affect)).clamp(0.0, 1.0);
+    let mut risk = (1.0 - keep * (1.0 - affect)).clamp(0.0, 1.0);
+    if statement && is_outburst(scores) {
+        risk = risk.max(Level::Medium.min_risk());
+    }
     Escalation {
         risk,
         level: Level::from_risk(risk),
         cues,
     }
+}
+
+/// Clear anger or disgust with no cue word (这叫什么事, 我对你们彻底失望了): a valence of
+/// at most [`OUTBURST_VALENCE`], an anger and disgust share of at least [`OUTBURST_ANGER`]
+/// and an intensity of at least [`OUTBURST_INTENSITY`]. The caller guards the scope: only a
+/// customer's statement (no question, not aimed at a third party, nothing quoted) counts.
+pub(crate) fn is_outburst(scores: &Scores) -> bool {
+    scores.valence <= OUTBURST_VALENCE
+        && scores.emotions.anger + scores.emotions.disgust >= OUTBURST_ANGER
+        && scores.intensity >= OUTBURST_INTENSITY
 }
 
 /// No escalation (an agent's turn).
@@ -272,7 +293,10 @@ mod tests {
         macro_rules! t {
             ($weights:expr, $valence:expr, $risk:expr) => {
                 let cues: Vec<Cue> = $weights.iter().map(|&w| cue(w)).collect();
-                let e = escalation(cues, $valence, &[0.0; 7]);
+                // No emotion mass: never an outburst.
+                let mut s = scores(&Acc::new(None), &[], 0);
+                s.valence = $valence;
+                let e = escalation(cues, &s, &[0.0; 7], true);
                 assert!(close(e.risk, $risk), "{:?}: {}", $weights, e.risk);
                 assert_eq!(e.level, Level::from_risk(e.risk));
             };

@@ -211,7 +211,8 @@ fn analyze_with(
         sense::crime_of_others(&units, &mut found);
     }
     // A complaint about the courier or another seller, not said to the company.
-    if customer_side && target::aimed_at_third_party(&norm.text, &units) {
+    let third_party = customer_side && target::aimed_at_third_party(&norm.text, &units);
+    if third_party {
         target::weigh_third_party(&mut found);
     }
     found.demote_mentions(sentences.len());
@@ -230,7 +231,16 @@ fn analyze_with(
     // 5. aggregate
     let scores = aggregate::scores(&acc, sentences, total_emphasis);
     let escalation = if customer_side {
-        aggregate::escalation(found.cues, scores.valence, &acc.emo)
+        // An outburst with no cue counts only in the customer's own statement aimed at the
+        // company: no question (？, 吗, a question word), nothing quoted, not aimed at a
+        // third party, and said to the company (a second person) or ironic; a factual report
+        // of the problem (我的外卖显示送达了，可我根本没收到) is not an outburst.
+        let statement = !third_party
+            && (ctx.irony || target::addresses_company(&units))
+            && sentences.iter().all(|s| {
+                !s.ends_question && !s.interrogative && s.question == 0 && s.quote_from.is_none()
+            });
+        aggregate::escalation(found.cues, &scores, &acc.emo, statement)
     } else {
         aggregate::no_escalation()
     };

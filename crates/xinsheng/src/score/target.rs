@@ -19,12 +19,17 @@ use crate::types::CueCategory;
 /// does not count.
 pub(crate) fn aimed_at_third_party(text: &str, units: &[Unit<'_>]) -> bool {
     THIRD_PARTIES.iter().any(|t| text.contains(t))
-        && (EXONERATING.iter().any(|e| text.contains(e))
-            || !units.iter().any(|u| {
-                !u.is_punct
-                    && SECOND_PERSON.iter().any(|p| u.text.starts_with(p))
-                    && !GREETINGS.contains(&u.text)
-            }))
+        && (EXONERATING.iter().any(|e| text.contains(e)) || !addresses_company(units))
+}
+
+/// The utterance addresses the company or the agent: a second person (你, 你们, 您, 贵公司)
+/// other than a greeting.
+pub(crate) fn addresses_company(units: &[Unit<'_>]) -> bool {
+    units.iter().any(|u| {
+        !u.is_punct
+            && SECOND_PERSON.iter().any(|p| u.text.starts_with(p))
+            && !GREETINGS.contains(&u.text)
+    })
 }
 
 /// The categories a third party's fault is reported with.

@@ -168,6 +168,14 @@ pub(crate) const AFFECT_VALENCE: f32 = 0.2;
 pub(crate) const AFFECT_ANGER: f32 = 0.1;
 /// Most risk that affect alone gives.
 pub(crate) const AFFECT_MAX: f32 = 0.3;
+/// An outburst with no cue reaches `medium` (clear dissatisfaction or anger): a customer
+/// statement aimed at the company (no question, no quote, not aimed at a third party; a
+/// second person or irony) whose valence is at most this, ...
+pub(crate) const OUTBURST_VALENCE: f32 = -0.5;
+/// ... whose anger and disgust share of the emotion mix is at least this, ...
+pub(crate) const OUTBURST_ANGER: f32 = 0.4;
+/// ... and whose intensity is at least this.
+pub(crate) const OUTBURST_INTENSITY: f32 = 0.65;
 
 /// The highest severity of a complaint or media cue that reports what the customer did
 /// (打过投诉电话, 投诉之后): one below the severity at which a formal cue escalates a call.
