@@ -202,19 +202,7 @@ fn analyze_with(
     if customer_side {
         harm::threats(&ctx, sentences, &mut original, &mut acc, &mut found);
     }
-    if customer_side {
-        sense::enquiries(&ctx, sentences, &mut found);
-        sense::hypothetical_cues(&hypothetical, &units, &mut found);
-        sense::deceased_account(&norm.text, &mut found);
-        reported::reported_complaints(&units, &mut found);
-        reported::others_steps(&units, &mut found);
-        sense::crime_of_others(&units, &mut found);
-    }
-    // A complaint about the courier or another seller, not said to the company.
-    let third_party = customer_side && target::aimed_at_third_party(&norm.text, &units);
-    if third_party {
-        target::weigh_third_party(&mut found);
-    }
+    let third_party = customer_side && context(&ctx, sentences, &hypothetical, &mut found);
     found.demote_mentions(sentences.len());
     found.voices(&units, &mut acc, sentences);
     found.cues.sort_by_key(|c| (c.start, c.end));
@@ -231,15 +219,7 @@ fn analyze_with(
     // 5. aggregate
     let scores = aggregate::scores(&acc, sentences, total_emphasis);
     let escalation = if customer_side {
-        // An outburst with no cue counts only in the customer's own statement aimed at the
-        // company: no question (？, 吗, a question word), nothing quoted, not aimed at a
-        // third party, and said to the company (a second person) or ironic; a factual report
-        // of the problem (我的外卖显示送达了，可我根本没收到) is not an outburst.
-        let statement = !third_party
-            && (ctx.irony || target::addresses_company(&units))
-            && sentences.iter().all(|s| {
-                !s.ends_question && !s.interrogative && s.question == 0 && s.quote_from.is_none()
-            });
+        let statement = !third_party && outburst_statement(&ctx, sentences);
         aggregate::escalation(found.cues, &scores, &acc.emo, statement)
     } else {
         aggregate::no_escalation()
@@ -266,6 +246,42 @@ fn analyze_with(
         escalation,
         agent: found.agent,
     }
+}
+
+/// The context passes over a customer's cues: a cue word in another sense (an enquiry,
+/// a hypothetical case, a deceased relative's account, a crime done to the customer), a
+/// complaint told about or a third party's step, and a complaint about the courier or
+/// another seller rather than the company. Returns whether the utterance is aimed at a
+/// third party.
+fn context(
+    ctx: &Ctx<'_, '_>,
+    sentences: &[SentenceInfo],
+    hypothetical: &[bool],
+    found: &mut Found,
+) -> bool {
+    let units = ctx.units;
+    sense::enquiries(ctx, sentences, found);
+    sense::hypothetical_cues(hypothetical, units, found);
+    sense::deceased_account(&ctx.norm.text, found);
+    reported::reported_complaints(units, found);
+    reported::others_steps(units, found);
+    sense::crime_of_others(units, found);
+    let third_party = target::aimed_at_third_party(&ctx.norm.text, units);
+    if third_party {
+        target::weigh_third_party(found);
+    }
+    third_party
+}
+
+/// An outburst with no cue counts only in the customer's own statement aimed at the
+/// company: no question (？, 吗, a question word), nothing quoted, and said to the company
+/// (a second person) or ironic; a factual report of the problem (我的外卖显示送达了，可我根本
+/// 没收到) is not an outburst. (Not aimed at a third party is checked by the caller.)
+fn outburst_statement(ctx: &Ctx<'_, '_>, sentences: &[SentenceInfo]) -> bool {
+    (ctx.irony || target::addresses_company(ctx.units))
+        && sentences.iter().all(|s| {
+            !s.ends_question && !s.interrogative && s.question == 0 && s.quote_from.is_none()
+        })
 }
 
 /// The lexicon-term pass: every term not consumed by a pattern, weighed and made a cue.
