@@ -557,7 +557,8 @@ fn mark_mentions(jieba: &Jieba, lexicon: &mut Lexicon) {
             .last()
             .is_some_and(|c| function_words::INSTITUTION_SUFFIXES.contains(c));
         let single_word = tags.len() == 1;
-        entry.mention = single_word && (noun_tag || (head.is_empty() && institution));
+        let role = function_words::ROLE_NOUNS.contains(&&**term);
+        entry.mention = single_word && (noun_tag || role || (head.is_empty() && institution));
     }
 }
 

@@ -658,3 +658,34 @@ fn an_outburst_at_the_company_without_a_cue_reaches_medium() {
         assert_eq!(a.polarity, Polarity::Negative, "{t}");
     }
 }
+
+#[test]
+fn the_police_named_in_passing_is_no_threat_but_calling_them_is() {
+    // 警察 is a role noun the segmenter tags as a verb: a bare mention, as 律师 is.
+    for t in [
+        "刚才有警察来小区查快递",
+        "快递被警察扣了吗",
+        "我老婆是民警，地址写的单位",
+    ] {
+        let a = c(t);
+        assert!(
+            a.escalation.level <= Level::Medium,
+            "{t}: {:?}",
+            a.escalation.level
+        );
+    }
+    // With the speaker's intent (叫, 找, 就) it stays a legal threat.
+    for t in [
+        "信不信我叫警察",
+        "再不退款我就叫警察",
+        "我现在就去找警察来处理",
+    ] {
+        let a = c(t);
+        assert!(active(&a, CueCategory::Legal), "{t}: no legal cue");
+        assert!(
+            a.escalation.level >= Level::High,
+            "{t}: {:?}",
+            a.escalation.level
+        );
+    }
+}

@@ -330,6 +330,10 @@ pub(crate) const RESIGNED_ACKS: &[&str] = &[
 /// may be a bare mention.
 pub(crate) const INSTITUTION_SUFFIXES: &str = "部局会协院所台报社网委办处厅官者师门庭司组科";
 
+/// Institution and role nouns the segmenter tags as another part of speech (it reads 警察
+/// as a verb): a formal cue that is one of them may be a bare mention, as 律师 is.
+pub(crate) const ROLE_NOUNS: &[&str] = &["警察", "民警", "交警", "公安", "片警"];
+
 /// Final particles that make a sentence a question (好了吗, 是么).
 pub(crate) const QUESTION_PARTICLES: &[&str] = &["吗", "么", "嘛"];
 
