@@ -15,25 +15,11 @@ use std::path::Path;
 
 use serde_json::Value;
 
+#[path = "shared/halves.rs"]
+mod halves;
 #[path = "shared/stc3.rs"]
 mod stc3;
 use xinsheng::{AgentKind, Analyzer, Speaker};
-
-/// CRC-32 (IEEE, as zlib computes it).
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in bytes {
-        crc ^= b as u32;
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
 
 /// The prohibited phrases that count in an agent's text, as `tests/gold.rs` counts them.
 fn prohibited(an: &Analyzer, text: &str) -> Vec<String> {
@@ -111,7 +97,7 @@ impl Rate {
         if text.trim().is_empty() {
             return;
         }
-        let sealed = crc32(key.as_bytes()) & 1 == 1;
+        let sealed = halves::is_sealed(key);
         let found = prohibited(an, text);
         self.turns += 1;
         self.sealed_turns += sealed as usize;

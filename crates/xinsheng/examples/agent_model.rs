@@ -20,6 +20,8 @@ use std::path::Path;
 
 use serde_json::Value;
 
+#[path = "shared/halves.rs"]
+mod halves;
 #[path = "shared/stc3.rs"]
 mod stc3;
 use xinsheng::{normalize::normalize, AgentKind, Analyzer, Speaker};
@@ -45,21 +47,6 @@ struct Line {
     round: u32,
     sealed: bool,
     text: String,
-}
-
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in bytes {
-        crc ^= b as u32;
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
 }
 
 /// FNV-1a of a string, into a bucket.
@@ -161,7 +148,7 @@ fn shared(an: &Analyzer, dir: &Path) -> Vec<(usize, Line)> {
         .filter(|l| !l.trim().is_empty())
     {
         let d: Value = serde_json::from_str(l).expect("JDDC line is JSON");
-        let sealed = crc32(d["dialogue"].as_str().unwrap_or("").as_bytes()) & 1 == 1;
+        let sealed = halves::is_sealed(d["dialogue"].as_str().unwrap_or(""));
         for t in d["turns"].as_array().into_iter().flatten() {
             let s = t["system"].as_str().unwrap_or("");
             if !s.trim().is_empty() {
@@ -174,7 +161,7 @@ fn shared(an: &Analyzer, dir: &Path) -> Vec<(usize, Line)> {
         .filter(|l| !l.trim().is_empty())
     {
         let d: Value = serde_json::from_str(l).expect("STC-3 line is JSON");
-        let sealed = crc32(stc3::id(&d).as_bytes()) & 1 == 1;
+        let sealed = halves::is_sealed(&stc3::id(&d));
         for (sp, t) in stc3::turns(&d) {
             if sp == Speaker::Agent && !t.trim().is_empty() {
                 out.push((1, line(an, &t, false, 0, sealed)));

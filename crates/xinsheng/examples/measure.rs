@@ -12,31 +12,12 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+#[path = "shared/halves.rs"]
+mod halves;
 #[path = "shared/stc3.rs"]
 mod stc3;
+use halves::is_sealed;
 use xinsheng::{Analyzer, Emotion, Speaker, Turn};
-
-/// CRC-32 (IEEE, reflected, as zlib computes it) of `bytes`.
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in bytes {
-        crc ^= b as u32;
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
-/// A row or dialogue is in the sealed half when the CRC-32 of its key is odd (see the
-/// data README): its rows are never read while looking for error classes.
-fn is_sealed(key: &str) -> bool {
-    crc32(key.as_bytes()) & 1 == 1
-}
 
 /// The items of `v` whose `sealed` flag is set.
 fn sealed_only<T: Clone>(v: &[T], sealed: &[bool]) -> Vec<T> {

@@ -5,23 +5,7 @@ use std::path::Path;
 use serde_json::Value;
 use xinsheng::{Analyzer, ConversationAnalysis, Speaker, Turn};
 
-use crate::stc3;
-
-/// CRC-32 (IEEE), the key of the data's readable / sealed halves.
-fn crc32(s: &str) -> u32 {
-    let mut c = 0xFFFF_FFFFu32;
-    for &b in s.as_bytes() {
-        c ^= b as u32;
-        for _ in 0..8 {
-            c = if c & 1 != 0 {
-                (c >> 1) ^ 0xEDB8_8320
-            } else {
-                c >> 1
-            };
-        }
-    }
-    !c
-}
+use crate::{halves, stc3};
 
 /// A dialogue as read: id, label, turns, and the label of each customer turn (JDDC
 /// `sat3 = 0`; `None` when unlabeled).
@@ -125,7 +109,7 @@ fn analyze(an: &Analyzer, set: &'static str, dialogues: Vec<Dialogue>, out: &mut
         turn_labels.resize(analysis.customer_valence.len(), None);
         out.push(Call {
             set,
-            sealed: crc32(&d.id) % 2 == 1,
+            sealed: halves::is_sealed(&d.id),
             id: d.id,
             label: d.label,
             analysis,

@@ -30,6 +30,8 @@
 use std::path::{Path, PathBuf};
 
 mod data;
+#[path = "../shared/halves.rs"]
+mod halves;
 mod report;
 #[path = "../shared/stc3.rs"]
 mod stc3;
