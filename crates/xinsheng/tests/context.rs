@@ -1,29 +1,10 @@
 //! Issue 13, context decides whether a cue counts: one table per error class, on the
 //! embedded lexicons. The sentences are the project's own, written for these tests.
 
-use std::sync::OnceLock;
-
 use xinsheng::{AgentKind, Analyzer, CueCategory, Level, Polarity, Speaker, UtteranceAnalysis};
 
-fn an() -> &'static Analyzer {
-    static A: OnceLock<Analyzer> = OnceLock::new();
-    A.get_or_init(Analyzer::new)
-}
-
-fn c(text: &str) -> UtteranceAnalysis {
-    an().analyze(text, Speaker::Customer)
-}
-
-fn agent(text: &str) -> UtteranceAnalysis {
-    an().analyze(text, Speaker::Agent)
-}
-
-fn active(a: &UtteranceAnalysis, cat: CueCategory) -> bool {
-    a.escalation
-        .cues
-        .iter()
-        .any(|c| c.category == cat && c.is_active())
-}
+mod support;
+use support::{active, agent, an, c};
 
 fn prohibited(a: &UtteranceAnalysis) -> bool {
     a.agent

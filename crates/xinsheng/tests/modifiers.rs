@@ -1,31 +1,12 @@
 //! One test (or table) per modifier and per escalation category, on the embedded lexicons.
 
-use std::sync::OnceLock;
-
 use xinsheng::{
     AgentCategory, AgentKind, Analyzer, CueCategory, Emotion, Level, Polarity, Speaker,
     UtteranceAnalysis,
 };
 
-fn an() -> &'static Analyzer {
-    static A: OnceLock<Analyzer> = OnceLock::new();
-    A.get_or_init(Analyzer::new)
-}
-
-fn c(text: &str) -> UtteranceAnalysis {
-    an().analyze(text, Speaker::Customer)
-}
-
-fn agent(text: &str) -> UtteranceAnalysis {
-    an().analyze(text, Speaker::Agent)
-}
-
-fn active(a: &UtteranceAnalysis, cat: CueCategory) -> bool {
-    a.escalation
-        .cues
-        .iter()
-        .any(|c| c.category == cat && c.is_active())
-}
+mod support;
+use support::{active, agent, an, c};
 
 #[test]
 fn public_types_are_send_sync() {
