@@ -670,3 +670,23 @@ fn the_police_named_in_passing_is_no_threat_but_calling_them_is() {
         );
     }
 }
+
+/// Abuse is `high` in the gold header: an insult aimed at the agent or the company reaches
+/// it; a bare expletive that vents, a quoted insult and an insult of a third party do not.
+#[test]
+fn an_insult_of_the_agent_or_company_is_high() {
+    for t in [
+        "你们整个部门都是饭桶",
+        "跟你讲话真费劲，白痴一个",
+        "你这种废物也配当客服",
+    ] {
+        assert_eq!(c(t).escalation.level, Level::High, "{t}");
+    }
+    for t in [
+        "妈的，排队排了一个钟头",
+        "他说我是白痴，我想问下怎么反映",
+        "那个快递员就是个废物，东西扔门口就走",
+    ] {
+        assert!(c(t).escalation.level < Level::High, "{t}");
+    }
+}

@@ -394,6 +394,13 @@ pub(crate) const THIRD_PARTIES: &[&str] = &[
     "那人",
 ];
 
+/// Expletives: profanity that vents rather than insults someone (妈的, tmd, 卧槽). An
+/// abuse cue of one stays at its lexicon severity; an insult of the addressee is lifted
+/// (`target::lift_insults`).
+pub(crate) const EXPLETIVES: &[&str] = &[
+    "妈的", "他妈的", "tmd", "特么", "尼玛", "nmd", "操", "艹", "mmp", "卧槽", "我靠", "靠",
+];
+
 /// Words that address the company or the agent (你们, 你, 您, 贵公司): negativity in an
 /// utterance with one is aimed at them. Greetings (你好, 您好) do not address a complaint.
 pub(crate) const SECOND_PERSON: &[&str] = &["你", "您", "贵"];

@@ -269,6 +269,8 @@ fn context(
     let third_party = target::aimed_at_third_party(&ctx.norm.text, units);
     if third_party {
         target::weigh_third_party(found);
+    } else {
+        target::lift_insults(found);
     }
     third_party
 }

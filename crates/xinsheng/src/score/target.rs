@@ -8,8 +8,10 @@
 //! steps against the company whoever caused them, and keep their weight.
 
 use super::cues::Found;
-use super::weights::THIRD_PARTY_FACTOR;
-use crate::lexicon::function_words::{EXONERATING, GREETINGS, SECOND_PERSON, THIRD_PARTIES};
+use super::weights::{CUE_WEIGHT, INSULT_SEVERITY, THIRD_PARTY_FACTOR};
+use crate::lexicon::function_words::{
+    EXONERATING, EXPLETIVES, GREETINGS, SECOND_PERSON, THIRD_PARTIES,
+};
 use crate::segment::Unit;
 use crate::types::CueCategory;
 
@@ -48,6 +50,22 @@ pub(crate) fn weigh_third_party(found: &mut Found) {
     for c in found.cues.iter_mut() {
         if c.is_active() && reported(c.category) {
             c.weight *= THIRD_PARTY_FACTOR;
+        }
+    }
+}
+
+/// In an utterance not aimed at a third party, an insult (an abuse cue other than a bare
+/// expletive such as 妈的 or tmd) is aimed at the agent or the company: abuse, `high` in the
+/// gold header, at [`INSULT_SEVERITY`]. Negated or quoted insults are left as they are.
+pub(crate) fn lift_insults(found: &mut Found) {
+    for c in found.cues.iter_mut() {
+        if c.category == CueCategory::Abuse
+            && c.is_active()
+            && c.severity < INSULT_SEVERITY
+            && !EXPLETIVES.iter().any(|e| c.text.eq_ignore_ascii_case(e))
+        {
+            c.severity = INSULT_SEVERITY;
+            c.weight = c.weight.max(CUE_WEIGHT[INSULT_SEVERITY as usize]);
         }
     }
 }

@@ -63,7 +63,9 @@ pub(crate) const QUOTED_FACTOR: f32 = 0.35;
 /// Weight of an institution mention with no threat around it (律师事务所): kept as
 /// evidence, below the `low` level.
 pub(crate) const MENTION_WEIGHT: f32 = 0.05;
-/// Severity of a confrontational question (凭什么, 难道…吗) as a dissatisfaction cue.
+/// Severity of a confrontational question (凭什么, 难道…吗, 这就是你们的服务？) as a
+/// dissatisfaction cue: a challenge to the company is clear dissatisfaction (`medium` in the
+/// gold header), as a stated complaint is.
 pub(crate) const CONFRONTATION_SEVERITY: u8 = 2;
 /// Emotion mass of a cue with no emotion entry of its own, per severity.
 pub(crate) const CUE_VOICE_EMOTION: f32 = 0.1;
@@ -187,6 +189,9 @@ pub(crate) const TOPIC_MAX_SEVERITY: u8 = 2;
 
 /// An acknowledgement trailing off (好吧……): valence and sadness of resignation.
 pub(crate) const RESIGNED: (f32, f32) = (-0.2, 0.25);
+/// Severity of an insult aimed at the agent or the company (饭桶, 你这个废物): abuse is
+/// `high` in the gold header; a bare expletive (妈的, tmd) keeps its lexicon severity.
+pub(crate) const INSULT_SEVERITY: u8 = 4;
 /// Share of its weight a dissatisfaction, abuse, impatience or repeat-contact cue keeps in
 /// an utterance aimed at a third party (the courier, another seller, the weather), not at
 /// the company or the agent.
