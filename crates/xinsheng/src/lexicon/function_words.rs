@@ -377,6 +377,7 @@ pub(crate) const THIRD_PARTIES: &[&str] = &[
     "店家",
     "店铺",
     "那家店",
+    "这家店",
     "另一家",
     "驿站",
     "物流",
@@ -458,6 +459,20 @@ pub(crate) const HYPOTHETICAL: &[&str] = &[
     "倘若",
     "假使",
     "若",
+];
+
+/// Ends of a hypothetical clause (信用卡被盗刷的话一般怎么冻结？): like an opener of
+/// [`HYPOTHETICAL`], in a question.
+pub(crate) const HYPOTHETICAL_ENDS: &[&str] = &["的话"];
+
+/// Words of a procedure enquiry: what a question asks about is how a claim, a repair or a
+/// payment is done (怎么申请赔付, 赔偿标准, 理赔需要哪些材料, 保修范围, 几天能到账). In the
+/// clause that asks, they make a refund word the topic whatever its severity, and the
+/// clauses before that state the circumstance (手机屏幕碎了，保修范围包括吗) a case asked
+/// about.
+pub(crate) const PROCEDURE_WORDS: &[&str] = &[
+    "申请", "办理", "标准", "比例", "流程", "手续", "材料", "证件", "资料", "规则", "条件",
+    "范围", "审核", "到账", "保修", "保修期", "理赔", "报修", "处理流程", "提交",
 ];
 
 /// Questions about what something means (什么意思): literal about a named term (账单上的

@@ -185,7 +185,7 @@ fn analyze_with(
         irony: ctx.irony || (customer_side && sense::sarcasm(&units, clause_roles, &found)),
         ..ctx
     };
-    let hypothetical = sense::hypothetical_clauses(&units, sentences);
+    let hypothetical = sense::hypothetical_clauses(&units, sentences, &found);
     let mut terms = Terms {
         ctx: &ctx,
         hypothetical: &hypothetical,

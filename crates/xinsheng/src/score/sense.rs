@@ -15,8 +15,8 @@ use super::weights::TOPIC_MAX_SEVERITY;
 use super::Ctx;
 use crate::lexicon::function_words::{
     CAUSATIVE_ME, CONCILIATORY, CRIME_KIND_NOUNS, DECEASED, DURATION_ENDS, ENQUIRY_OPENERS,
-    HOW_OR_WHETHER, HYPOTHETICAL, INTERROGATIVE, KIN, LATE_BEFORE, LATE_MARKERS, MEANING_QUESTIONS,
-    MISTAKEN_BELIEF, NOT_HAPPENED, QUESTION_PARTICLES, SARCASTIC_DEGREE, SECOND_PERSON,
+    HOW_OR_WHETHER, HYPOTHETICAL, HYPOTHETICAL_ENDS, INTERROGATIVE, KIN, LATE_BEFORE, LATE_MARKERS, MEANING_QUESTIONS,
+    MISTAKEN_BELIEF, NOT_HAPPENED, PROCEDURE_WORDS, QUESTION_PARTICLES, SARCASTIC_DEGREE, SECOND_PERSON,
     SERVICE_PRAISE, SERVICE_TOPICS, TERM_NAMERS, WAITED,
 };
 use crate::lexicon::ContrastRole;
@@ -289,23 +289,96 @@ pub(crate) fn asks_meaning(units: &[Unit<'_>], k: usize) -> bool {
     before.iter().any(|u| u.in_quote) || has_enquiry_opener(units) || named
 }
 
-/// Per clause: it opens with a hypothetical word (如果, 要是, 万一) and its sentence is a
-/// question (如果自己装坏了怎么办, 万一收到的是坏的，可以换吗): a case asked about. Empty
-/// when no clause is.
-pub(crate) fn hypothetical_clauses(units: &[Unit<'_>], sentences: &[SentenceInfo]) -> Vec<bool> {
+/// Per clause: a case asked about, not a problem reported. A clause that opens with a
+/// hypothetical word (如果, 要是, 万一) or ends with one (…的话) in a question (如果自己装坏了
+/// 怎么办, 万一收到的是坏的，可以换吗); and the clauses of a procedure enquiry (see
+/// [`procedure_clauses`]). Empty when no clause is.
+pub(crate) fn hypothetical_clauses(
+    units: &[Unit<'_>],
+    sentences: &[SentenceInfo],
+    found: &Found,
+) -> Vec<bool> {
     let mut out = Vec::new();
+    let mark = |out: &mut Vec<bool>, clause: usize| {
+        if out.is_empty() {
+            out.resize(units.last().map_or(0, |l| l.clause + 1), false);
+        }
+        out[clause] = true;
+    };
     let mut seen = usize::MAX;
     for u in units.iter().filter(|u| !u.is_punct) {
-        if u.clause == seen {
-            continue;
-        }
+        let opens = u.clause != seen;
         seen = u.clause;
         let st = &sentences[u.sentence];
-        if HYPOTHETICAL.contains(&u.text) && (st.ends_question || st.interrogative) {
-            if out.is_empty() {
-                out.resize(units.last().map_or(0, |l| l.clause + 1), false);
+        let hypothetical = (opens && HYPOTHETICAL.contains(&u.text))
+            || HYPOTHETICAL_ENDS.contains(&u.text);
+        if hypothetical && (st.ends_question || st.interrogative) {
+            mark(&mut out, u.clause);
+        }
+    }
+    for clause in procedure_clauses(units, sentences, found) {
+        mark(&mut out, clause);
+    }
+    out
+}
+
+/// The clauses of a procedure enquiry: a question (not rhetorical) whose asking clause
+/// names a procedure ([`PROCEDURE_WORDS`]: 怎么申请赔付？, 赔付标准是怎样的？, 保修范围包括
+/// 吗) with no negator (赔偿款怎么还没到账 is impatience) and no cue but a refund or
+/// urgency word; with it, the clauses before it in its sentence that state the
+/// circumstance (手机屏幕碎了，…) with no cue and no second person. Their negative words
+/// name the case asked about and their refund words the topic (快递丢了怎么申请赔付？).
+fn procedure_clauses(
+    units: &[Unit<'_>],
+    sentences: &[SentenceInfo],
+    found: &Found,
+) -> Vec<usize> {
+    let mut out = Vec::new();
+    let in_clause = |c: usize| units.iter().filter(move |u| u.clause == c && !u.is_punct);
+    let pattern_cue = |c: usize| found.sites().any(|(_, _, k)| units[k].clause == c);
+    let cue_other_than_topic = |c: usize| {
+        pattern_cue(c)
+            || in_clause(c).any(|u| {
+                u.entry.and_then(|e| e.escalation).is_some_and(|(cat, _)| {
+                    !matches!(cat, CueCategory::Refund | CueCategory::Urgency)
+                })
+            })
+    };
+    for st in sentences {
+        let Some(last) = st.last_word else { continue };
+        if !(st.ends_question || st.interrogative) || st.rhetorical_open {
+            continue;
+        }
+        let sentence = units[last].sentence;
+        let first = units
+            .iter()
+            .find(|u| u.sentence == sentence)
+            .map_or(units[last].clause, |u| u.clause);
+        // The clause that asks is the last one, or one that asks how or whether itself
+        // (外卖洒了能不能申请赔偿，需要拍照吗).
+        let procedure = |c: usize| {
+            let asks = c == units[last].clause
+                || in_clause(c).any(|u| {
+                    HOW_OR_WHETHER.contains(&u.text) || u.class & INTERROGATIVE != 0
+                });
+            asks && in_clause(c).any(|u| PROCEDURE_WORDS.contains(&u.text))
+                && !in_clause(c).any(|u| {
+                    pragmatics::is_bare_negator(u)
+                        || pragmatics::is_negated_word(u)
+                        || u.entry.is_some_and(|e| e.negation)
+                })
+                && !cue_other_than_topic(c)
+        };
+        let Some(asking) = (first..=units[last].clause).find(|&c| procedure(c)) else {
+            continue;
+        };
+        out.extend((asking..=units[last].clause).filter(|&c| procedure(c)));
+        for c in first..asking {
+            let addressed =
+                in_clause(c).any(|u| SECOND_PERSON.iter().any(|p| u.text.starts_with(p)));
+            if !addressed && !cue_other_than_topic(c) && in_clause(c).next().is_some() {
+                out.push(c);
             }
-            out[u.clause] = true;
         }
     }
     out
