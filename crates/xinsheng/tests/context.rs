@@ -715,3 +715,23 @@ fn a_procedure_enquiry_names_a_case_not_a_complaint() {
         assert_eq!(a.polarity, Polarity::Negative, "{t}: {}", a.valence);
     }
 }
+
+/// A confrontational question aimed at the company (a second person in the utterance, or a
+/// demonstrative in the marker) is clear dissatisfaction, `medium`; one aimed at no one
+/// stays `low`. 你说 / 你们自己说说 before a judgement asked (这像话吗, 怎么办) appeals to
+/// the agent: not reported speech.
+#[test]
+fn a_challenge_to_the_company_is_medium() {
+    for t in [
+        "你们这是搞什么鬼？",
+        "这算什么？补个卡折腾三天",
+        "你说这像话吗",
+        "你们自己说说，这合理吗？",
+    ] {
+        assert!(c(t).escalation.level >= Level::Medium, "{t}");
+    }
+    assert_eq!(c("难道要等到明年吗").escalation.level, Level::Low);
+    // Reported speech stays reported.
+    let a = c("你说会退款，为什么没退？");
+    assert!(a.escalation.level < Level::Medium, "{:?}", a.escalation);
+}

@@ -271,6 +271,13 @@ pub(crate) const CUSTOMER_SUBJECT: &[&str] = &[
 /// before the verb, nothing after it is reported.
 pub(crate) const SPEECH_CLOSERS: &[&str] = &["的", "了", "过", "过了", "的了", "呢", "吧", "啊"];
 
+/// Speech verbs that, after a second person and before a question, ask the addressee to
+/// judge (你说这像话吗, 你们自己说说这合理吗): an appeal, not reported speech.
+pub(crate) const APPEAL_VERBS: &[&str] = &["说", "说说"];
+
+/// Words between a second person and an appeal verb (你们自己说说).
+pub(crate) const APPEAL_FILLERS: &[&str] = &["自己", "倒是", "来", "给我"];
+
 /// Openers of a plain enquiry (请问, 想问一下, 咨询一下): a question after them asks,
 /// it does not complain.
 pub(crate) const ENQUIRY_OPENERS: &[&str] = &[
@@ -394,6 +401,10 @@ pub(crate) const THIRD_PARTIES: &[&str] = &[
     "这人",
     "那人",
 ];
+
+/// Demonstratives that point a confrontational marker at the service in front of the
+/// speaker (这叫什么事, 就这态度？, 这算什么).
+pub(crate) const DEMONSTRATIVES: &[&str] = &["这"];
 
 /// Expletives: profanity that vents rather than insults someone (妈的, tmd, 卧槽). An
 /// abuse cue of one stays at its lexicon severity; an insult of the addressee is lifted

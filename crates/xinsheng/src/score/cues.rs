@@ -110,15 +110,21 @@ impl Found {
         }
     }
 
-    /// A confrontational question (凭什么, 难道…吗) as a dissatisfaction cue.
+    /// A confrontational question (凭什么, 难道…吗) as a dissatisfaction cue, firmer when
+    /// `aimed` at the company (see [`CONFRONTATION_SEVERITY`]).
     pub fn confrontation(
         &mut self,
         u: &Unit<'_>,
         k: usize,
         original: &mut OriginalText<'_>,
         quoted: bool,
+        aimed: bool,
     ) {
-        let severity = CONFRONTATION_SEVERITY;
+        let severity = if aimed {
+            CONFRONTATION_SEVERITY.1
+        } else {
+            CONFRONTATION_SEVERITY.0
+        };
         let weight = CUE_WEIGHT[severity as usize] * if quoted { QUOTED_FACTOR } else { 1.0 };
         self.cues.push(Cue {
             category: CueCategory::Dissatisfaction,

@@ -340,7 +340,9 @@ impl Terms<'_, '_, '_, '_, '_> {
                 let confrontational = m == MarkerKind::Rhetorical
                     || (m == MarkerKind::RhetoricalOpen && s.ends_question);
                 if confrontational && ctx.customer_side && e.escalation.is_none() {
-                    self.found.confrontation(u, k, self.original, site.quoted);
+                    let aimed = target::challenges_company(u.text, units);
+                    self.found
+                        .confrontation(u, k, self.original, site.quoted, aimed);
                 }
                 modifiers::marker(self.acc, u, m, site);
             }

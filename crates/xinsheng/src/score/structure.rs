@@ -3,7 +3,7 @@
 
 use super::weights::{CONTRAST_WEIGHTS, SUBJECT_WINDOW};
 use crate::lexicon::function_words::{
-    EMPHATIC_KE_NEXT, FILLER, FIRST_PERSON, INTERROGATIVE, QUESTION_PARTICLES, SPEECH,
+    APPEAL_FILLERS, APPEAL_VERBS, DEMONSTRATIVES, EMPHATIC_KE_NEXT, FILLER, FIRST_PERSON, INTERROGATIVE, QUESTION_PARTICLES, SECOND_PERSON, SPEECH,
     SPEECH_CLOSERS,
 };
 use crate::lexicon::{ContrastRole, MarkerKind};
@@ -128,6 +128,7 @@ pub(crate) fn build(
                 && !promised
                 && reported_subject(units, k)
                 && !closes_clause(units, k)
+                && !appeals_to_addressee(units, k)
             {
                 sentences[sentence].quote_from.get_or_insert(k);
             }
@@ -199,6 +200,45 @@ fn speaker_resumes(units: &[Unit<'_>], q: usize, k: usize) -> Option<usize> {
         .get(next)
         .filter(|u| u.class & FIRST_PERSON != 0)
         .map(|_| next)
+}
+
+/// The speech verb at `k` asks the addressee to judge (你说这像话吗？, 你们自己说说，这合理
+/// 吗): an appeal verb ([`APPEAL_VERBS`], repeated or not) after a second person (and
+/// fillers such as 自己) in a sentence that goes on to ask (a question word or particle,
+/// or ？) about what comes next: 这 … or a question word. 你说过会退 (说过) and 你说会退款，
+/// 为什么没退？ are reported speech.
+fn appeals_to_addressee(units: &[Unit<'_>], k: usize) -> bool {
+    if !APPEAL_VERBS.contains(&units[k].text) {
+        return false;
+    }
+    let clause = units[k].clause;
+    let mut before = units[..k]
+        .iter()
+        .rev()
+        .take_while(|u| u.clause == clause && !u.is_punct)
+        .filter(|u| !APPEAL_VERBS.contains(&u.text) && !APPEAL_FILLERS.contains(&u.text));
+    let addressee = before
+        .next()
+        .is_some_and(|u| SECOND_PERSON.iter().any(|p| u.text.starts_with(p)));
+    // What is judged comes next: 这 … or a question word (你说怎么办？), not what was said
+    // (你说会退款，为什么没退？).
+    let judged = units[k + 1..]
+        .iter()
+        .find(|u| !u.is_punct && !APPEAL_VERBS.contains(&u.text))
+        .is_some_and(|u| {
+            DEMONSTRATIVES.iter().any(|d| u.text.starts_with(d)) || u.class & INTERROGATIVE != 0
+        });
+    let sentence = units[k].sentence;
+    let asks = units[k + 1..]
+        .iter()
+        .take_while(|u| u.sentence == sentence)
+        .any(|u| {
+            u.class & INTERROGATIVE != 0
+                || QUESTION_PARTICLES.contains(&u.text)
+                || u.text.ends_with('吗')
+                || (u.is_punct && u.text.contains('?'))
+        });
+    addressee && judged && asks
 }
 
 /// The speech verb at `k` has a subject in its clause that is not the speaker.

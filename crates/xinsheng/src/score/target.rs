@@ -10,7 +10,7 @@
 use super::cues::Found;
 use super::weights::{CUE_WEIGHT, INSULT_SEVERITY, THIRD_PARTY_FACTOR};
 use crate::lexicon::function_words::{
-    EXONERATING, EXPLETIVES, GREETINGS, SECOND_PERSON, THIRD_PARTIES,
+    DEMONSTRATIVES, EXONERATING, EXPLETIVES, GREETINGS, SECOND_PERSON, THIRD_PARTIES,
 };
 use crate::segment::Unit;
 use crate::types::CueCategory;
@@ -32,6 +32,13 @@ pub(crate) fn addresses_company(units: &[Unit<'_>]) -> bool {
             && SECOND_PERSON.iter().any(|p| u.text.starts_with(p))
             && !GREETINGS.contains(&u.text)
     })
+}
+
+/// A confrontational marker (`marker`, the text of its unit) is aimed at the company: the
+/// utterance addresses it (a second person: 你这是什么意思？) or the marker points at the
+/// service itself with a demonstrative (就这态度？, 这叫什么事).
+pub(crate) fn challenges_company(marker: &str, units: &[Unit<'_>]) -> bool {
+    DEMONSTRATIVES.iter().any(|d| marker.contains(d)) || addresses_company(units)
 }
 
 /// The categories a third party's fault is reported with.

@@ -63,10 +63,11 @@ pub(crate) const QUOTED_FACTOR: f32 = 0.35;
 /// Weight of an institution mention with no threat around it (律师事务所): kept as
 /// evidence, below the `low` level.
 pub(crate) const MENTION_WEIGHT: f32 = 0.05;
-/// Severity of a confrontational question (凭什么, 难道…吗, 这就是你们的服务？) as a
-/// dissatisfaction cue: a challenge to the company is clear dissatisfaction (`medium` in the
-/// gold header), as a stated complaint is.
-pub(crate) const CONFRONTATION_SEVERITY: u8 = 2;
+/// Severity of a confrontational question (凭什么, 难道…吗) as a dissatisfaction cue, and
+/// of one aimed at the company (你这是什么意思？, 这就是你们的服务？, 就这态度？: a second
+/// person in the utterance or a demonstrative in the marker): a challenge to the company is
+/// clear dissatisfaction (`medium` in the gold header), as a stated complaint is.
+pub(crate) const CONFRONTATION_SEVERITY: (u8, u8) = (2, 3);
 /// Emotion mass of a cue with no emotion entry of its own, per severity.
 pub(crate) const CUE_VOICE_EMOTION: f32 = 0.1;
 /// An agent's hostile or abusive phrase: (valence, anger).
