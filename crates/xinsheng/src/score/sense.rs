@@ -362,10 +362,12 @@ fn procedure_clauses(
                     HOW_OR_WHETHER.contains(&u.text) || u.class & INTERROGATIVE != 0
                 });
             asks && in_clause(c).any(|u| PROCEDURE_WORDS.contains(&u.text))
-                && !in_clause(c).any(|u| {
-                    pragmatics::is_bare_negator(u)
-                        || pragmatics::is_negated_word(u)
-                        || u.entry.is_some_and(|e| e.negation)
+                && !units.iter().enumerate().any(|(k, u)| {
+                    u.clause == c
+                        && (pragmatics::is_bare_negator(u)
+                            || pragmatics::is_negated_word(u)
+                            || u.entry.is_some_and(|e| e.negation))
+                        && !a_not_a(units, k)
                 })
                 && !cue_other_than_topic(c)
         };
@@ -382,6 +384,18 @@ fn procedure_clauses(
         }
     }
     out
+}
+
+/// The negator at `k` is the middle of an A-not-A question (能|不能, 可|不可以, 是|不是):
+/// it asks whether, it does not negate.
+fn a_not_a(units: &[Unit<'_>], k: usize) -> bool {
+    let rest = units[k]
+        .text
+        .strip_prefix('不')
+        .or_else(|| units[k].text.strip_prefix('没'));
+    k > 0
+        && !units[k - 1].is_punct
+        && rest.is_some_and(|r| !r.is_empty() && r.starts_with(units[k - 1].text))
 }
 
 /// The unit at `k` stands in a hypothetical clause (see [`hypothetical_clauses`]).
