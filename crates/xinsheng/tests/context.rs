@@ -738,3 +738,17 @@ fn a_challenge_to_the_company_is_medium() {
     let a = c("你说会退款，为什么没退？");
     assert!(a.escalation.level < Level::Medium, "{:?}", a.escalation);
 }
+
+/// Consumer rights named without a body to complain to are a stance (dissatisfaction), not a
+/// regulator threat; a named body with a threat is still one.
+#[test]
+fn consumer_rights_are_no_regulator_without_a_named_body() {
+    for t in ["你们这样搞侵犯了消费者权益", "消费者权益日有什么活动吗"] {
+        let a = c(t);
+        assert!(!active(&a, CueCategory::Regulator), "{t}: {:?}", a.escalation);
+        assert!(a.escalation.level < Level::High, "{t}");
+    }
+    let a = c("你们侵害消费者权益，我要去消协投诉");
+    assert!(active(&a, CueCategory::Regulator));
+    assert_eq!(a.escalation.level, Level::Critical);
+}
