@@ -752,3 +752,21 @@ fn consumer_rights_are_no_regulator_without_a_named_body() {
     assert!(active(&a, CueCategory::Regulator));
     assert_eq!(a.escalation.level, Level::Critical);
 }
+
+/// A threat someone else made is `low` in the gold header however firm it was: quoted cues
+/// weigh at most a mild cue, and two of them do not add up to `medium`. A contrast word
+/// after reported speech (客服说会退，可…) ends the quote: the speaker's own threat after it
+/// counts in full.
+#[test]
+fn a_reported_threat_is_low_and_a_contrast_ends_the_report() {
+    for t in [
+        "我表哥说要去12315投诉你们，我先问问情况",
+        "我室友说要找律师告你们，我就来问一声",
+    ] {
+        assert_eq!(c(t).escalation.level, Level::Low, "{t}");
+    }
+    let t = "客服说今天给我回电话，可是到现在都没人打，我要投诉";
+    assert_eq!(c(t).escalation.level, Level::High, "{t}");
+    let t = "他们说会退，但是一直没退，我要去消协";
+    assert_eq!(c(t).escalation.level, Level::Critical, "{t}");
+}

@@ -7,7 +7,7 @@ use super::modifiers::{Mods, Site};
 use super::structure::SentenceInfo;
 use super::weights::{
     AGENT_CARING, AGENT_COURTESY, AGENT_HOSTILE, AGENT_OBSTRUCTIVE, CONFRONTATION_SEVERITY,
-    CUE_VOICE_EMOTION, CUE_WEIGHT, MENTION_WEIGHT, QUOTED_FACTOR,
+    CUE_VOICE_EMOTION, CUE_WEIGHT, MENTION_WEIGHT, QUOTED_FACTOR, QUOTED_MAX_SEVERITY,
 };
 use crate::lexicon::function_words::negators_deny;
 use crate::lexicon::Entry;
@@ -166,7 +166,7 @@ impl Found {
         if negated {
             weight = 0.0;
         } else if site.quoted {
-            weight *= QUOTED_FACTOR;
+            weight = (weight * QUOTED_FACTOR).min(CUE_WEIGHT[QUOTED_MAX_SEVERITY]);
         }
         self.ctx.push(CueCtx {
             sentence: u.sentence,

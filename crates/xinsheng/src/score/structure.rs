@@ -188,14 +188,23 @@ fn closes_clause(units: &[Unit<'_>], k: usize) -> bool {
     after.peek().is_some() && after.all(|u| SPEECH_CLOSERS.contains(&u.text))
 }
 
-/// A quote opened at `q` by words said to the speaker (跟我说, 告诉我) ends where, after
-/// the clause break at `k`, the next clause opens with the speaker (…没办法，我明天就…):
+/// A quote opened at `q` ends where, after the clause break at `k`, the next clause opens
+/// with a contrast word (客服也说会退，可到现在…: the speaker answers what was said), or,
+/// for words said to the speaker (跟我说, 告诉我), with the speaker (…没办法，我明天就…):
 /// the first unit of that clause.
 fn speaker_resumes(units: &[Unit<'_>], q: usize, k: usize) -> Option<usize> {
+    let next = k + 1 + units[k + 1..].iter().take_while(|u| u.is_punct).count();
+    let contrast = units
+        .get(next)
+        .and_then(|u| u.entry)
+        .and_then(|e| e.contrast)
+        .is_some_and(|r| r != ContrastRole::Before);
+    if contrast {
+        return Some(next);
+    }
     if !units[q].text.contains('我') {
         return None;
     }
-    let next = k + 1 + units[k + 1..].iter().take_while(|u| u.is_punct).count();
     units
         .get(next)
         .filter(|u| u.class & FIRST_PERSON != 0)

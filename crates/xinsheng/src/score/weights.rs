@@ -60,6 +60,10 @@ pub(crate) const IRONY: (f32, f32) = (-0.3, 0.45);
 pub(crate) const CUE_WEIGHT: [f32; 6] = [0.0, 0.12, 0.25, 0.45, 0.65, 0.85];
 /// Factor applied to a quoted / reported cue.
 pub(crate) const QUOTED_FACTOR: f32 = 0.35;
+/// Highest weight of a quoted / reported lexicon cue, as the weight of this severity: a
+/// threat someone else made (我朋友说要去12315投诉你们) is `low` in the gold header however
+/// firm it was, and two of them must not add up to `medium`.
+pub(crate) const QUOTED_MAX_SEVERITY: usize = 1;
 /// Weight of an institution mention with no threat around it (律师事务所): kept as
 /// evidence, below the `low` level.
 pub(crate) const MENTION_WEIGHT: f32 = 0.05;
