@@ -770,3 +770,25 @@ fn a_reported_threat_is_low_and_a_contrast_ends_the_report() {
     let t = "他们说会退，但是一直没退，我要去消协";
     assert_eq!(c(t).escalation.level, Level::Critical, "{t}");
 }
+
+/// Rhetorical accusations with no negative word: a manner challenge (有你们这样…的吗, 你们
+/// 就是这么…的？), a what-are-you-doing challenge (你们这是在干什么？), 哪门子, 合着…？,
+/// 有没有人管. Literal how-questions are not challenges.
+#[test]
+fn a_rhetorical_accusation_without_a_negative_word_is_medium() {
+    for t in [
+        "有你们这么卖东西的吗",
+        "你们售后就是这样处理问题的？",
+        "钱都交了还不给开通，你们这是在干嘛？",
+        "你们这算哪门子的售后",
+        "合着我这一下午白等了？",
+        "你们公司到底有没有人管",
+    ] {
+        let a = c(t);
+        assert!(a.escalation.level >= Level::Medium, "{t}: {:?}", a.escalation);
+        assert_eq!(a.polarity, Polarity::Negative, "{t}");
+    }
+    for t in ["你们这样处理的话一般要多久？", "我这样填对吗？", "你们这是什么套餐？"] {
+        assert!(c(t).escalation.level < Level::Medium, "{t}");
+    }
+}

@@ -406,6 +406,20 @@ pub(crate) const THIRD_PARTIES: &[&str] = &[
 /// speaker (这叫什么事, 就这态度？, 这算什么).
 pub(crate) const DEMONSTRATIVES: &[&str] = &["这"];
 
+/// Manner demonstratives of a challenge (有你们这样做生意的吗, 你们就是这么对待老客户的？).
+pub(crate) const MANNER_DEMONSTRATIVES: &[&str] = &["这样", "这么", "这种", "如此", "这般"];
+
+/// "This is" after a second person in a what-are-you-doing challenge (你们这是在干什么).
+pub(crate) const THIS_IS: &[&str] = &["这是", "这"];
+
+/// Words between 这是 and a what-are-you-doing word (你们这是在干什么, 你这又是干嘛).
+pub(crate) const DOING_FILLERS: &[&str] = &["在", "又", "又在", "要", "想"];
+
+/// What-are-you-doing words of a challenge (你们这是在干什么？, 你这是搞啥呢).
+pub(crate) const DOING_WHAT: &[&str] = &[
+    "干什么", "干嘛", "干啥", "搞什么", "搞啥", "弄啥", "闹哪样", "做什么", "想干什么", "想干嘛",
+];
+
 /// Expletives: profanity that vents rather than insults someone (妈的, tmd, 卧槽). An
 /// abuse cue of one stays at its lexicon severity; an insult of the addressee is lifted
 /// (`target::lift_insults`).

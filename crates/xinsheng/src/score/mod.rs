@@ -9,6 +9,7 @@
 //! is in [`weights`]; [`explain`] holds the trace types.
 
 mod aggregate;
+mod challenge;
 mod conduct;
 mod cues;
 mod explain;
@@ -176,6 +177,7 @@ fn analyze_with(
             consumed,
             clause_info,
         );
+        challenge::challenges(&units, sentences, &mut original, &mut acc, &mut found);
         if let Some(tr) = acc.trace.as_deref_mut() {
             explain::patterns(tr, &found);
         }
@@ -340,7 +342,7 @@ impl Terms<'_, '_, '_, '_, '_> {
                 let confrontational = m == MarkerKind::Rhetorical
                     || (m == MarkerKind::RhetoricalOpen && s.ends_question);
                 if confrontational && ctx.customer_side && e.escalation.is_none() {
-                    let aimed = target::challenges_company(u.text, units);
+                    let aimed = target::challenges_company(units, k);
                     self.found
                         .confrontation(u, k, self.original, site.quoted, aimed);
                 }
