@@ -792,3 +792,15 @@ fn a_rhetorical_accusation_without_a_negative_word_is_medium() {
         assert!(c(t).escalation.level < Level::Medium, "{t}");
     }
 }
+
+/// Hyperbole of exasperation is a complaint, never a harm threat (the brief's class (e)).
+#[test]
+fn exasperation_said_as_hyperbole_is_a_complaint_not_harm() {
+    for t in ["杀了我吧，密码又要重设", "气死我了，快递又送错了", "排队排得我要疯了"] {
+        let a = c(t);
+        assert!(!active(&a, CueCategory::Harm), "{t}");
+        assert!(a.escalation.level >= Level::Low, "{t}");
+        assert!(a.escalation.level < Level::High, "{t}");
+        assert_eq!(a.polarity, Polarity::Negative, "{t}");
+    }
+}
