@@ -804,3 +804,18 @@ fn exasperation_said_as_hyperbole_is_a_complaint_not_harm() {
         assert_eq!(a.polarity, Polarity::Negative, "{t}");
     }
 }
+
+/// `high` needs a cue of internal escalation (a human or supervisor, a complaint, an
+/// insult of the agent): clear anger, a demand and repeat contact together stay `medium`.
+#[test]
+fn anger_and_demands_without_an_escalation_cue_stay_medium() {
+    for t in [
+        "气死我了，又是这个问题，赶紧给我退款",
+        "烦死了，第三次打电话了，还让我等",
+    ] {
+        assert_eq!(c(t).escalation.level, Level::Medium, "{t}");
+    }
+    for t in ["气死我了，我要投诉", "烦死了，叫你们主管来"] {
+        assert!(c(t).escalation.level >= Level::High, "{t}");
+    }
+}

@@ -4,8 +4,8 @@
 use super::explain::{Contribution, Explanation};
 use super::structure::SentenceInfo;
 use super::weights::{
-    AFFECT_ANGER, AFFECT_MAX, AFFECT_VALENCE, CUE_DAMPING, EMPHASIS_MAX_MARKS, EMPHASIS_STEP,
-    INTENSITY_EMOTION, INTENSITY_VALENCE, NEUTRAL_MASS, OUTBURST_ANGER, OUTBURST_INTENSITY,
+    AFFECT_ANGER, AFFECT_MAX, AFFECT_VALENCE, BELOW_HIGH, CUE_DAMPING, HIGH_MIN_SEVERITY, EMPHASIS_MAX_MARKS, EMPHASIS_STEP,
+    INTENSITY_EMOTION, INTENSITY_VALENCE, MENTION_WEIGHT, NEUTRAL_MASS, OUTBURST_ANGER, OUTBURST_INTENSITY,
     OUTBURST_VALENCE, POLARITY_THRESHOLD,
 };
 use crate::segment::{is_punct_char, Unit};
@@ -177,6 +177,14 @@ pub(crate) fn escalation(
     let mut risk = (1.0 - keep * (1.0 - affect)).clamp(0.0, 1.0);
     if statement && is_outburst(scores) {
         risk = risk.max(Level::Medium.min_risk());
+    }
+    let escalating = cues.iter().any(|c| {
+        c.is_active()
+            && (c.severity >= HIGH_MIN_SEVERITY
+                || (c.category.is_formal() && c.weight > MENTION_WEIGHT))
+    });
+    if !escalating {
+        risk = risk.min(Level::High.min_risk() - BELOW_HIGH);
     }
     Escalation {
         risk,

@@ -175,6 +175,14 @@ pub(crate) const AFFECT_VALENCE: f32 = 0.2;
 pub(crate) const AFFECT_ANGER: f32 = 0.1;
 /// Most risk that affect alone gives.
 pub(crate) const AFFECT_MAX: f32 = 0.3;
+/// Lowest severity of an active cue that lets a turn's risk reach `high`: the lexicon's
+/// internal escalation (a human or a supervisor, a formal complaint, an insult of the
+/// agent); an active formal cue above a mention (投诉 said without intent) does too.
+/// Without one, clear anger, a demand and repeat contact, however many, stay `medium`
+/// (the gold header's levels): the risk is held just below the `high` threshold.
+pub(crate) const HIGH_MIN_SEVERITY: u8 = 4;
+/// How far below the `high` threshold a turn without such a cue is held.
+pub(crate) const BELOW_HIGH: f32 = 0.01;
 /// An outburst with no cue reaches `medium` (clear dissatisfaction or anger): a customer
 /// statement aimed at the company (no question, no quote, not aimed at a third party; a
 /// second person or irony) whose valence is at most this, ...
