@@ -819,3 +819,20 @@ fn anger_and_demands_without_an_escalation_cue_stay_medium() {
         assert!(c(t).escalation.level >= Level::High, "{t}");
     }
 }
+
+/// An institution named with the speaker as the subject of its clause is the speaker's
+/// step (a filing made, a channel contacted), not a mention; someone else's, an enquiry's
+/// or an insurance claim's is still a mention.
+#[test]
+fn an_institution_the_speaker_acts_with_is_no_mere_mention() {
+    for t in ["我已经联系了电视台的热线", "12315我已经打过了"] {
+        assert!(c(t).escalation.level >= Level::High, "{t}: {:?}", c(t).escalation);
+    }
+    for t in [
+        "我表哥在律师事务所上班",
+        "请问消费者协会的电话是多少",
+        "我已经在App上报案了，定损员什么时候来",
+    ] {
+        assert!(c(t).escalation.level < Level::Medium, "{t}: {:?}", c(t).escalation);
+    }
+}

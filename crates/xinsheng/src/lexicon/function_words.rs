@@ -420,6 +420,16 @@ pub(crate) const DOING_WHAT: &[&str] = &[
     "干什么", "干嘛", "干啥", "搞什么", "搞啥", "弄啥", "闹哪样", "做什么", "想干什么", "想干嘛",
 ];
 
+/// Words of an insurance claim (保险, 理赔, 查勘员): 报案 in their company files a claim.
+pub(crate) const INSURANCE_WORDS: &[&str] = &["保险", "理赔", "查勘", "定损", "车险", "出险", "报险"];
+
+/// People a first person may own (我朋友, 我老公说…): the act is theirs, not the speaker's.
+pub(crate) const OTHER_PEOPLE: &[&str] = &[
+    "朋友", "同事", "邻居", "同学", "室友", "亲戚", "家人", "领导", "老板", "表", "堂", "爸", "妈",
+    "父亲", "母亲", "老人", "爷爷", "奶奶", "外公", "外婆", "老公", "丈夫", "妻子", "老婆", "儿子",
+    "女儿", "孩子", "哥", "姐", "弟", "妹",
+];
+
 /// Expletives: profanity that vents rather than insults someone (妈的, tmd, 卧槽). An
 /// abuse cue of one stays at its lexicon severity; an insult of the addressee is lifted
 /// (`target::lift_insults`).

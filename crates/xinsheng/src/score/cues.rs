@@ -208,9 +208,10 @@ impl Found {
     }
 
     /// Institution mentions (律师事务所, 12315这个号码) are threats only in context: with no
-    /// formal threat in their sentence and no intent before them, they fall to
-    /// [`MENTION_WEIGHT`].
-    pub fn demote_mentions(&mut self, sentences: usize) {
+    /// formal threat in their sentence, no intent before them and no act of the speaker's
+    /// with them (`acts(unit)`: 消费者协会那边我已经登记了, 律师函下周就寄到你们公司), they
+    /// fall to [`MENTION_WEIGHT`].
+    pub fn demote_mentions(&mut self, sentences: usize, acts: impl Fn(usize) -> bool) {
         let cues = &mut self.cues;
         let mut threat_in_sentence = vec![false; if cues.is_empty() { 0 } else { sentences }];
         for (c, y) in cues.iter().zip(&self.ctx) {
@@ -219,7 +220,7 @@ impl Found {
             }
         }
         for (c, x) in cues.iter_mut().zip(&self.ctx) {
-            if !x.mention || x.intent || !c.is_active() {
+            if !x.mention || x.intent || !c.is_active() || acts(x.unit) {
                 continue;
             }
             if !threat_in_sentence[x.sentence] {

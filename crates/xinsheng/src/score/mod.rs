@@ -205,7 +205,9 @@ fn analyze_with(
         harm::threats(&ctx, sentences, &mut original, &mut acc, &mut found);
     }
     let third_party = customer_side && context(&ctx, sentences, &hypothetical, &mut found);
-    found.demote_mentions(sentences.len());
+    found.demote_mentions(sentences.len(), |k| {
+        target::speaker_acts_with(&norm.text, &units, k)
+    });
     found.voices(&units, &mut acc, sentences);
     found.cues.sort_by_key(|c| (c.start, c.end));
     if customer_side {
