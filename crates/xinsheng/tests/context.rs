@@ -836,3 +836,13 @@ fn an_institution_the_speaker_acts_with_is_no_mere_mention() {
         assert!(c(t).escalation.level < Level::Medium, "{t}: {:?}", c(t).escalation);
     }
 }
+
+/// The speaker's intent makes a supervisor or complaint demand firmer, but no firmer than
+/// `high`: `critical` is for external steps (regulator, legal, media) and harm.
+#[test]
+fn an_internal_escalation_with_intent_is_high_not_critical() {
+    for t in ["我要找你们店长", "今天再不办好我就投诉你们"] {
+        assert_eq!(c(t).escalation.level, Level::High, "{t}");
+    }
+    assert_eq!(c("我要去12315投诉").escalation.level, Level::Critical);
+}

@@ -7,6 +7,7 @@ use super::modifiers::{Mods, Site};
 use super::structure::SentenceInfo;
 use super::weights::{
     AGENT_CARING, AGENT_COURTESY, AGENT_HOSTILE, AGENT_OBSTRUCTIVE, CONFRONTATION_SEVERITY,
+    INTERNAL_MAX_SEVERITY,
     CUE_VOICE_EMOTION, CUE_WEIGHT, MENTION_WEIGHT, QUOTED_FACTOR, QUOTED_MAX_SEVERITY,
 };
 use crate::lexicon::function_words::negators_deny;
@@ -156,9 +157,14 @@ impl Found {
         speaks: bool,
     ) {
         let negated = cue_negated(cat, neg_texts);
-        // 我要投诉 / 准备去举报: the speaker's own intent makes a threat one level firmer.
+        // 我要投诉 / 准备去举报: the speaker's own intent makes a threat one level firmer, an
+        // internal one (supervisor, complaint) no firmer than INTERNAL_MAX_SEVERITY.
+        let ceiling = match cat {
+            CueCategory::Supervisor | CueCategory::Complaint => INTERNAL_MAX_SEVERITY.max(lex_sev),
+            _ => 5,
+        };
         let sev = if mods.intent && cat.is_formal() && !negated {
-            (lex_sev + 1).min(5)
+            (lex_sev + 1).min(ceiling)
         } else {
             lex_sev
         };

@@ -58,6 +58,11 @@ pub(crate) const IRONY: (f32, f32) = (-0.3, 0.45);
 
 /// Risk weight of an active cue per severity 1..5.
 pub(crate) const CUE_WEIGHT: [f32; 6] = [0.0, 0.12, 0.25, 0.45, 0.65, 0.85];
+/// Highest severity the speaker's intent lifts an internal escalation to (a supervisor or
+/// human, a complaint inside the company: 我要找你们领导, 我要投诉): `high` in the gold
+/// header, the lexicon's severity 4; severity 5 (`critical`) is for external steps
+/// (regulator, legal, media) and harm.
+pub(crate) const INTERNAL_MAX_SEVERITY: u8 = 4;
 /// Factor applied to a quoted / reported cue.
 pub(crate) const QUOTED_FACTOR: f32 = 0.35;
 /// Highest weight of a quoted / reported lexicon cue, as the weight of this severity: a
