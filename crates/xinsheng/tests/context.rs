@@ -846,3 +846,11 @@ fn an_internal_escalation_with_intent_is_high_not_critical() {
     }
     assert_eq!(c("我要去12315投诉").escalation.level, Level::Critical);
 }
+
+/// Repeated contact is `medium` in the gold header from the second time.
+#[test]
+fn a_second_contact_is_repeated_contact_medium() {
+    for t in ["这是我第二次打电话问这个了", "第二次来问了，网还是连不上"] {
+        assert_eq!(c(t).escalation.level, Level::Medium, "{t}");
+    }
+}

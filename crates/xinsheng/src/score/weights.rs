@@ -143,8 +143,10 @@ pub(crate) const COUNTED_REPEAT_PER_SEVERITY: f32 = -0.1;
 pub(crate) const REPEAT_MIN_COUNT: u32 = 2;
 /// Count of a repeat from which it has the higher severity.
 pub(crate) const REPEAT_HIGH_COUNT: u32 = 3;
-/// Severity of a counted repeat below / from `REPEAT_HIGH_COUNT`.
-pub(crate) const REPEAT_SEVERITY: (u8, u8) = (2, 3);
+/// Severity of a counted repeat below / from `REPEAT_HIGH_COUNT`: repeated contact is
+/// `medium` in the gold header from the second time (第二次来电了: 2 -> 3 on 2026-12-03;
+/// gold F1 +0.004, STC-3 call figure +0.001), so both are 3 for now.
+pub(crate) const REPEAT_SEVERITY: (u8, u8) = (3, 3);
 /// Valence of elapsed time (都三天了).
 pub(crate) const ELAPSED_TIME: f32 = -0.2;
 /// Severity of elapsed time as an impatience cue.
