@@ -854,3 +854,17 @@ fn a_second_contact_is_repeated_contact_medium() {
         assert_eq!(c(t).escalation.level, Level::Medium, "{t}");
     }
 }
+
+/// Impatience and urgency alone are `low` in the gold header, however pressing; with
+/// anger they are clear dissatisfaction, `medium`.
+#[test]
+fn impatience_and_urgency_alone_are_low_anger_makes_them_medium() {
+    for t in [
+        "麻烦尽快帮我处理，特别着急",
+        "我下午就要坐飞机，来不及了，能不能加急",
+    ] {
+        assert_eq!(c(t).escalation.level, Level::Low, "{t}");
+    }
+    let t = "等了两个小时外卖还没到，气死了";
+    assert!(c(t).escalation.level >= Level::Medium, "{t}");
+}

@@ -4,12 +4,12 @@
 use super::explain::{Contribution, Explanation};
 use super::structure::SentenceInfo;
 use super::weights::{
-    AFFECT_ANGER, AFFECT_MAX, AFFECT_VALENCE, BELOW_HIGH, CUE_DAMPING, HIGH_MIN_SEVERITY, EMPHASIS_MAX_MARKS, EMPHASIS_STEP,
+    AFFECT_ANGER, AFFECT_MAX, AFFECT_VALENCE, BELOW_LEVEL, CUE_DAMPING, HIGH_MIN_SEVERITY, EMPHASIS_MAX_MARKS, EMPHASIS_STEP,
     INTENSITY_EMOTION, INTENSITY_VALENCE, MENTION_WEIGHT, NEUTRAL_MASS, OUTBURST_ANGER, OUTBURST_INTENSITY,
     OUTBURST_VALENCE, POLARITY_THRESHOLD,
 };
 use crate::segment::{is_punct_char, Unit};
-use crate::types::{Cue, Emotion, EmotionScores, Escalation, Level, Polarity};
+use crate::types::{Cue, CueCategory, Emotion, EmotionScores, Escalation, Level, Polarity};
 
 /// The running sums of an utterance: valence, emotion mass, and the trace when explaining.
 pub(crate) struct Acc<'t> {
@@ -175,6 +175,17 @@ pub(crate) fn escalation(
         0.0
     };
     let mut risk = (1.0 - keep * (1.0 - affect)).clamp(0.0, 1.0);
+    // Impatience and urgency alone are `low` in the gold header, however many: the
+    // anxiety they carry does not make them a complaint; anger does (等了一个小时还没到，
+    // 我要疯了), as an outburst does.
+    let pressing_only = cues
+        .iter()
+        .filter(|c| c.is_active() && c.weight > MENTION_WEIGHT)
+        .all(|c| matches!(c.category, CueCategory::Impatience | CueCategory::Urgency));
+    let angry = scores.emotions.anger + scores.emotions.disgust >= OUTBURST_ANGER;
+    if pressing_only && !angry && !cues.is_empty() {
+        risk = risk.min(Level::Medium.min_risk() - BELOW_LEVEL);
+    }
     if statement && is_outburst(scores) {
         risk = risk.max(Level::Medium.min_risk());
     }
@@ -184,7 +195,7 @@ pub(crate) fn escalation(
                 || (c.category.is_formal() && c.weight > MENTION_WEIGHT))
     });
     if !escalating {
-        risk = risk.min(Level::High.min_risk() - BELOW_HIGH);
+        risk = risk.min(Level::High.min_risk() - BELOW_LEVEL);
     }
     Escalation {
         risk,

@@ -188,8 +188,9 @@ pub(crate) const AFFECT_MAX: f32 = 0.3;
 /// Without one, clear anger, a demand and repeat contact, however many, stay `medium`
 /// (the gold header's levels): the risk is held just below the `high` threshold.
 pub(crate) const HIGH_MIN_SEVERITY: u8 = 4;
-/// How far below the `high` threshold a turn without such a cue is held.
-pub(crate) const BELOW_HIGH: f32 = 0.01;
+/// How far below a level's threshold a turn that may not reach it is held (`high` without
+/// an escalation cue, `medium` with only impatience and urgency and no anger).
+pub(crate) const BELOW_LEVEL: f32 = 0.01;
 /// An outburst with no cue reaches `medium` (clear dissatisfaction or anger): a customer
 /// statement aimed at the company (no question, no quote, not aimed at a third party; a
 /// second person or irony) whose valence is at most this, ...
