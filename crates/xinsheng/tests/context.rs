@@ -868,3 +868,11 @@ fn impatience_and_urgency_alone_are_low_anger_makes_them_medium() {
     let t = "等了两个小时外卖还没到，气死了";
     assert!(c(t).escalation.level >= Level::Medium, "{t}");
 }
+
+/// A cue that speaks for itself (还是没解决) is weighed by its clause's place around a
+/// contrast word, as a term is: after 但 it says what the utterance means.
+#[test]
+fn a_cue_after_a_contrast_word_says_what_the_utterance_means() {
+    let t = "小姑娘服务挺好，但事情还是没解决";
+    assert_eq!(c(t).polarity, Polarity::Negative, "{t}: {}", c(t).valence);
+}

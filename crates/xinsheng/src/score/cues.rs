@@ -268,16 +268,24 @@ impl Found {
     }
 
     /// What cues with no emotion entry of their own say: valence and emotion by category
-    /// and severity.
-    pub fn voices(&self, units: &[Unit<'_>], acc: &mut Acc<'_>, sentences: &mut [SentenceInfo]) {
+    /// and severity, weighed by their clause's place around a contrast word
+    /// (`clause_weight`: 态度挺好，但问题还是没解决 says the second clause), as terms are.
+    pub fn voices(
+        &self,
+        units: &[Unit<'_>],
+        acc: &mut Acc<'_>,
+        sentences: &mut [SentenceInfo],
+        clause_weight: impl Fn(usize) -> f32,
+    ) {
         for (c, x) in self.cues.iter().zip(&self.ctx) {
             if !x.speaks || c.weight <= MENTION_WEIGHT {
                 continue;
             }
             let sevf = c.severity as f32 * c.weight / CUE_WEIGHT[c.severity as usize];
             let t = c.category.traits();
-            let (label, v) = (t.emotion, t.voice * sevf);
             let u = &units[x.unit];
+            let sevf = sevf * clause_weight(u.clause);
+            let (label, v) = (t.emotion, t.voice * sevf);
             acc.add(
                 u,
                 "escalation",

@@ -208,7 +208,7 @@ fn analyze_with(
     found.demote_mentions(sentences.len(), |k| {
         target::speaker_acts_with(&norm.text, &units, k)
     });
-    found.voices(&units, &mut acc, sentences);
+    found.voices(&units, &mut acc, sentences, |c| contrast.weight(c));
     found.cues.sort_by_key(|c| (c.start, c.end));
     if customer_side {
         pragmatics::bare_negations(&units, used_negator, &mut acc);
