@@ -707,7 +707,11 @@ fn a_procedure_enquiry_names_a_case_not_a_complaint() {
         ("蛋糕压坏了能不能申请补偿，需要拍照吗", false),
     ] {
         let a = c(t);
-        assert!(a.escalation.level < Level::Medium, "{t}: {:?}", a.escalation);
+        assert!(
+            a.escalation.level < Level::Medium,
+            "{t}: {:?}",
+            a.escalation
+        );
         if neutral {
             assert_eq!(a.polarity, Polarity::Neutral, "{t}: {}", a.valence);
         }
@@ -745,7 +749,11 @@ fn a_challenge_to_the_company_is_medium() {
 fn consumer_rights_are_no_regulator_without_a_named_body() {
     for t in ["你们这样搞侵犯了消费者权益", "消费者权益日有什么活动吗"] {
         let a = c(t);
-        assert!(!active(&a, CueCategory::Regulator), "{t}: {:?}", a.escalation);
+        assert!(
+            !active(&a, CueCategory::Regulator),
+            "{t}: {:?}",
+            a.escalation
+        );
         assert!(a.escalation.level < Level::High, "{t}");
     }
     let a = c("你们侵害消费者权益，我要去消协投诉");
@@ -785,10 +793,18 @@ fn a_rhetorical_accusation_without_a_negative_word_is_medium() {
         "你们公司到底有没有人管",
     ] {
         let a = c(t);
-        assert!(a.escalation.level >= Level::Medium, "{t}: {:?}", a.escalation);
+        assert!(
+            a.escalation.level >= Level::Medium,
+            "{t}: {:?}",
+            a.escalation
+        );
         assert_eq!(a.polarity, Polarity::Negative, "{t}");
     }
-    for t in ["你们这样处理的话一般要多久？", "我这样填对吗？", "你们这是什么套餐？"] {
+    for t in [
+        "你们这样处理的话一般要多久？",
+        "我这样填对吗？",
+        "你们这是什么套餐？",
+    ] {
         assert!(c(t).escalation.level < Level::Medium, "{t}");
     }
 }
@@ -796,7 +812,11 @@ fn a_rhetorical_accusation_without_a_negative_word_is_medium() {
 /// Hyperbole of exasperation is a complaint, never a harm threat (the brief's class (e)).
 #[test]
 fn exasperation_said_as_hyperbole_is_a_complaint_not_harm() {
-    for t in ["杀了我吧，密码又要重设", "气死我了，快递又送错了", "排队排得我要疯了"] {
+    for t in [
+        "杀了我吧，密码又要重设",
+        "气死我了，快递又送错了",
+        "排队排得我要疯了",
+    ] {
         let a = c(t);
         assert!(!active(&a, CueCategory::Harm), "{t}");
         assert!(a.escalation.level >= Level::Low, "{t}");
@@ -826,14 +846,22 @@ fn anger_and_demands_without_an_escalation_cue_stay_medium() {
 #[test]
 fn an_institution_the_speaker_acts_with_is_no_mere_mention() {
     for t in ["我已经联系了电视台的热线", "12315我已经打过了"] {
-        assert!(c(t).escalation.level >= Level::High, "{t}: {:?}", c(t).escalation);
+        assert!(
+            c(t).escalation.level >= Level::High,
+            "{t}: {:?}",
+            c(t).escalation
+        );
     }
     for t in [
         "我表哥在律师事务所上班",
         "请问消费者协会的电话是多少",
         "我已经在App上报案了，定损员什么时候来",
     ] {
-        assert!(c(t).escalation.level < Level::Medium, "{t}: {:?}", c(t).escalation);
+        assert!(
+            c(t).escalation.level < Level::Medium,
+            "{t}: {:?}",
+            c(t).escalation
+        );
     }
 }
 
@@ -850,7 +878,8 @@ fn an_internal_escalation_with_intent_is_high_not_critical() {
 /// Repeated contact is `medium` in the gold header from the second time.
 #[test]
 fn a_second_contact_is_repeated_contact_medium() {
-    for t in ["这是我第二次打电话问这个了", "第二次来问了，网还是连不上"] {
+    for t in ["这是我第二次打电话问这个了", "第二次来问了，网还是连不上"]
+    {
         assert_eq!(c(t).escalation.level, Level::Medium, "{t}");
     }
 }

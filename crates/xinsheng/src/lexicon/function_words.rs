@@ -417,11 +417,21 @@ pub(crate) const DOING_FILLERS: &[&str] = &["在", "又", "又在", "要", "想"
 
 /// What-are-you-doing words of a challenge (你们这是在干什么？, 你这是搞啥呢).
 pub(crate) const DOING_WHAT: &[&str] = &[
-    "干什么", "干嘛", "干啥", "搞什么", "搞啥", "弄啥", "闹哪样", "做什么", "想干什么", "想干嘛",
+    "干什么",
+    "干嘛",
+    "干啥",
+    "搞什么",
+    "搞啥",
+    "弄啥",
+    "闹哪样",
+    "做什么",
+    "想干什么",
+    "想干嘛",
 ];
 
 /// Words of an insurance claim (保险, 理赔, 查勘员): 报案 in their company files a claim.
-pub(crate) const INSURANCE_WORDS: &[&str] = &["保险", "理赔", "查勘", "定损", "车险", "出险", "报险"];
+pub(crate) const INSURANCE_WORDS: &[&str] =
+    &["保险", "理赔", "查勘", "定损", "车险", "出险", "报险"];
 
 /// People a first person may own (我朋友, 我老公说…): the act is theirs, not the speaker's.
 pub(crate) const OTHER_PEOPLE: &[&str] = &[
@@ -434,7 +444,18 @@ pub(crate) const OTHER_PEOPLE: &[&str] = &[
 /// abuse cue of one stays at its lexicon severity; an insult of the addressee is lifted
 /// (`target::lift_insults`).
 pub(crate) const EXPLETIVES: &[&str] = &[
-    "妈的", "他妈的", "tmd", "特么", "尼玛", "nmd", "操", "艹", "mmp", "卧槽", "我靠", "靠",
+    "妈的",
+    "他妈的",
+    "tmd",
+    "特么",
+    "尼玛",
+    "nmd",
+    "操",
+    "艹",
+    "mmp",
+    "卧槽",
+    "我靠",
+    "靠",
 ];
 
 /// Words that address the company or the agent (你们, 你, 您, 贵公司): negativity in an
@@ -506,8 +527,26 @@ pub(crate) const HYPOTHETICAL_ENDS: &[&str] = &["的话"];
 /// clauses before that state the circumstance (手机屏幕碎了，保修范围包括吗) a case asked
 /// about.
 pub(crate) const PROCEDURE_WORDS: &[&str] = &[
-    "申请", "办理", "标准", "比例", "流程", "手续", "材料", "证件", "资料", "规则", "条件",
-    "范围", "审核", "到账", "保修", "保修期", "理赔", "报修", "处理流程", "提交",
+    "申请",
+    "办理",
+    "标准",
+    "比例",
+    "流程",
+    "手续",
+    "材料",
+    "证件",
+    "资料",
+    "规则",
+    "条件",
+    "范围",
+    "审核",
+    "到账",
+    "保修",
+    "保修期",
+    "理赔",
+    "报修",
+    "处理流程",
+    "提交",
 ];
 
 /// Questions about what something means (什么意思): literal about a named term (账单上的

@@ -7,8 +7,8 @@ use super::modifiers::{Mods, Site};
 use super::structure::SentenceInfo;
 use super::weights::{
     AGENT_CARING, AGENT_COURTESY, AGENT_HOSTILE, AGENT_OBSTRUCTIVE, CONFRONTATION_SEVERITY,
-    INTERNAL_MAX_SEVERITY,
-    CUE_VOICE_EMOTION, CUE_WEIGHT, MENTION_WEIGHT, QUOTED_FACTOR, QUOTED_MAX_SEVERITY,
+    CUE_VOICE_EMOTION, CUE_WEIGHT, INTERNAL_MAX_SEVERITY, MENTION_WEIGHT, QUOTED_FACTOR,
+    QUOTED_MAX_SEVERITY,
 };
 use crate::lexicon::function_words::negators_deny;
 use crate::lexicon::Entry;

@@ -15,9 +15,9 @@ use super::weights::TOPIC_MAX_SEVERITY;
 use super::Ctx;
 use crate::lexicon::function_words::{
     CAUSATIVE_ME, CONCILIATORY, CRIME_KIND_NOUNS, DECEASED, DURATION_ENDS, ENQUIRY_OPENERS,
-    HOW_OR_WHETHER, HYPOTHETICAL, HYPOTHETICAL_ENDS, INTERROGATIVE, KIN, LATE_BEFORE, LATE_MARKERS, MEANING_QUESTIONS,
-    MISTAKEN_BELIEF, NOT_HAPPENED, PROCEDURE_WORDS, QUESTION_PARTICLES, SARCASTIC_DEGREE, SECOND_PERSON,
-    SERVICE_PRAISE, SERVICE_TOPICS, TERM_NAMERS, WAITED,
+    HOW_OR_WHETHER, HYPOTHETICAL, HYPOTHETICAL_ENDS, INTERROGATIVE, KIN, LATE_BEFORE, LATE_MARKERS,
+    MEANING_QUESTIONS, MISTAKEN_BELIEF, NOT_HAPPENED, PROCEDURE_WORDS, QUESTION_PARTICLES,
+    SARCASTIC_DEGREE, SECOND_PERSON, SERVICE_PRAISE, SERVICE_TOPICS, TERM_NAMERS, WAITED,
 };
 use crate::lexicon::ContrastRole;
 use crate::segment::Unit;
@@ -310,8 +310,8 @@ pub(crate) fn hypothetical_clauses(
         let opens = u.clause != seen;
         seen = u.clause;
         let st = &sentences[u.sentence];
-        let hypothetical = (opens && HYPOTHETICAL.contains(&u.text))
-            || HYPOTHETICAL_ENDS.contains(&u.text);
+        let hypothetical =
+            (opens && HYPOTHETICAL.contains(&u.text)) || HYPOTHETICAL_ENDS.contains(&u.text);
         if hypothetical && (st.ends_question || st.interrogative) {
             mark(&mut out, u.clause);
         }
@@ -328,11 +328,7 @@ pub(crate) fn hypothetical_clauses(
 /// urgency word; with it, the clauses before it in its sentence that state the
 /// circumstance (手机屏幕碎了，…) with no cue and no second person. Their negative words
 /// name the case asked about and their refund words the topic (快递丢了怎么申请赔付？).
-fn procedure_clauses(
-    units: &[Unit<'_>],
-    sentences: &[SentenceInfo],
-    found: &Found,
-) -> Vec<usize> {
+fn procedure_clauses(units: &[Unit<'_>], sentences: &[SentenceInfo], found: &Found) -> Vec<usize> {
     let mut out = Vec::new();
     let in_clause = |c: usize| units.iter().filter(move |u| u.clause == c && !u.is_punct);
     let pattern_cue = |c: usize| found.sites().any(|(_, _, k)| units[k].clause == c);
@@ -358,9 +354,8 @@ fn procedure_clauses(
         // (外卖洒了能不能申请赔偿，需要拍照吗).
         let procedure = |c: usize| {
             let asks = c == units[last].clause
-                || in_clause(c).any(|u| {
-                    HOW_OR_WHETHER.contains(&u.text) || u.class & INTERROGATIVE != 0
-                });
+                || in_clause(c)
+                    .any(|u| HOW_OR_WHETHER.contains(&u.text) || u.class & INTERROGATIVE != 0);
             asks && in_clause(c).any(|u| PROCEDURE_WORDS.contains(&u.text))
                 && !units.iter().enumerate().any(|(k, u)| {
                     u.clause == c
