@@ -68,13 +68,19 @@ const GOLD_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/gold");
 /// level exact 0.769, within one 0.951, F1 0.779; after it 0.774, 0.950 and 0.789. Level exact
 /// is recorded lower (0.78 -> 0.77) only because the added rows are harder (0.60 exact on
 /// them); on the previous rows the rule raised it (0.781 -> 0.786). F1 raised to 0.78.
+/// The third levels round (issue 13, `# issue 13, third round`) added 100 customer
+/// utterances written as a probe before its changes. On the grown set the code before them
+/// (main e8ae0df) measures polarity 0.780, emotion 0.653, level exact 0.751, within one
+/// 0.937, F1 0.772, traps 0.668, escalated 0.981, risky AUC 0.954, trajectory 0.604; after
+/// them 0.798, 0.675, 0.811, 0.949, 0.825, 0.681, 0.991, 0.955, 0.613. Every figure rose;
+/// level within one is recorded lower (0.95 -> 0.94) only because the added rows are harder.
 const RECORDED: &[(&str, f64)] = &[
     ("utterance.polarity_accuracy", 0.79),
-    ("utterance.emotion_accuracy", 0.65),
-    ("utterance.level_exact", 0.77),
-    ("utterance.level_within_one", 0.95),
-    ("utterance.escalation_f1", 0.78),
-    ("utterance.negation_trap_accuracy", 0.66),
+    ("utterance.emotion_accuracy", 0.67),
+    ("utterance.level_exact", 0.81),
+    ("utterance.level_within_one", 0.94),
+    ("utterance.escalation_f1", 0.82),
+    ("utterance.negation_trap_accuracy", 0.68),
     ("utterance.agent_prohibited_recall", 0.96),
     ("utterance.agent_prohibited_precision", 0.99),
     ("utterance.harm_high_recall", 1.00),
@@ -84,9 +90,9 @@ const RECORDED: &[(&str, f64)] = &[
     ("agent_conduct.heldout_precision", 1.00),
     ("agent_conduct.heldout2_recall", 0.22),
     ("agent_conduct.heldout2_precision", 1.00),
-    ("conversation.escalated_accuracy", 0.98),
+    ("conversation.escalated_accuracy", 0.99),
     ("conversation.risky_auc", 0.95),
-    ("conversation.trajectory_accuracy", 0.60),
+    ("conversation.trajectory_accuracy", 0.61),
 ];
 
 struct GoldUtterance {
