@@ -172,6 +172,32 @@ impl TextBatch<'_> {
         self.texts(first, self.items.len().min(first + self.size))
     }
 
+    /// Analyzes every text on the pool (see [`pipeline::overlapped`]); `row` makes each
+    /// analysis into what `take` receives on the calling thread, chunk by chunk in input
+    /// order.
+    fn run<T: Send>(
+        &self,
+        py: Python<'_>,
+        analyzer: &Analyzer,
+        row: impl Fn(xinsheng::UtteranceAnalysis) -> T + Sync,
+        take: impl FnMut(Vec<T>) -> PyResult<()>,
+    ) -> PyResult<()> {
+        pipeline::overlapped(
+            py,
+            self.pool.as_deref(),
+            self.chunks(),
+            |k| self.chunk(k),
+            |(chunk, who)| {
+                chunk
+                    .iter()
+                    .zip(*who)
+                    .map(|(t, s)| row(analyzer.analyze(t, *s)))
+                    .collect()
+            },
+            take,
+        )
+    }
+
     /// Every text and speaker, in one piece.
     fn chunk_all(&self) -> PyResult<(Vec<String>, &[Speaker])> {
         self.texts(0, self.items.len())
@@ -270,18 +296,10 @@ impl PyAnalyzer {
         let analyzer = &*self.inner;
         let conv = Converter::new(py);
         let mut out = Vec::with_capacity(batch.items.len());
-        pipeline::overlapped(
+        batch.run(
             py,
-            batch.pool.as_deref(),
-            batch.chunks(),
-            |k| batch.chunk(k),
-            |(chunk, who)| {
-                chunk
-                    .iter()
-                    .zip(*who)
-                    .map(|(t, s)| analyzer.analyze(t, *s))
-                    .collect()
-            },
+            analyzer,
+            |a| a,
             |analyses: Vec<xinsheng::UtteranceAnalysis>| {
                 for a in &analyses {
                     out.push(conv.to_py(a)?);
@@ -412,18 +430,10 @@ impl PyAnalyzer {
         let analyzer = &*self.inner;
         let conv = Converter::new(py);
         let mut columns = columns::ScoreColumns::new(&conv, batch.items.len());
-        pipeline::overlapped(
+        batch.run(
             py,
-            batch.pool.as_deref(),
-            batch.chunks(),
-            |k| batch.chunk(k),
-            |(chunk, who)| {
-                chunk
-                    .iter()
-                    .zip(*who)
-                    .map(|(t, s)| columns::ScoreRow::of(&analyzer.analyze(t, *s)))
-                    .collect()
-            },
+            analyzer,
+            |a| columns::ScoreRow::of(&a),
             |rows| {
                 columns.push(&rows);
                 Ok(())
