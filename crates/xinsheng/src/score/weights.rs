@@ -43,6 +43,10 @@ pub(crate) const QUOTED_TERM: f32 = 0.5;
 pub(crate) const QUESTIONED: f32 = 0.25;
 /// Factor of an agent's negative term (naming the customer's trouble).
 pub(crate) const AGENT_DESCRIBES: f32 = 0.3;
+/// Factor of an agent's positive term: service talk is worded positively by habit (解决,
+/// 方便, 优先, 免息), so a positive word alone does not make an agent's line positive;
+/// its caring phrases do ([`AGENT_CARING`]).
+pub(crate) const AGENT_FORMULAIC: f32 = 0.4;
 /// Factor of a positive term in a rhetorical question or an ironic utterance.
 pub(crate) const FLIP: f32 = -0.6;
 /// Disgust mass of a flipped positive term, per unit of its emotion mass.
@@ -71,9 +75,11 @@ pub(crate) const CUE_VOICE_EMOTION: f32 = 0.1;
 pub(crate) const AGENT_HOSTILE: (f32, f32) = (-0.45, 0.4);
 /// An agent's shirking, refusal or stonewalling phrase: (valence, disgust).
 pub(crate) const AGENT_OBSTRUCTIVE: (f32, f32) = (-0.25, 0.2);
-/// Valence of an agent's empathy, apology, ownership or follow-up phrase.
-pub(crate) const AGENT_CARING: f32 = 0.1;
-/// Valence of an agent's courtesy phrase.
+/// Valence of an agent's empathy, apology or ownership phrase: past
+/// [`POLARITY_THRESHOLD`], so a line that does the customer a service reads positive
+/// unless something negative outweighs it.
+pub(crate) const AGENT_CARING: f32 = 0.25;
+/// Valence of an agent's courtesy or follow-up phrase.
 pub(crate) const AGENT_COURTESY: f32 = 0.05;
 /// Highest severity of a mild refusal or stonewall (耐心等待), which a courteous request or
 /// any encouraged phrase of the turn withdraws (a stronger one only an alternative offered
