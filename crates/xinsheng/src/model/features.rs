@@ -75,6 +75,17 @@ features! {
     TurnScoreTail = "turn_score_tail": "mean fitted turn dissatisfaction score of the last 3 customer turns",
     TurnScoreShare = "turn_score_share": "share of customer turns whose fitted dissatisfaction score is >= 0.5",
     TurnScoreRecency = "turn_score_recency": "recency-weighted mean turn dissatisfaction score (weight (i+1)/n)",
+    ReaskSimilarity = "reask_similarity": "highest char-bigram Jaccard similarity of a customer turn to an earlier one with an agent turn between",
+    ConsecutiveOverlap = "consecutive_overlap": "mean char-bigram Jaccard similarity of consecutive customer turns",
+    LengthTrend = "length_trend": "mean ln(1 + char bigrams) of the second half of customer turns minus the first half",
+    CurtLate = "curt_late": "share of second-half customer turns, not positive, with at most 2 char bigrams",
+    ActionDelay = "action_delay": "share of customer turns before the first agent ownership / follow-up phrase (1 without one)",
+    Unactioned = "unactioned": "share of answered customer turns whose answer has no agent ownership / follow-up phrase",
+    ApologyDeficit = "apology_deficit": "ln(1 + max(0, negative customer turns - agent turns with empathy or apology))",
+    NegXRefusal = "neg_x_refusal": "neg_mean x agent_refusal",
+    IntensityMean = "intensity_mean": "mean intensity of customer turns",
+    GrudgingTurns = "grudging_turns": "ln(1 + customer turns opening with a grudging acknowledgement (行吧, 好吧), not positive)",
+    SilentRun = "silent_run": "ln(1 + longest run of customer turns without an agent turn between)",
 }
 
 /// Number of features.
@@ -148,10 +159,160 @@ pub(crate) fn features_for(
     agent_features(&mut x, c, &agent);
     end_features(&mut x, turns, &cust, &agent);
     shape_features(&mut x, c, &cust, &vals, &agent);
+    structure_features(&mut x, turns, &cust, &vals, &agent);
     if let Some(turn) = turn {
         turn_score_features(&mut x, &turn.scores(c));
     }
     x
+}
+
+/// Bigrams a turn needs for its similarity to count in `reask_similarity`.
+const REASK_MIN_BIGRAMS: usize = 3;
+/// A customer turn with at most this many char bigrams is curt (`curt_late`).
+const CURT_BIGRAMS: usize = 2;
+
+/// Jaccard similarity of two sorted, deduplicated hash sets (0 when both are empty).
+fn jaccard(a: &[u32], b: &[u32]) -> f64 {
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let union = a.len() + b.len() - common;
+    if union == 0 {
+        0.0
+    } else {
+        common as f64 / union as f64
+    }
+}
+
+fn acts(a: &UtteranceAnalysis) -> bool {
+    a.speaker == Speaker::Agent
+        && a.agent.iter().any(|m| {
+            !m.negated
+                && matches!(
+                    m.category,
+                    AgentCategory::Ownership | AgentCategory::Followup
+                )
+        })
+}
+
+/// Lexicon-light structure: re-asking, length trend, curt replies, when the agent first
+/// acts, answers without action, apologies against negativity, runs without an answer.
+fn structure_features(
+    x: &mut [f64; N_FEATURES],
+    turns: &[UtteranceAnalysis],
+    cust: &[usize],
+    vals: &[f64],
+    agent: &[usize],
+) {
+    let n = cust.len();
+    if n == 0 {
+        return;
+    }
+    let sketches: Vec<Vec<u32>> = cust
+        .iter()
+        .map(|&i| {
+            let mut s = turns[i].sketch.clone();
+            s.sort_unstable();
+            s.dedup();
+            s
+        })
+        .collect();
+    let agent_between =
+        |a: usize, b: usize| turns[a + 1..b].iter().any(|t| t.speaker == Speaker::Agent);
+    let mut reask = 0f64;
+    for j in 1..n {
+        if sketches[j].len() < REASK_MIN_BIGRAMS {
+            continue;
+        }
+        for k in 0..j {
+            if agent_between(cust[k], cust[j]) {
+                reask = reask.max(jaccard(&sketches[k], &sketches[j]));
+            }
+        }
+    }
+    set(x, F::ReaskSimilarity, reask);
+    if n > 1 {
+        let overlap: f64 = (1..n)
+            .map(|j| jaccard(&sketches[j - 1], &sketches[j]))
+            .sum();
+        set(x, F::ConsecutiveOverlap, overlap / (n - 1) as f64);
+        let len = |k: usize| ln1p(turns[cust[k]].sketch.len());
+        let mean = |r: std::ops::Range<usize>| {
+            let m = r.len().max(1) as f64;
+            r.map(len).sum::<f64>() / m
+        };
+        set(x, F::LengthTrend, mean(n / 2..n) - mean(0..n / 2));
+    }
+    let late = n / 2..n;
+    let curt = late
+        .clone()
+        .filter(|&k| turns[cust[k]].sketch.len() <= CURT_BIGRAMS && vals[k] < POSITIVE_TURN as f64)
+        .count();
+    set(x, F::CurtLate, curt as f64 / late.len() as f64);
+    let first_act = agent.iter().copied().find(|&i| acts(&turns[i]));
+    let before = first_act.map_or(n, |a| cust.iter().filter(|&&i| i < a).count());
+    set(x, F::ActionDelay, before as f64 / n as f64);
+    let (mut answered, mut unactioned) = (0usize, 0usize);
+    for (k, &i) in cust.iter().enumerate() {
+        let end = cust.get(k + 1).copied().unwrap_or(turns.len());
+        let answer = &turns[i + 1..end];
+        if answer.iter().any(|t| t.speaker == Speaker::Agent) {
+            answered += 1;
+            if !answer.iter().any(acts) {
+                unactioned += 1;
+            }
+        }
+    }
+    if answered > 0 {
+        set(x, F::Unactioned, unactioned as f64 / answered as f64);
+    }
+    let negative = vals.iter().filter(|&&v| v <= NEGATIVE_TURN as f64).count();
+    let empathic = agent
+        .iter()
+        .filter(|&&i| {
+            turns[i]
+                .agent
+                .iter()
+                .any(|m| !m.negated && m.category.is_empathic())
+        })
+        .count();
+    set(
+        x,
+        F::ApologyDeficit,
+        ln1p(negative.saturating_sub(empathic)),
+    );
+    set(
+        x,
+        F::NegXRefusal,
+        x[F::NegMean as usize] * x[F::AgentRefusal as usize],
+    );
+    let intensity: f64 = cust.iter().map(|&i| turns[i].intensity as f64).sum();
+    set(x, F::IntensityMean, intensity / n as f64);
+    let grudging = cust
+        .iter()
+        .zip(vals)
+        .filter(|(&i, &v)| turns[i].grudging && v < POSITIVE_TURN as f64)
+        .count();
+    set(x, F::GrudgingTurns, ln1p(grudging));
+    let (mut run, mut longest) = (0usize, 0usize);
+    for t in turns {
+        if t.speaker == Speaker::Agent {
+            run = 0;
+        } else {
+            run += 1;
+            longest = longest.max(run);
+        }
+    }
+    set(x, F::SilentRun, ln1p(longest));
 }
 
 /// The fitted turn scores rolled up: highest, mean, end, tail, share of high, recency.
