@@ -85,6 +85,7 @@ features! {
     NegXRefusal = "neg_x_refusal": "neg_mean x agent_refusal",
     IntensityMean = "intensity_mean": "mean intensity of customer turns",
     GrudgingTurns = "grudging_turns": "ln(1 + customer turns opening with a grudging acknowledgement (行吧, 好吧), not positive)",
+    AgentApology = "agent_apology": "share of agent turns with an apology (抱歉, 对不起)",
     SilentRun = "silent_run": "ln(1 + longest run of customer turns without an agent turn between)",
 }
 
@@ -290,6 +291,18 @@ fn structure_features(
         F::ApologyDeficit,
         ln1p(negative.saturating_sub(empathic)),
     );
+    let apologies = agent
+        .iter()
+        .filter(|&&i| {
+            turns[i]
+                .agent
+                .iter()
+                .any(|m| !m.negated && m.category == AgentCategory::Apology)
+        })
+        .count();
+    if !agent.is_empty() {
+        set(x, F::AgentApology, apologies as f64 / agent.len() as f64);
+    }
     set(
         x,
         F::NegXRefusal,
@@ -604,6 +617,52 @@ mod tests {
             Turn::customer("好的，谢谢"),
         ]);
         assert_eq!(thanked[F::EndUnanswered as usize], 0.0);
+    }
+
+    #[test]
+    fn apology_deficit_counts_negative_turns_the_agent_did_not_soothe() {
+        let unsoothed = x(&[
+            Turn::customer("太失望了，气死我了"),
+            Turn::agent("请提供订单号"),
+            Turn::customer("你们这什么服务，太差了"),
+            Turn::agent("好的"),
+        ]);
+        assert_eq!(unsoothed[F::ApologyDeficit as usize], 2f64.ln_1p());
+        let soothed = x(&[
+            Turn::customer("太失望了，气死我了"),
+            Turn::agent("非常抱歉给您带来不便"),
+            Turn::customer("你们这什么服务，太差了"),
+            Turn::agent("好的"),
+        ]);
+        assert_eq!(soothed[F::ApologyDeficit as usize], 1f64.ln_1p());
+        assert_eq!(soothed[F::AgentApology as usize], 0.5);
+    }
+
+    #[test]
+    fn structure_features_read_turn_shapes_not_words() {
+        let c = x(&[
+            Turn::customer("我的订单什么时候发货"),
+            Turn::customer("很急"),
+            Turn::agent("请稍等"),
+            Turn::customer("我的订单什么时候发货啊"),
+            Turn::agent("我来帮您处理"),
+            Turn::customer("嗯"),
+        ]);
+        // The question asked again across an agent answer.
+        assert!(
+            c[F::ReaskSimilarity as usize] > 0.7,
+            "{}",
+            c[F::ReaskSimilarity as usize]
+        );
+        // Two customer turns before the agent's first answer.
+        assert_eq!(c[F::SilentRun as usize], 2f64.ln_1p());
+        // The agent first acts (我来帮您) after three of the four customer turns.
+        assert_eq!(c[F::ActionDelay as usize], 0.75);
+        // Of the two answered customer turns, the first answer has no action.
+        assert_eq!(c[F::Unactioned as usize], 0.5);
+        // The last half is shorter than the first: the trend is negative; 嗯 is curt.
+        assert!(c[F::LengthTrend as usize] < 0.0);
+        assert_eq!(c[F::CurtLate as usize], 0.5);
     }
 
     #[test]
