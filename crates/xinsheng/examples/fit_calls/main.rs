@@ -16,6 +16,7 @@
 //!   --forward N           greedy forward selection of N features (--exclude a,b leaves some out)
 //!   --balance             weigh the two sets equally
 //!   --nested-l2 X,Y…      also the model with its L2 chosen among X,Y… inside each outer fold
+//!   --nested-pick a,b…    also the model with one of a,b… (or none) picked inside each outer fold
 //!   --compare a,b         paired bootstrap of the ROC-AUC difference a,b make added to --features
 //! ```
 //!
@@ -62,6 +63,7 @@ pub struct Args {
     pub exclude: Vec<usize>,
     pub nested_l2: Vec<f64>,
     pub compare: Vec<usize>,
+    pub nested_pick: Vec<usize>,
 }
 
 fn names(v: String, index: fn(&str) -> Option<usize>) -> Vec<usize> {
@@ -98,6 +100,7 @@ fn args() -> Args {
         exclude: Vec::new(),
         nested_l2: Vec::new(),
         compare: Vec::new(),
+        nested_pick: Vec::new(),
     };
     let mut it = std::env::args().skip(1);
     while let Some(k) = it.next() {
@@ -124,6 +127,7 @@ fn args() -> Args {
                     .map(|x| x.parse().expect("--nested-l2 number"))
                     .collect()
             }
+            "--nested-pick" => a.nested_pick = names(v(), feature_index),
             "--compare" => a.compare = names(v(), feature_index),
             "--forward" => a.forward = v().parse().expect("--forward number"),
             "--write" => a.write = Some(PathBuf::from(v())),
@@ -183,6 +187,10 @@ fn main() {
     if !a.nested_l2.is_empty() {
         let (oof, chosen) = select::nested_l2(&fit, &a.nested_l2);
         report::nested_row(&fit, &oof, &chosen);
+    }
+    if !a.nested_pick.is_empty() {
+        let (oof, picked) = select::nested_pick(&fit, &a.nested_pick);
+        report::picked_row(&fit, &oof, &picked);
     }
     if !a.compare.is_empty() {
         select::compare(&fit, &a.compare);
