@@ -75,7 +75,7 @@ features! {
     TurnScoreTail = "turn_score_tail": "mean fitted turn dissatisfaction score of the last 3 customer turns",
     TurnScoreShare = "turn_score_share": "share of customer turns whose fitted dissatisfaction score is >= 0.5",
     TurnScoreRecency = "turn_score_recency": "recency-weighted mean turn dissatisfaction score (weight (i+1)/n)",
-    ReaskSimilarity = "reask_similarity": "highest char-bigram Jaccard similarity of a customer turn to an earlier one with an agent turn between",
+    ReaskSimilarity = "reask_similarity": "highest char-bigram Jaccard similarity of a customer turn to one of the 16 before it with an agent turn between",
     ConsecutiveOverlap = "consecutive_overlap": "mean char-bigram Jaccard similarity of consecutive customer turns",
     LengthTrend = "length_trend": "mean ln(1 + char bigrams) of the second half of customer turns minus the first half",
     CurtLate = "curt_late": "share of second-half customer turns, not positive, with at most 2 char bigrams",
@@ -169,6 +169,9 @@ pub(crate) fn features_for(
 
 /// Bigrams a turn needs for its similarity to count in `reask_similarity`.
 const REASK_MIN_BIGRAMS: usize = 3;
+/// Earlier customer turns a turn is compared with for `reask_similarity` (bounds the work
+/// on very long calls).
+const REASK_WINDOW: usize = 16;
 /// A customer turn with at most this many char bigrams is curt (`curt_late`).
 const CURT_BIGRAMS: usize = 2;
 
@@ -227,15 +230,23 @@ fn structure_features(
             s
         })
         .collect();
-    let agent_between =
-        |a: usize, b: usize| turns[a + 1..b].iter().any(|t| t.speaker == Speaker::Agent);
+    // The last agent turn before each turn: an agent turn lies between customer turns
+    // k < j when the one before j comes after k.
+    let mut last_agent = None;
+    let mut agent_before = vec![None; turns.len()];
+    for (i, t) in turns.iter().enumerate() {
+        agent_before[i] = last_agent;
+        if t.speaker == Speaker::Agent {
+            last_agent = Some(i);
+        }
+    }
     let mut reask = 0f64;
     for j in 1..n {
         if sketches[j].len() < REASK_MIN_BIGRAMS {
             continue;
         }
-        for k in 0..j {
-            if agent_between(cust[k], cust[j]) {
+        for k in j.saturating_sub(REASK_WINDOW)..j {
+            if agent_before[cust[j]].is_some_and(|a| a > cust[k]) {
                 reask = reask.max(jaccard(&sketches[k], &sketches[j]));
             }
         }
