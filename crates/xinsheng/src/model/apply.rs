@@ -192,7 +192,11 @@ pub(crate) fn apply(model: &CallModel, c: &mut ConversationAnalysis) {
         .iter()
         .any(|t| super::features::is_turn_score(t.index))
         .then(super::TurnModel::builtin);
-    let x = super::features::features_for(c, turn);
+    let overlap = model
+        .terms
+        .iter()
+        .any(|t| super::features::is_overlap(t.index));
+    let x = super::features::features_for(c, turn, overlap);
     let z = model.log_odds(&x);
     let p = super::sigmoid(z);
     let mut reasons: Vec<Reason> = c

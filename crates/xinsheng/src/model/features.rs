@@ -128,7 +128,7 @@ pub fn call_features(c: &ConversationAnalysis) -> [f64; N_FEATURES] {
 
 /// The feature vector of a rolled-up call, its `turn_score_*` features from `turn`.
 pub fn call_features_with(c: &ConversationAnalysis, turn: &TurnModel) -> [f64; N_FEATURES] {
-    features_for(c, Some(turn))
+    features_for(c, Some(turn), true)
 }
 
 /// Whether feature `index` is one of the `turn_score_*` features (which need the turn
@@ -137,11 +137,19 @@ pub(crate) fn is_turn_score(index: usize) -> bool {
     (F::TurnScoreMax as usize..=F::TurnScoreRecency as usize).contains(&index)
 }
 
-/// The feature vector; without a turn model the `turn_score_*` features are 0 (a model
-/// that does not use them need not pay for them).
+/// Whether feature `index` compares customer turns' bigram sets (`reask_similarity`,
+/// `consecutive_overlap`), which costs more than the others.
+pub(crate) fn is_overlap(index: usize) -> bool {
+    index == F::ReaskSimilarity as usize || index == F::ConsecutiveOverlap as usize
+}
+
+/// The feature vector; without a turn model the `turn_score_*` features are 0, and
+/// without `overlap` the [`is_overlap`] ones (a model that does not use them need not pay
+/// for them).
 pub(crate) fn features_for(
     c: &ConversationAnalysis,
     turn: Option<&TurnModel>,
+    overlap: bool,
 ) -> [f64; N_FEATURES] {
     let mut x = [0f64; N_FEATURES];
     let turns = &c.turns;
@@ -161,6 +169,9 @@ pub(crate) fn features_for(
     end_features(&mut x, turns, &cust, &agent);
     shape_features(&mut x, c, &cust, &vals, &agent);
     structure_features(&mut x, turns, &cust, &vals, &agent);
+    if overlap {
+        overlap_features(&mut x, turns, &cust);
+    }
     if let Some(turn) = turn {
         turn_score_features(&mut x, &turn.scores(c));
     }
@@ -208,19 +219,10 @@ fn acts(a: &UtteranceAnalysis) -> bool {
         })
 }
 
-/// Lexicon-light structure: re-asking, length trend, curt replies, when the agent first
-/// acts, answers without action, apologies against negativity, runs without an answer.
-fn structure_features(
-    x: &mut [f64; N_FEATURES],
-    turns: &[UtteranceAnalysis],
-    cust: &[usize],
-    vals: &[f64],
-    agent: &[usize],
-) {
+/// Re-asking and overlap: customer turns' bigram sets compared (only for a model that
+/// uses [`is_overlap`] features).
+fn overlap_features(x: &mut [f64; N_FEATURES], turns: &[UtteranceAnalysis], cust: &[usize]) {
     let n = cust.len();
-    if n == 0 {
-        return;
-    }
     let sketches: Vec<Vec<u32>> = cust
         .iter()
         .map(|&i| {
@@ -257,6 +259,23 @@ fn structure_features(
             .map(|j| jaccard(&sketches[j - 1], &sketches[j]))
             .sum();
         set(x, F::ConsecutiveOverlap, overlap / (n - 1) as f64);
+    }
+}
+
+/// Lexicon-light structure: length trend, curt replies, when the agent first
+/// acts, answers without action, apologies against negativity, runs without an answer.
+fn structure_features(
+    x: &mut [f64; N_FEATURES],
+    turns: &[UtteranceAnalysis],
+    cust: &[usize],
+    vals: &[f64],
+    agent: &[usize],
+) {
+    let n = cust.len();
+    if n == 0 {
+        return;
+    }
+    if n > 1 {
         let len = |k: usize| ln1p(turns[cust[k]].sketch.len());
         let mean = |r: std::ops::Range<usize>| {
             let m = r.len().max(1) as f64;
@@ -659,7 +678,17 @@ mod tests {
             Turn::agent("我来帮您处理"),
             Turn::customer("嗯"),
         ]);
-        // The question asked again across an agent answer.
+        // The question asked again across an agent answer (only computed when asked).
+        let c0 = Analyzer::new().analyze_conversation(&[
+            Turn::customer("我的订单什么时候发货"),
+            Turn::agent("请稍等"),
+            Turn::customer("我的订单什么时候发货啊"),
+        ]);
+        assert_eq!(
+            features_for(&c0, None, false)[F::ReaskSimilarity as usize],
+            0.0
+        );
+        assert!(features_for(&c0, None, true)[F::ReaskSimilarity as usize] > 0.7);
         assert!(
             c[F::ReaskSimilarity as usize] > 0.7,
             "{}",
@@ -687,8 +716,9 @@ mod tests {
         let scores = TurnModel::builtin().scores(&c);
         assert_eq!(with[F::TurnScoreEnd as usize], scores[1]);
         assert!(scores[1] > scores[0]);
-        let without = features_for(&c, None);
+        let without = features_for(&c, None, false);
         assert_eq!(without[F::TurnScoreMax as usize], 0.0);
+        assert!(is_overlap(F::ReaskSimilarity as usize) && !is_overlap(F::ApologyDeficit as usize));
         assert!(
             is_turn_score(F::TurnScoreShare as usize) && !is_turn_score(F::EndUnanswered as usize)
         );
