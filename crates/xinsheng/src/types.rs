@@ -549,6 +549,10 @@ pub struct UtteranceAnalysis {
     /// positive: the roll-up reads it as resignation after an agent's no. Not serialized.
     #[serde(skip)]
     pub(crate) grudging: bool,
+    /// A customer turn with loud punctuation (！, ？？, 。。, …): read by the roll-up's
+    /// `loud_share`. Not serialized.
+    #[serde(skip)]
+    pub(crate) loud: bool,
 }
 
 /// One turn of a conversation handed to [`crate::Analyzer::analyze_conversation`].

@@ -87,6 +87,7 @@ features! {
     GrudgingTurns = "grudging_turns": "ln(1 + customer turns opening with a grudging acknowledgement (行吧, 好吧), not positive)",
     AgentApology = "agent_apology": "share of agent turns with an apology (抱歉, 对不起)",
     SilentRun = "silent_run": "ln(1 + longest run of customer turns without an agent turn between)",
+    LoudShare = "loud_share": "share of customer turns with loud punctuation (！, ？？, 。。, …)",
 }
 
 /// Number of features.
@@ -346,6 +347,8 @@ fn structure_features(
         .filter(|(&i, &v)| turns[i].grudging && v < POSITIVE_TURN as f64)
         .count();
     set(x, F::GrudgingTurns, ln1p(grudging));
+    let loud = cust.iter().filter(|&&i| turns[i].loud).count();
+    set(x, F::LoudShare, loud as f64 / n as f64);
     let (mut run, mut longest) = (0usize, 0usize);
     for t in turns {
         if t.speaker == Speaker::Agent {
@@ -613,6 +616,22 @@ mod tests {
 
     fn x(turns: &[Turn]) -> [f64; N_FEATURES] {
         call_features(&Analyzer::new().analyze_conversation(turns))
+    }
+
+    #[test]
+    fn loud_share_is_the_share_of_customer_turns_with_loud_punctuation() {
+        let call = x(&[
+            Turn::customer("我的快递呢？？"),
+            Turn::agent("您好，请提供单号！"),
+            Turn::customer("单号是123。"),
+            Turn::customer("快点吧！"),
+        ]);
+        // Two of the three customer turns; the agent's ！ does not count.
+        assert!((call[F::LoudShare as usize] - 2.0 / 3.0).abs() < 1e-9);
+        assert_eq!(
+            x(&[Turn::customer("好的，谢谢。")])[F::LoudShare as usize],
+            0.0
+        );
     }
 
     #[test]

@@ -225,6 +225,7 @@ fn analyze_with(
         aggregate::no_escalation()
     };
     let grudging = customer_side && pragmatics::grudging(&units, scores.valence);
+    let loud = customer_side && pragmatics::loud_turn(text);
     // Keep the units' allocation for the next utterance.
     *units_buf = recycle(units);
     // Only the roll-up reads it, and only for customer turns.
@@ -236,6 +237,7 @@ fn analyze_with(
     UtteranceAnalysis {
         refusals,
         grudging,
+        loud,
         sketch,
         speaker,
         emotion: scores.emotion,
