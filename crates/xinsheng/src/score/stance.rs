@@ -25,7 +25,7 @@ use super::weights::{
 };
 use super::Ctx;
 use crate::lexicon::agent_patterns::AgentPatterns;
-use crate::segment::OriginalText;
+use crate::segment::{is_punct_char, OriginalText};
 use crate::types::{AgentCategory, AgentKind, AgentMatch};
 
 const STRONG: &str = "STANCE_STRONG";
@@ -89,18 +89,26 @@ fn addressed(slots: &AgentPatterns, text: &[char]) -> bool {
 }
 
 /// A third party's words reported: {THIRD} and a reporting verb within a few chars after
-/// it (快递员说, 商家那边回复).
+/// it, in its clause (快递员说, 商家那边回复).
 fn reported(slots: &AgentPatterns, text: &[char]) -> bool {
-    slots.slot_find(THIRD, text).into_iter().any(|(_, e)| {
+    slots.slot_find(THIRD, text).into_iter().any(|(s, e)| {
         let window = &text[e..(e + STANCE_REPORT_WINDOW).min(text.len())];
-        slots.slot_in(REPORT, window)
+        let window = window.split(|&c| is_punct_char(c)).next().unwrap_or(&[]);
+        // 谁 asks who (您找谁去), it reports no one.
+        text[s..e] != ['谁'] && slots.slot_in(REPORT, window)
     })
 }
 
-/// Whether the turn has anything soft: a word of `{STANCE_SOFT}` or an encouraged phrase
-/// other than a greeting (empathy, apology, ownership, follow-up).
+/// Whether the turn has anything soft: a word of `{STANCE_SOFT}` that is not part of a
+/// strong marker (理解 of 理解能力) or an encouraged phrase other than a greeting
+/// (empathy, apology, ownership, follow-up).
 fn soft(ctx: &Ctx<'_, '_>, text: &[char]) -> bool {
-    ctx.agent_patterns.slot_in(SOFT, text)
+    let slots = ctx.agent_patterns;
+    let strong = slots.slot_find(STRONG, text);
+    slots
+        .slot_find(SOFT, text)
+        .into_iter()
+        .any(|(s, e)| !strong.iter().any(|&(ms, me)| s < me && ms < e))
         || ctx.units.iter().any(|u| {
             u.entry.and_then(|e| e.agent).is_some_and(|(c, _)| {
                 c.kind() == AgentKind::Encouraged && c != AgentCategory::Courtesy
