@@ -64,7 +64,10 @@ fn stance_look_alikes_do_not_fire() {
         ("您什么时候方便上门取件呢", false),
         ("您好，请问您手机是什么型号的，版本号是多少？", false),
         ("您的问题我们已经记录，会尽快安排检修", false),
-        ("经过测试黑名单功能可以正常使用，设定了黑名单号码后短信会自动拦截", false),
+        (
+            "经过测试黑名单功能可以正常使用，设定了黑名单号码后短信会自动拦截",
+            false,
+        ),
         ("您输入其他词组时也遇到过这种情况么？[呵呵]", false),
     ]);
 }
@@ -84,7 +87,11 @@ fn stance_firing_carries_its_words() {
     assert!(a.valence < 0.0, "{}", a.valence);
     // Two weak markers: the span runs from the first to the last.
     let b = agent("您又来了，这个事不是早就说过了吗？");
-    assert!(b.agent.iter().any(|m| m.text.contains("说过了")), "{:?}", b.agent);
+    assert!(
+        b.agent.iter().any(|m| m.text.contains("说过了")),
+        "{:?}",
+        b.agent
+    );
 }
 
 /// The agent classes (paraphrased): deflection and not-knowing counted, dismissive

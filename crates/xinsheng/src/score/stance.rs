@@ -51,9 +51,7 @@ fn markers(slots: &AgentPatterns, text: &[char]) -> Vec<(usize, usize, f32)> {
         for (s, e) in found {
             let overlaps = kept.iter().any(|&(ks, ke, _)| s < ke && ks < e);
             // The same marker twice counts once (黑名单 … 黑名单).
-            let again = kept
-                .iter()
-                .any(|&(ks, ke, _)| text[ks..ke] == text[s..e]);
+            let again = kept.iter().any(|&(ks, ke, _)| text[ks..ke] == text[s..e]);
             // An emoji name ([呵呵]) is no word of the agent's.
             let emoji = s > 0 && matches!(text[s - 1], '[' | '【');
             if overlaps || again || emoji || slots.slot_ends(NEGATOR, &text[..s]) {
@@ -62,7 +60,7 @@ fn markers(slots: &AgentPatterns, text: &[char]) -> Vec<(usize, usize, f32)> {
             kept.push((s, e, weight));
         }
     }
-    kept.sort_by(|a, b| a.0.cmp(&b.0));
+    kept.sort_by_key(|m| m.0);
     kept
 }
 
@@ -136,15 +134,19 @@ pub(crate) fn stance(
         let Some(first) = units.iter().position(|u| u.sentence == si) else {
             continue;
         };
-        let last = units.iter().rposition(|u| u.sentence == si).unwrap_or(first);
+        let last = units
+            .iter()
+            .rposition(|u| u.sentence == si)
+            .unwrap_or(first);
         let (a, b) = (units[first].ns, units[last].ne.min(text.len()));
         if a >= b {
             continue;
         }
         let (oa, ob) = ctx.norm.original_range(a, b);
-        let caught = found.agent.iter().any(|m| {
-            m.kind == AgentKind::Prohibited && !m.negated && m.start < ob && oa < m.end
-        });
+        let caught = found
+            .agent
+            .iter()
+            .any(|m| m.kind == AgentKind::Prohibited && !m.negated && m.start < ob && oa < m.end);
         let sentence = &text[a..b];
         if caught || !addressed(slots, sentence) && !rhetorical(info, sentence) {
             continue;
