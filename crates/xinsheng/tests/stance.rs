@@ -42,6 +42,14 @@ fn hostile_stance_in_unseen_wording() {
         ("您这口气是来吵架的吧？", true),
         // a marker that a soft word sits inside is still a marker (理解 of 理解能力)
         ("你这理解能力我也是没办法", true),
+        // telling the customer to stop, and futility
+        ("您就别再纠结这个了，纠结也没用", true),
+        ("你也别打听了，反正早就定了", true),
+        // a stop alone is weak: 别管了 handing the matter over is no dismissal
+        ("这个您就别管了，交给我们", false),
+        // said to no one in particular, it needs more than one marker
+        ("都第几次了，还是那句话，就这样", true),
+        ("第几次来电我这边都能查到", false),
     ]);
 }
 
@@ -69,6 +77,9 @@ fn stance_look_alikes_do_not_fire() {
             false,
         ),
         ("您输入其他词组时也遇到过这种情况么？[呵呵]", false),
+        // stopping soothes: 别着急了 is soft
+        ("您别着急了，我马上帮您催", false),
+        ("您也别客气了，应该的", false),
     ]);
 }
 

@@ -21,7 +21,7 @@ use super::cues::{agent_phrase_valence, Found};
 use super::structure::SentenceInfo;
 use super::weights::{
     STANCE_FIRE, STANCE_REPORT_WINDOW, STANCE_RHETORICAL, STANCE_SEVERITY, STANCE_STRONG,
-    STANCE_WEAK,
+    STANCE_UNADDRESSED, STANCE_WEAK, STOP_CLAUSE_MAX,
 };
 use super::Ctx;
 use crate::lexicon::agent_patterns::AgentPatterns;
@@ -60,9 +60,44 @@ fn markers(slots: &AgentPatterns, text: &[char]) -> Vec<(usize, usize, f32)> {
             kept.push((s, e, weight));
         }
     }
+    for (s, e) in stop_imperatives(slots, text) {
+        if !kept.iter().any(|&(ks, ke, _)| s < ke && ks < e) {
+            kept.push((s, e, STANCE_WEAK));
+        }
+    }
     kept.sort_by_key(|m| m.0);
     kept
 }
+
+/// Clauses that tell the customer to stop doing something: (你/您)(就/也/可/先)别…了
+/// (别操心了, 您就别问了, 别扯别的了); 别着急了 and the like are soft and end the rule
+/// before it. Gives each one's span from 别 to the clause's end.
+fn stop_imperatives(slots: &AgentPatterns, text: &[char]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for clause in text.split(|&c| is_punct_char(c)) {
+        let (from, end) = (start, start + clause.len());
+        start = end + 1;
+        let mut k = 0;
+        if let Some(you) = slots.slot_find(YOU, clause).first().filter(|m| m.0 == 0) {
+            k = you.1;
+        }
+        if clause.get(k).is_some_and(|c| STOP_ADVERBS.contains(c)) {
+            k += 1;
+        }
+        let stops = clause.get(k) == Some(&'别')
+            && clause.len() > k + 2
+            && clause.ends_with(&['了'])
+            && clause.len() - k <= STOP_CLAUSE_MAX;
+        if stops {
+            out.push((from + k, end));
+        }
+    }
+    out
+}
+
+/// Adverbs between the addressee and 别 (您就别问了, 你也别催了).
+const STOP_ADVERBS: [char; 5] = ['就', '也', '可', '先', '都'];
 
 /// A question that does not ask: a negative (不, 没, but not the A-not-A 是不是 / 有没有)
 /// or a question word (怎么, 难道, 凭什么 …) inside a question.
@@ -148,21 +183,25 @@ pub(crate) fn stance(
             .iter()
             .any(|m| m.kind == AgentKind::Prohibited && !m.negated && m.start < ob && oa < m.end);
         let sentence = &text[a..b];
-        if caught || !addressed(slots, sentence) && !rhetorical(info, sentence) {
-            continue;
-        }
-        if reported(slots, sentence) {
+        if caught || reported(slots, sentence) {
             continue;
         }
         let marks = markers(slots, sentence);
         let (Some(&(ms, _, _)), Some(&(_, me, _))) = (marks.first(), marks.last()) else {
             continue;
         };
+        let rhetorical = rhetorical(info, sentence);
         let mut weight: f32 = marks.iter().map(|m| m.2).sum();
-        if rhetorical(info, sentence) {
+        if rhetorical {
             weight += STANCE_RHETORICAL;
         }
-        if weight < STANCE_FIRE {
+        // Said to no one in particular, it needs more (这都第几回了，还是那句话).
+        let needed = if rhetorical || addressed(slots, sentence) {
+            STANCE_FIRE
+        } else {
+            STANCE_UNADDRESSED
+        };
+        if weight < needed {
             continue;
         }
         let (os, oe) = ctx.norm.original_range(a + ms, a + me);

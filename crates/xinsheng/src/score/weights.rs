@@ -100,6 +100,11 @@ pub(crate) const STANCE_WEAK: f32 = 0.5;
 pub(crate) const STANCE_RHETORICAL: f32 = 0.5;
 /// Lowest summed weight of a sentence that makes it a hostile stance.
 pub(crate) const STANCE_FIRE: f32 = 1.0;
+/// Lowest summed weight of a sentence said to no one in particular (no 你/您, no
+/// imperative, no rhetorical question) that makes it a hostile stance.
+pub(crate) const STANCE_UNADDRESSED: f32 = 1.5;
+/// Most chars from 别 to the end of a clause that tells the customer to stop (别操心了).
+pub(crate) const STOP_CLAUSE_MAX: usize = 8;
 /// Severity of a hostile stance (a `hostile` phrase of `agent.tsv` is 3 to 5).
 pub(crate) const STANCE_SEVERITY: u8 = 3;
 /// Chars after a third party ({THIRD}) in which a reporting verb makes the sentence
