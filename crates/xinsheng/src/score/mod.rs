@@ -17,6 +17,7 @@ mod modifiers;
 mod pragmatics;
 mod reported;
 mod sense;
+mod stance;
 mod structure;
 mod target;
 pub(crate) mod weights;
@@ -198,6 +199,7 @@ fn analyze_with(
     let total_emphasis = terms.score(consumed, used_negator);
     if speaker == Speaker::Agent {
         conduct::patterns(&ctx, &mut original, &mut acc, &mut found);
+        stance::stance(&ctx, sentences, &mut original, &mut acc, &mut found);
     }
     if customer_side {
         harm::threats(&ctx, sentences, &mut original, &mut acc, &mut found);

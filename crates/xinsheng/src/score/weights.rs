@@ -94,6 +94,29 @@ pub(crate) const PERCEPTION_WINDOW: usize = 2;
 /// Most chars a `…` of an agent phrase pattern spans (再不还款，我们就…起诉你).
 pub(crate) const PATTERN_GAP: usize = 10;
 
+// --- agent conduct by stance (stance.rs; marker slots `{STANCE_*}` in agent.tsv) ---
+
+/// Weight of a strong stance marker (识相, 听不懂, 耽误我, 自作自受): enough alone.
+pub(crate) const STANCE_STRONG: f32 = 1.0;
+/// Weight of a weak stance marker (这么, 到底, 连, 自己, 征信): two of them, or one in a
+/// rhetorical question, are enough.
+pub(crate) const STANCE_WEAK: f32 = 0.5;
+/// Added when the sentence is a rhetorical question (a negative or a question word in a
+/// question: 怎么连这个都不会？) and holds a marker.
+pub(crate) const STANCE_RHETORICAL: f32 = 0.5;
+/// Lowest summed weight of a sentence that makes it a hostile stance.
+pub(crate) const STANCE_FIRE: f32 = 1.0;
+/// Lowest summed weight of a sentence said to no one in particular (no 你/您, no
+/// imperative, no rhetorical question) that makes it a hostile stance.
+pub(crate) const STANCE_UNADDRESSED: f32 = 1.5;
+/// Most chars from 别 to the end of a clause that tells the customer to stop (别操心了).
+pub(crate) const STOP_CLAUSE_MAX: usize = 8;
+/// Severity of a hostile stance (a `hostile` phrase of `agent.tsv` is 3 to 5).
+pub(crate) const STANCE_SEVERITY: u8 = 3;
+/// Chars after a third party ({THIRD}) in which a reporting verb makes the sentence
+/// someone else's words (快递员|说).
+pub(crate) const STANCE_REPORT_WINDOW: usize = 3;
+
 // --- harm: the grammar of threats said in other words (harm.rs) ---
 
 /// Severity of a harm the grammar finds: veiled (a warning to a staff member's family,
