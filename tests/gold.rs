@@ -68,28 +68,43 @@ const GOLD_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/gold");
 /// level exact 0.769, within one 0.951, F1 0.779; after it 0.774, 0.950 and 0.789. Level exact
 /// is recorded lower (0.78 -> 0.77) only because the added rows are harder (0.60 exact on
 /// them); on the previous rows the rule raised it (0.781 -> 0.786). F1 raised to 0.78.
+/// The stance rule (issue 13 item 6, `score/stance.rs`, a third helper) raised the agent
+/// figures, each measured once after it: the first held-out round 0.48 -> 0.64, the
+/// second 0.22 -> 0.33, precision 1.00 on both; round 12 (82 lines written before the
+/// rule) was added, its even rows held out (`heldout3_*`: 0.55 -> 0.77, precision 1.00);
+/// all rows 0.806 -> 0.896 (rounds 2..11 alone 0.864 -> 0.898), precision 0.995 -> 0.996.
+/// Round 13 (64 lines, written by the same helper after the rule's first version, leaning
+/// to wording without its markers) was then added, odd rows developed on, even rows held
+/// out (`heldout4_*`: 0.06 on `main`, 0.24 after); `prohibited_recall` is recorded lower
+/// (0.89 -> 0.85) only because those rows are harder: on the rows before them it is 0.896.
 /// The third levels round (issue 13, `# issue 13, third round`) added 100 customer
 /// utterances written as a probe before its changes. On the grown set the code before them
 /// (main e8ae0df) measures polarity 0.780, emotion 0.653, level exact 0.751, within one
 /// 0.937, F1 0.772, traps 0.668, escalated 0.981, risky AUC 0.954, trajectory 0.604; after
 /// them 0.798, 0.675, 0.811, 0.949, 0.825, 0.681, 0.991, 0.955, 0.613. Every figure rose;
 /// level within one is recorded lower (0.95 -> 0.94) only because the added rows are harder.
+/// Merged with `main` f0032c2 (the stance rule) the branch measures polarity 0.807, emotion
+/// 0.683, traps 0.677 (recorded at 0.67), the rest as above.
 const RECORDED: &[(&str, f64)] = &[
-    ("utterance.polarity_accuracy", 0.79),
-    ("utterance.emotion_accuracy", 0.67),
+    ("utterance.polarity_accuracy", 0.80),
+    ("utterance.emotion_accuracy", 0.68),
     ("utterance.level_exact", 0.81),
     ("utterance.level_within_one", 0.94),
     ("utterance.escalation_f1", 0.82),
-    ("utterance.negation_trap_accuracy", 0.68),
+    ("utterance.negation_trap_accuracy", 0.67),
     ("utterance.agent_prohibited_recall", 0.96),
     ("utterance.agent_prohibited_precision", 0.99),
     ("utterance.harm_high_recall", 1.00),
-    ("agent_conduct.prohibited_recall", 0.86),
+    ("agent_conduct.prohibited_recall", 0.85),
     ("agent_conduct.prohibited_precision", 0.99),
-    ("agent_conduct.heldout_recall", 0.48),
+    ("agent_conduct.heldout_recall", 0.64),
     ("agent_conduct.heldout_precision", 1.00),
-    ("agent_conduct.heldout2_recall", 0.22),
+    ("agent_conduct.heldout2_recall", 0.33),
     ("agent_conduct.heldout2_precision", 1.00),
+    ("agent_conduct.heldout3_recall", 0.77),
+    ("agent_conduct.heldout3_precision", 1.00),
+    ("agent_conduct.heldout4_recall", 0.23),
+    ("agent_conduct.heldout4_precision", 1.00),
     ("conversation.escalated_accuracy", 0.99),
     ("conversation.risky_auc", 0.95),
     ("conversation.trajectory_accuracy", 0.61),
@@ -383,11 +398,16 @@ fn gold_agent_conduct() {
     let path = format!("{GOLD_DIR}/agent-conduct.tsv");
     let text = std::fs::read_to_string(&path).expect("tests/gold/agent-conduct.tsv is readable");
     // The first held-out round (written after the first helper's changes) and the second
-    // (written after the second helper's).
-    const HELD_OUT: [&str; 2] = ["8", "11"];
+    // (written after the second helper's); the third and fourth are the even rows of rounds
+    // 12 and 13 (the stance rule was developed on their odd rows).
+    const HELD_OUT: [&str; 4] = ["8", "11", "12", "13"];
+    // Rounds whose even rows only are held out (rows counted within the round).
+    const EVEN_ONLY: [&str; 2] = ["12", "13"];
     // (tp, fp, fn) over all rows and over each held-out round.
-    let mut counts = [(0usize, 0usize, 0usize); 3];
+    let mut counts = [(0usize, 0usize, 0usize); 5];
     let mut rows = 0;
+    // Rows so far of each even-only round.
+    let mut in_round = [0usize; 2];
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() || line.starts_with('#') || line.starts_with("text\t") {
             continue;
@@ -405,8 +425,16 @@ fn gold_agent_conduct() {
             .iter()
             .any(|m| m.kind == AgentKind::Prohibited && !m.negated);
         rows += 1;
+        let even_only = EVEN_ONLY.iter().position(|&r| r == cols[2]);
+        if let Some(r) = even_only {
+            in_round[r] += 1;
+        }
+        let odd_row = even_only.is_some_and(|r| in_round[r] % 2 == 1);
         for (k, c) in counts.iter_mut().enumerate() {
             if k > 0 && cols[2] != HELD_OUT[k - 1] {
+                continue;
+            }
+            if k > 0 && odd_row {
                 continue;
             }
             c.0 += (gold && got) as usize;
@@ -414,7 +442,7 @@ fn gold_agent_conduct() {
             c.2 += (gold && !got) as usize;
         }
     }
-    assert!(rows >= 440, "agent conduct set has {rows} rows");
+    assert!(rows >= 589, "agent conduct set has {rows} rows");
     let rate = |a: usize, b: usize| a as f64 / (a + b).max(1) as f64;
     let names = [
         (
@@ -428,6 +456,14 @@ fn gold_agent_conduct() {
         (
             "agent_conduct.heldout2_recall",
             "agent_conduct.heldout2_precision",
+        ),
+        (
+            "agent_conduct.heldout3_recall",
+            "agent_conduct.heldout3_precision",
+        ),
+        (
+            "agent_conduct.heldout4_recall",
+            "agent_conduct.heldout4_precision",
         ),
     ];
     let mut figures = BTreeMap::new();

@@ -7,6 +7,7 @@ use pyo3::exceptions::{PyFileNotFoundError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use rayon::prelude::*;
+use rayon::ThreadPool;
 use xinsheng::{Analyzer, AnalyzerBuilder, Speaker, Turn};
 
 use crate::columns;
@@ -106,19 +107,40 @@ impl PyAnalyzer {
         Ok(pipeline::install(self.pools.get(threads)?.as_deref(), f))
     }
 
-    fn texts(&self, texts: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
-        items(texts, "texts")?
-            .iter()
-            .enumerate()
-            .map(|(i, t)| text_of(t, &|| format!("texts[{i}]")))
-            .collect()
+    /// A batch of texts for [`pipeline::overlapped`]: speakers checked now, texts read
+    /// chunk by chunk.
+    fn text_batch<'py>(
+        &self,
+        texts: &Bound<'py, PyAny>,
+        speakers: Option<&Bound<'py, PyAny>>,
+        threads: Option<usize>,
+    ) -> PyResult<TextBatch<'py>> {
+        let items = items(texts, "texts")?;
+        let speakers = self.speakers.for_texts(speakers, items.len())?;
+        let pool = self.pools.get(threads)?;
+        let size = pipeline::chunk_len(items.len(), pool.as_deref(), CHUNK_TEXTS);
+        Ok(TextBatch {
+            items,
+            speakers,
+            pool,
+            size,
+        })
     }
 
     fn calls(&self, calls: &Bound<'_, PyAny>) -> PyResult<Vec<Vec<(Speaker, String)>>> {
-        items(calls, "calls")?
+        self.call_chunk(0, &items(calls, "calls")?)
+    }
+
+    /// The turns of `calls`, the first of which is `calls[first]` of the argument.
+    fn call_chunk(
+        &self,
+        first: usize,
+        calls: &[Bound<'_, PyAny>],
+    ) -> PyResult<Vec<Vec<(Speaker, String)>>> {
+        calls
             .iter()
             .enumerate()
-            .map(|(i, c)| self.speakers.turns(c, &|| format!("calls[{i}]")))
+            .map(|(i, c)| self.speakers.turns(c, &|| format!("calls[{}]", first + i)))
             .collect()
     }
 
@@ -126,6 +148,69 @@ impl PyAnalyzer {
     fn conversation(&self, call: &[(Speaker, String)]) -> xinsheng::ConversationAnalysis {
         let turns: Vec<Turn<'_>> = call.iter().map(|(s, t)| Turn::new(*s, t)).collect();
         self.inner.analyze_conversation(&turns)
+    }
+}
+
+/// The texts of a batch call, read from Python chunk by chunk on the calling thread
+/// while the pool analyzes the chunks read before.
+struct TextBatch<'py> {
+    items: Vec<Bound<'py, PyAny>>,
+    speakers: Vec<Speaker>,
+    pool: Option<Arc<ThreadPool>>,
+    /// Texts per chunk.
+    size: usize,
+}
+
+impl TextBatch<'_> {
+    fn chunks(&self) -> usize {
+        self.items.len().div_ceil(self.size)
+    }
+
+    /// Chunk `k`: its texts and their speakers.
+    fn chunk(&self, k: usize) -> PyResult<(Vec<String>, &[Speaker])> {
+        let first = k * self.size;
+        self.texts(first, self.items.len().min(first + self.size))
+    }
+
+    /// Analyzes every text on the pool (see [`pipeline::overlapped`]); `row` makes each
+    /// analysis into what `take` receives on the calling thread, chunk by chunk in input
+    /// order.
+    fn run<T: Send>(
+        &self,
+        py: Python<'_>,
+        analyzer: &Analyzer,
+        row: impl Fn(xinsheng::UtteranceAnalysis) -> T + Sync,
+        take: impl FnMut(Vec<T>) -> PyResult<()>,
+    ) -> PyResult<()> {
+        pipeline::overlapped(
+            py,
+            self.pool.as_deref(),
+            self.chunks(),
+            |k| self.chunk(k),
+            |(chunk, who)| {
+                chunk
+                    .iter()
+                    .zip(*who)
+                    .map(|(t, s)| row(analyzer.analyze(t, *s)))
+                    .collect()
+            },
+            take,
+        )
+    }
+
+    /// Every text and speaker, in one piece.
+    fn chunk_all(&self) -> PyResult<(Vec<String>, &[Speaker])> {
+        self.texts(0, self.items.len())
+    }
+
+    /// Texts `first..end` and their speakers.
+    fn texts(&self, first: usize, end: usize) -> PyResult<(Vec<String>, &[Speaker])> {
+        let texts = self.items[first..end]
+            .iter()
+            .enumerate()
+            .map(|(i, t)| text_of(t, &|| format!("texts[{}]", first + i)))
+            .collect::<PyResult<_>>()?;
+        Ok((texts, &self.speakers[first..end]))
     }
 }
 
@@ -207,26 +292,14 @@ impl PyAnalyzer {
         speakers: Option<&Bound<'py, PyAny>>,
         threads: Option<usize>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let texts = self.texts(texts)?;
-        let speakers = self.speakers.for_texts(speakers, texts.len())?;
+        let batch = self.text_batch(texts, speakers, threads)?;
         let analyzer = &*self.inner;
-        let pool = self.pools.get(threads)?;
-        let size = pipeline::chunk_len(texts.len(), pool.as_deref(), CHUNK_TEXTS);
-        let chunks: Vec<(&[String], &[Speaker])> =
-            texts.chunks(size).zip(speakers.chunks(size)).collect();
         let conv = Converter::new(py);
-        let mut out = Vec::with_capacity(texts.len());
-        pipeline::overlapped(
+        let mut out = Vec::with_capacity(batch.items.len());
+        batch.run(
             py,
-            pool.as_deref(),
-            &chunks,
-            |(chunk, who)| {
-                chunk
-                    .iter()
-                    .zip(*who)
-                    .map(|(t, s)| analyzer.analyze(t, *s))
-                    .collect()
-            },
+            analyzer,
+            |a| a,
             |analyses: Vec<xinsheng::UtteranceAnalysis>| {
                 for a in &analyses {
                     out.push(conv.to_py(a)?);
@@ -260,16 +333,20 @@ impl PyAnalyzer {
         calls: &Bound<'py, PyAny>,
         threads: Option<usize>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let calls = self.calls(calls)?;
+        let calls = items(calls, "calls")?;
         let pool = self.pools.get(threads)?;
         let size = pipeline::chunk_len(calls.len(), pool.as_deref(), CHUNK_CALLS);
-        let chunks: Vec<&[Vec<(Speaker, String)>]> = calls.chunks(size).collect();
         let conv = Converter::new(py);
         let mut out = Vec::with_capacity(calls.len());
         pipeline::overlapped(
             py,
             pool.as_deref(),
-            &chunks,
+            calls.len().div_ceil(size),
+            |k| {
+                let first = k * size;
+                let chunk = &calls[first..calls.len().min(first + size)];
+                self.call_chunk(first, chunk)
+            },
             |chunk| chunk.iter().map(|c| self.conversation(c)).collect(),
             |analyses| {
                 for a in &analyses {
@@ -328,12 +405,12 @@ impl PyAnalyzer {
                     .collect()
             }));
         }
-        let texts = self.texts(texts)?;
-        let speakers = self.speakers.for_texts(speakers, texts.len())?;
+        let batch = self.text_batch(texts, speakers, None)?;
+        let (texts, speakers) = batch.chunk_all()?;
         Ok(py.detach(|| {
             texts
                 .iter()
-                .zip(&speakers)
+                .zip(speakers)
                 .map(|(t, s)| to_json(&analyzer.analyze(t, *s)))
                 .collect()
         }))
@@ -349,26 +426,14 @@ impl PyAnalyzer {
         speakers: Option<&Bound<'py, PyAny>>,
         threads: Option<usize>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let texts = self.texts(texts)?;
-        let speakers = self.speakers.for_texts(speakers, texts.len())?;
+        let batch = self.text_batch(texts, speakers, threads)?;
         let analyzer = &*self.inner;
-        let pool = self.pools.get(threads)?;
-        let size = pipeline::chunk_len(texts.len(), pool.as_deref(), CHUNK_TEXTS);
-        let chunks: Vec<(&[String], &[Speaker])> =
-            texts.chunks(size).zip(speakers.chunks(size)).collect();
         let conv = Converter::new(py);
-        let mut columns = columns::ScoreColumns::new(&conv, texts.len());
-        pipeline::overlapped(
+        let mut columns = columns::ScoreColumns::new(&conv, batch.items.len());
+        batch.run(
             py,
-            pool.as_deref(),
-            &chunks,
-            |(chunk, who)| {
-                chunk
-                    .iter()
-                    .zip(*who)
-                    .map(|(t, s)| columns::ScoreRow::of(&analyzer.analyze(t, *s)))
-                    .collect()
-            },
+            analyzer,
+            |a| columns::ScoreRow::of(&a),
             |rows| {
                 columns.push(&rows);
                 Ok(())

@@ -12,6 +12,7 @@
 //!   Python objects on the calling thread;
 //! * `topy.rs`: analyses out, as Python objects built straight from their serde
 //!   serialization (a dict equals the CLI's JSON parsed by `json.loads`);
+//! * `gcpause.rs`: Python's garbage collector paused while a batch's objects are built;
 //! * `columns.rs`: flat columns (the CLI's CSV cells) for data frames;
 //! * `errors.rs`: library errors as Python exceptions carrying the Rust message.
 //!
@@ -22,6 +23,7 @@ mod analyzer;
 mod columns;
 mod convert;
 mod errors;
+mod gcpause;
 mod pipeline;
 mod topy;
 

@@ -46,7 +46,14 @@ pub struct Converter<'py> {
     misses: RefCell<StaticTexts>,
     /// One `0.0` for every zero score (most emotion scores are 0).
     zero: Bound<'py, PyFloat>,
+    /// The Python floats of `f32` values met in this batch, by their bits (scores repeat:
+    /// an emotion share is a ratio of small counts), at most [`F32_CACHE_MAX`].
+    f32s: RefCell<HashMap<u32, Bound<'py, PyFloat>, BuildHasherDefault<AddressHasher>>>,
 }
+
+/// How many distinct `f32` values one [`Converter`] keeps as Python floats for reuse:
+/// enough for the scores that recur in a batch, small enough to stay in cache.
+const F32_CACHE_MAX: usize = 4096;
 
 impl<'py> Converter<'py> {
     /// A converter starting from the process's table of static texts.
@@ -61,6 +68,7 @@ impl<'py> Converter<'py> {
             shared,
             misses: RefCell::default(),
             zero: PyFloat::new(py, 0.0),
+            f32s: RefCell::default(),
         }
     }
 
@@ -89,6 +97,24 @@ impl<'py> Converter<'py> {
         } else {
             self.py.None().into_bound(self.py)
         }
+    }
+
+    /// An `f32` cell as [`py_float`] reads it (see [`Converter::float`]), reusing the
+    /// float made for the same value earlier in the batch.
+    pub fn float32(&self, v: f32) -> Bound<'py, PyAny> {
+        if let Some(f) = self.f32s.borrow().get(&v.to_bits()) {
+            return f.clone().into_any();
+        }
+        let x = py_float(v);
+        if x == 0.0 || !x.is_finite() {
+            return self.float(x);
+        }
+        let f = PyFloat::new(self.py, x);
+        let mut cache = self.f32s.borrow_mut();
+        if cache.len() < F32_CACHE_MAX {
+            cache.insert(v.to_bits(), f.clone());
+        }
+        f.into_any()
     }
 
     /// Calls `f` with the Python string of a static text (a field or variant name).
@@ -254,7 +280,7 @@ impl<'a, 'py> ser::Serializer for ToPy<'a, 'py> {
         self.int(v)
     }
     fn serialize_f32(self, v: f32) -> Out<'py> {
-        self.f64(py_float(v))
+        Ok(self.c.float32(v))
     }
     fn serialize_f64(self, v: f64) -> Out<'py> {
         self.f64(v)

@@ -252,6 +252,45 @@ def test_threads_must_be_positive(analyzer):
         analyzer.analyze_many(["a"], threads=-1)
 
 
+def test_a_bad_text_deep_in_a_batch_names_its_position(analyzer):
+    # Texts are read chunk by chunk while earlier chunks are analyzed: an error far past
+    # the first chunks still names its own position, for every path and thread count.
+    texts = ["我要投诉"] * 5000
+    texts[4321] = None
+    for threads in (1, 2, None):
+        with pytest.raises(TypeError, match=r"texts\[4321\]: expected str, got NoneType"):
+            analyzer.analyze_many(texts, threads=threads)
+        with pytest.raises(TypeError, match=r"texts\[4321\]: expected str, got NoneType"):
+            analyzer.score_columns(texts, None, threads)
+    calls = [[("customer", "好")]] * 1000
+    calls[777] = [("customer", b"x")]
+    with pytest.raises(TypeError, match=r"calls\[777\]\[0\]: text: expected str, got bytes"):
+        analyzer.analyze_conversations(calls, threads=2)
+    # The analyzer is fine afterwards.
+    assert analyzer.analyze_many(["我要投诉"] * 600, threads=2) == [analyzer.analyze("我要投诉")] * 600
+
+
+def test_garbage_collector_state_is_restored(analyzer):
+    # Batches pause Python's garbage collector while they build their results; its state
+    # is what it was before, after a result and after an error.
+    import gc
+
+    texts = ["我要投诉"] * 2000
+    was = gc.isenabled()
+    try:
+        for enabled in (True, False):
+            (gc.enable if enabled else gc.disable)()
+            analyzer.analyze_many(texts)
+            analyzer.score_columns(texts)
+            analyzer.analyze_conversations([[("customer", t)] for t in texts[:300]])
+            assert gc.isenabled() is enabled
+            with pytest.raises(TypeError):
+                analyzer.analyze_many(texts + [None])
+            assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
 def test_lone_surrogate_is_a_value_error(analyzer):
     with pytest.raises(ValueError, match=r"texts\[0\]: not valid Unicode"):
         analyzer.analyze_many(["\ud800好"])

@@ -513,11 +513,12 @@ pub struct AgentMatch {
 
 /// The analysis of one utterance.
 ///
-/// Three inputs of the call roll-up are not serialized (they would add to every `score`
+/// Four inputs of the call roll-up are not serialized (they would add to every `score`
 /// line): a customer turn's bigram sketch (repeated questions), an agent turn's refusal
-/// count, and whether a customer turn is a grudging 行吧. Turns read back from JSON and
-/// rolled up with [`crate::Analyzer::roll_up`] show no repeated question, no agent refusal
-/// and no resignation in context; everything else is the same. Roll up before
+/// count, whether a customer turn is a grudging 行吧, and whether it is loud (！, ？？).
+/// Turns read back from JSON and rolled up with [`crate::Analyzer::roll_up`] show no
+/// repeated question, no agent refusal, no resignation in context and no loud turn;
+/// everything else is the same. Roll up before
 /// serializing, or serialize the [`ConversationAnalysis`], whose `signals` keep both.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UtteranceAnalysis {
@@ -549,6 +550,10 @@ pub struct UtteranceAnalysis {
     /// positive: the roll-up reads it as resignation after an agent's no. Not serialized.
     #[serde(skip)]
     pub(crate) grudging: bool,
+    /// A customer turn with loud punctuation (！, ？？, 。。, …): read by the roll-up's
+    /// `loud_share`. Not serialized.
+    #[serde(skip)]
+    pub(crate) loud: bool,
 }
 
 /// One turn of a conversation handed to [`crate::Analyzer::analyze_conversation`].

@@ -694,3 +694,23 @@ fn asking_for_the_general_manager_or_the_store_manager_is_a_supervisor_demand() 
     // Our own manager arriving is no demand.
     assert!(c("我们总经理明天到").escalation.level <= Level::Low);
 }
+
+#[test]
+fn an_agent_line_is_positive_by_its_service_not_by_its_wording() {
+    // Empathy, apology or ownership: the line does the customer a service.
+    for t in [
+        "好的，已经帮您把收货地址改成新地址了",
+        "给您添麻烦了，真的很抱歉",
+        "您的着急我能理解，我们一起想办法",
+    ] {
+        assert_eq!(agent(t).polarity, Polarity::Positive, "{t}");
+    }
+    // A follow-up in plain information is not a service done.
+    assert_eq!(agent("包裹预计后天上午送达").polarity, Polarity::Neutral);
+    // Service talk is worded positively by habit: an agent's positive word weighs less
+    // than the customer's same word.
+    for t in ["分期付款支持六期免息", "新版App查询更快捷"] {
+        let (a, cu) = (agent(t).valence, c(t).valence);
+        assert!(a > 0.0 && a < 0.5 * cu, "{t}: agent {a}, customer {cu}");
+    }
+}

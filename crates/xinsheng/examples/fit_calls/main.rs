@@ -15,6 +15,9 @@
 //!   --write-turn FILE     fit the turn model on every labeled JDDC turn, write it
 //!   --forward N           greedy forward selection of N features (--exclude a,b leaves some out)
 //!   --balance             weigh the two sets equally
+//!   --nested-l2 X,Y…      also the model with its L2 chosen among X,Y… inside each outer fold
+//!   --nested-pick a,b…    also the model with one of a,b… (or none) picked inside each outer fold
+//!   --compare a,b         paired bootstrap of the ROC-AUC difference a,b make added to --features
 //! ```
 //!
 //! With `FIT_TIMING=1`, also times the roll-up of every call with and without the model.
@@ -33,6 +36,7 @@ mod data;
 #[path = "../shared/halves.rs"]
 mod halves;
 mod report;
+mod select;
 #[path = "../shared/stc3.rs"]
 mod stc3;
 mod turns;
@@ -57,6 +61,9 @@ pub struct Args {
     pub balance: bool,
     pub forward: usize,
     pub exclude: Vec<usize>,
+    pub nested_l2: Vec<f64>,
+    pub compare: Vec<usize>,
+    pub nested_pick: Vec<usize>,
 }
 
 fn names(v: String, index: fn(&str) -> Option<usize>) -> Vec<usize> {
@@ -91,6 +98,9 @@ fn args() -> Args {
         balance: false,
         forward: 0,
         exclude: Vec::new(),
+        nested_l2: Vec::new(),
+        compare: Vec::new(),
+        nested_pick: Vec::new(),
     };
     let mut it = std::env::args().skip(1);
     while let Some(k) = it.next() {
@@ -111,6 +121,14 @@ fn args() -> Args {
             "--single" => a.single = true,
             "--balance" => a.balance = true,
             "--exclude" => a.exclude = names(v(), feature_index),
+            "--nested-l2" => {
+                a.nested_l2 = v()
+                    .split(',')
+                    .map(|x| x.parse().expect("--nested-l2 number"))
+                    .collect()
+            }
+            "--nested-pick" => a.nested_pick = names(v(), feature_index),
+            "--compare" => a.compare = names(v(), feature_index),
             "--forward" => a.forward = v().parse().expect("--forward number"),
             "--write" => a.write = Some(PathBuf::from(v())),
             "--write-turn" => a.write_turn = Some(PathBuf::from(v())),
@@ -166,6 +184,17 @@ fn main() {
         report::timing(&calls, &an);
     }
     report::forward(&fit, a.forward, &a.exclude);
+    if !a.nested_l2.is_empty() {
+        let (oof, chosen) = select::nested_l2(&fit, &a.nested_l2);
+        report::nested_row(&fit, &oof, &chosen);
+    }
+    if !a.nested_pick.is_empty() {
+        let (oof, picked) = select::nested_pick(&fit, &a.nested_pick);
+        report::picked_row(&fit, &oof, &picked);
+    }
+    if !a.compare.is_empty() {
+        select::compare(&fit, &a.compare);
+    }
     if a.single {
         report::single(&fit);
     }

@@ -236,6 +236,23 @@ fn provenance(data: &str) -> Provenance {
     }
 }
 
+/// The row of the model whose L2 was chosen inside each outer fold.
+pub fn nested_row(f: &Fit, oof: &[f64], chosen: &[f64]) {
+    let l2s: Vec<String> = chosen.iter().map(|l| l.to_string()).collect();
+    let name = format!("L2 chosen inside each fold ({})", l2s.join(" "));
+    row(&name, f.calls, oof);
+}
+
+/// The row of the model whose extra feature was picked inside each outer fold.
+pub fn picked_row(f: &Fit, oof: &[f64], picked: &[Option<usize>]) {
+    let names: Vec<&str> = picked
+        .iter()
+        .map(|p| p.map_or("none", |j| FEATURES[j].name))
+        .collect();
+    let name = format!("one feature picked inside each fold ({})", names.join(" "));
+    row(&name, f.calls, oof);
+}
+
 /// Fit the turn model on every labeled JDDC turn and write it.
 pub fn write_turn(path: &Path, t: &TurnRows, turn: &TurnSpec) {
     let mut m = fit_turns(t, &|_| true, turn);

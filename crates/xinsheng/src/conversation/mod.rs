@@ -70,6 +70,7 @@ pub(crate) mod test_util {
             sketch: Vec::new(),
             refusals: 0,
             grudging: false,
+            loud: false,
         }
     }
 

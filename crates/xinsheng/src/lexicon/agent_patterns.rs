@@ -154,6 +154,39 @@ impl AgentPatterns {
         })
     }
 
+    /// Every occurrence `(start, end)` of the alternatives of slot `name` in `text`, in
+    /// chars, overlapping ones included (none for an unknown slot).
+    pub fn slot_find(&self, name: &str, text: &[char]) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        for a in self.slots.get(name).into_iter().flatten() {
+            if a.is_empty() || a.len() > text.len() {
+                continue;
+            }
+            for (s, w) in text.windows(a.len()).enumerate() {
+                if w == a.as_slice() {
+                    out.push((s, s + a.len()));
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Whether `text` ends with one of the alternatives of slot `name`.
+    pub fn slot_ends(&self, name: &str, text: &[char]) -> bool {
+        self.slots
+            .get(name)
+            .is_some_and(|alts| alts.iter().any(|a| !a.is_empty() && text.ends_with(a)))
+    }
+
+    /// Whether `text` starts with one of the alternatives of slot `name`.
+    pub fn slot_starts(&self, name: &str, text: &[char]) -> bool {
+        self.slots
+            .get(name)
+            .is_some_and(|alts| alts.iter().any(|a| !a.is_empty() && text.starts_with(a)))
+    }
+
     /// Parse pattern `src` of an agent row.
     pub fn add_pattern(&mut self, src: &str, agent: (AgentCategory, u8)) -> Result<(), String> {
         let elems = self.parse(src)?;

@@ -41,7 +41,7 @@ fn kind_of(feature: &str) -> ReasonKind {
         "agent_refusal" | "agent_refusals" | "agent_deflect" | "refused_answers"
         | "polite_refused" | "end_refused" => ReasonKind::AgentRefusal,
         "agent_prohibited" => ReasonKind::AgentProhibited,
-        "missed_empathy" | "empathy_rate" => ReasonKind::NoEmpathy,
+        "missed_empathy" | "empathy_rate" | "apology_deficit" => ReasonKind::NoEmpathy,
         "customer_turns" | "agent_share" | "customer_length" => ReasonKind::LongExchange,
         _ => ReasonKind::PersistentNegativity,
     }
@@ -130,13 +130,32 @@ fn evidence(c: &ConversationAnalysis, feature: &str) -> (Option<usize>, String) 
                 format!("{} agent turn(s) said no or deflected", no.len()),
             )
         }
-        "missed_empathy" | "empathy_rate" => (
+        "missed_empathy" | "empathy_rate" | "apology_deficit" => (
             c.agent_qa.missed_empathy_turns.first().copied(),
             format!(
                 "{} negative customer turn(s) answered without empathy",
                 c.agent_qa.missed_empathy_turns.len()
             ),
         ),
+        "agent_empathy" | "agent_apology" => {
+            let soothing: Vec<usize> = (0..c.turns.len())
+                .filter(|&i| {
+                    let t = &c.turns[i];
+                    t.speaker == Speaker::Agent
+                        && t.agent
+                            .iter()
+                            .any(|m| !m.negated && m.category.is_empathic())
+                })
+                .collect();
+            (
+                soothing.first().copied(),
+                format!(
+                    "the agent apologized or soothed in {} of {} turns: a problem the agent acknowledged",
+                    soothing.len(),
+                    c.agent_qa.agent_turns
+                ),
+            )
+        }
         "customer_turns" | "agent_share" | "customer_length" => (
             None,
             format!(
@@ -173,7 +192,11 @@ pub(crate) fn apply(model: &CallModel, c: &mut ConversationAnalysis) {
         .iter()
         .any(|t| super::features::is_turn_score(t.index))
         .then(super::TurnModel::builtin);
-    let x = super::features::features_for(c, turn);
+    let overlap = model
+        .terms
+        .iter()
+        .any(|t| super::features::is_overlap(t.index));
+    let x = super::features::features_for(c, turn, overlap);
     let z = model.log_odds(&x);
     let p = super::sigmoid(z);
     let mut reasons: Vec<Reason> = c
@@ -406,6 +429,20 @@ mod tests {
             r.detail.starts_with("polite_refused: 2 agent turn(s)"),
             "{r:?}"
         );
+    }
+
+    #[test]
+    fn agent_soothing_is_shown_with_the_first_soothing_turn() {
+        let c = an().analyze_conversation(&[
+            Turn::customer("快递一个星期了还没到"),
+            Turn::agent("请稍等"),
+            Turn::customer("怎么回事"),
+            Turn::agent("非常抱歉给您带来不便"),
+        ]);
+        let (turn, text) = super::evidence(&c, "agent_empathy");
+        assert_eq!(turn, Some(3));
+        assert!(text.contains("1 of 2 turns"), "{text}");
+        assert_eq!(super::kind_of("apology_deficit"), ReasonKind::NoEmpathy);
     }
 
     #[test]

@@ -75,6 +75,19 @@ features! {
     TurnScoreTail = "turn_score_tail": "mean fitted turn dissatisfaction score of the last 3 customer turns",
     TurnScoreShare = "turn_score_share": "share of customer turns whose fitted dissatisfaction score is >= 0.5",
     TurnScoreRecency = "turn_score_recency": "recency-weighted mean turn dissatisfaction score (weight (i+1)/n)",
+    ReaskSimilarity = "reask_similarity": "highest char-bigram Jaccard similarity of a customer turn to one of the 16 before it with an agent turn between",
+    ConsecutiveOverlap = "consecutive_overlap": "mean char-bigram Jaccard similarity of consecutive customer turns",
+    LengthTrend = "length_trend": "mean ln(1 + char bigrams) of the second half of customer turns minus the first half",
+    CurtLate = "curt_late": "share of second-half customer turns, not positive, with at most 2 char bigrams",
+    ActionDelay = "action_delay": "share of customer turns before the first agent ownership / follow-up phrase (1 without one)",
+    Unactioned = "unactioned": "share of answered customer turns whose answer has no agent ownership / follow-up phrase",
+    ApologyDeficit = "apology_deficit": "ln(1 + max(0, negative customer turns - agent turns with empathy or apology))",
+    NegXRefusal = "neg_x_refusal": "neg_mean x agent_refusal",
+    IntensityMean = "intensity_mean": "mean intensity of customer turns",
+    GrudgingTurns = "grudging_turns": "ln(1 + customer turns opening with a grudging acknowledgement (行吧, 好吧), not positive)",
+    AgentApology = "agent_apology": "share of agent turns with an apology (抱歉, 对不起)",
+    SilentRun = "silent_run": "ln(1 + longest run of customer turns without an agent turn between)",
+    LoudShare = "loud_share": "share of customer turns with loud punctuation (！, ？？, 。。, …)",
 }
 
 /// Number of features.
@@ -116,7 +129,7 @@ pub fn call_features(c: &ConversationAnalysis) -> [f64; N_FEATURES] {
 
 /// The feature vector of a rolled-up call, its `turn_score_*` features from `turn`.
 pub fn call_features_with(c: &ConversationAnalysis, turn: &TurnModel) -> [f64; N_FEATURES] {
-    features_for(c, Some(turn))
+    features_for(c, Some(turn), true)
 }
 
 /// Whether feature `index` is one of the `turn_score_*` features (which need the turn
@@ -125,11 +138,19 @@ pub(crate) fn is_turn_score(index: usize) -> bool {
     (F::TurnScoreMax as usize..=F::TurnScoreRecency as usize).contains(&index)
 }
 
-/// The feature vector; without a turn model the `turn_score_*` features are 0 (a model
-/// that does not use them need not pay for them).
+/// Whether feature `index` compares customer turns' bigram sets (`reask_similarity`,
+/// `consecutive_overlap`), which costs more than the others.
+pub(crate) fn is_overlap(index: usize) -> bool {
+    index == F::ReaskSimilarity as usize || index == F::ConsecutiveOverlap as usize
+}
+
+/// The feature vector; without a turn model the `turn_score_*` features are 0, and
+/// without `overlap` the [`is_overlap`] ones (a model that does not use them need not pay
+/// for them).
 pub(crate) fn features_for(
     c: &ConversationAnalysis,
     turn: Option<&TurnModel>,
+    overlap: bool,
 ) -> [f64; N_FEATURES] {
     let mut x = [0f64; N_FEATURES];
     let turns = &c.turns;
@@ -148,10 +169,196 @@ pub(crate) fn features_for(
     agent_features(&mut x, c, &agent);
     end_features(&mut x, turns, &cust, &agent);
     shape_features(&mut x, c, &cust, &vals, &agent);
+    structure_features(&mut x, turns, &cust, &vals, &agent);
+    if overlap {
+        overlap_features(&mut x, turns, &cust);
+    }
     if let Some(turn) = turn {
         turn_score_features(&mut x, &turn.scores(c));
     }
     x
+}
+
+/// Bigrams a turn needs for its similarity to count in `reask_similarity`.
+const REASK_MIN_BIGRAMS: usize = 3;
+/// Earlier customer turns a turn is compared with for `reask_similarity` (bounds the work
+/// on very long calls).
+const REASK_WINDOW: usize = 16;
+/// A customer turn with at most this many char bigrams is curt (`curt_late`).
+const CURT_BIGRAMS: usize = 2;
+
+/// Jaccard similarity of two sorted, deduplicated hash sets (0 when both are empty).
+fn jaccard(a: &[u32], b: &[u32]) -> f64 {
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let union = a.len() + b.len() - common;
+    if union == 0 {
+        0.0
+    } else {
+        common as f64 / union as f64
+    }
+}
+
+fn acts(a: &UtteranceAnalysis) -> bool {
+    a.speaker == Speaker::Agent
+        && a.agent.iter().any(|m| {
+            !m.negated
+                && matches!(
+                    m.category,
+                    AgentCategory::Ownership | AgentCategory::Followup
+                )
+        })
+}
+
+/// Re-asking and overlap: customer turns' bigram sets compared (only for a model that
+/// uses [`is_overlap`] features).
+fn overlap_features(x: &mut [f64; N_FEATURES], turns: &[UtteranceAnalysis], cust: &[usize]) {
+    let n = cust.len();
+    let sketches: Vec<Vec<u32>> = cust
+        .iter()
+        .map(|&i| {
+            let mut s = turns[i].sketch.clone();
+            s.sort_unstable();
+            s.dedup();
+            s
+        })
+        .collect();
+    // The last agent turn before each turn: an agent turn lies between customer turns
+    // k < j when the one before j comes after k.
+    let mut last_agent = None;
+    let mut agent_before = vec![None; turns.len()];
+    for (i, t) in turns.iter().enumerate() {
+        agent_before[i] = last_agent;
+        if t.speaker == Speaker::Agent {
+            last_agent = Some(i);
+        }
+    }
+    let mut reask = 0f64;
+    for j in 1..n {
+        if sketches[j].len() < REASK_MIN_BIGRAMS {
+            continue;
+        }
+        for k in j.saturating_sub(REASK_WINDOW)..j {
+            if agent_before[cust[j]].is_some_and(|a| a > cust[k]) {
+                reask = reask.max(jaccard(&sketches[k], &sketches[j]));
+            }
+        }
+    }
+    set(x, F::ReaskSimilarity, reask);
+    if n > 1 {
+        let overlap: f64 = (1..n)
+            .map(|j| jaccard(&sketches[j - 1], &sketches[j]))
+            .sum();
+        set(x, F::ConsecutiveOverlap, overlap / (n - 1) as f64);
+    }
+}
+
+/// Lexicon-light structure: length trend, curt replies, when the agent first
+/// acts, answers without action, apologies against negativity, runs without an answer.
+fn structure_features(
+    x: &mut [f64; N_FEATURES],
+    turns: &[UtteranceAnalysis],
+    cust: &[usize],
+    vals: &[f64],
+    agent: &[usize],
+) {
+    let n = cust.len();
+    if n == 0 {
+        return;
+    }
+    if n > 1 {
+        let len = |k: usize| ln1p(turns[cust[k]].sketch.len());
+        let mean = |r: std::ops::Range<usize>| {
+            let m = r.len().max(1) as f64;
+            r.map(len).sum::<f64>() / m
+        };
+        set(x, F::LengthTrend, mean(n / 2..n) - mean(0..n / 2));
+    }
+    let late = n / 2..n;
+    let curt = late
+        .clone()
+        .filter(|&k| turns[cust[k]].sketch.len() <= CURT_BIGRAMS && vals[k] < POSITIVE_TURN as f64)
+        .count();
+    set(x, F::CurtLate, curt as f64 / late.len() as f64);
+    let first_act = agent.iter().copied().find(|&i| acts(&turns[i]));
+    let before = first_act.map_or(n, |a| cust.iter().filter(|&&i| i < a).count());
+    set(x, F::ActionDelay, before as f64 / n as f64);
+    let (mut answered, mut unactioned) = (0usize, 0usize);
+    for (k, &i) in cust.iter().enumerate() {
+        let end = cust.get(k + 1).copied().unwrap_or(turns.len());
+        let answer = &turns[i + 1..end];
+        if answer.iter().any(|t| t.speaker == Speaker::Agent) {
+            answered += 1;
+            if !answer.iter().any(acts) {
+                unactioned += 1;
+            }
+        }
+    }
+    if answered > 0 {
+        set(x, F::Unactioned, unactioned as f64 / answered as f64);
+    }
+    let negative = vals.iter().filter(|&&v| v <= NEGATIVE_TURN as f64).count();
+    let empathic = agent
+        .iter()
+        .filter(|&&i| {
+            turns[i]
+                .agent
+                .iter()
+                .any(|m| !m.negated && m.category.is_empathic())
+        })
+        .count();
+    set(
+        x,
+        F::ApologyDeficit,
+        ln1p(negative.saturating_sub(empathic)),
+    );
+    let apologies = agent
+        .iter()
+        .filter(|&&i| {
+            turns[i]
+                .agent
+                .iter()
+                .any(|m| !m.negated && m.category == AgentCategory::Apology)
+        })
+        .count();
+    if !agent.is_empty() {
+        set(x, F::AgentApology, apologies as f64 / agent.len() as f64);
+    }
+    set(
+        x,
+        F::NegXRefusal,
+        x[F::NegMean as usize] * x[F::AgentRefusal as usize],
+    );
+    let intensity: f64 = cust.iter().map(|&i| turns[i].intensity as f64).sum();
+    set(x, F::IntensityMean, intensity / n as f64);
+    let grudging = cust
+        .iter()
+        .zip(vals)
+        .filter(|(&i, &v)| turns[i].grudging && v < POSITIVE_TURN as f64)
+        .count();
+    set(x, F::GrudgingTurns, ln1p(grudging));
+    let loud = cust.iter().filter(|&&i| turns[i].loud).count();
+    set(x, F::LoudShare, loud as f64 / n as f64);
+    let (mut run, mut longest) = (0usize, 0usize);
+    for t in turns {
+        if t.speaker == Speaker::Agent {
+            run = 0;
+        } else {
+            run += 1;
+            longest = longest.max(run);
+        }
+    }
+    set(x, F::SilentRun, ln1p(longest));
 }
 
 /// The fitted turn scores rolled up: highest, mean, end, tail, share of high, recency.
@@ -412,6 +619,22 @@ mod tests {
     }
 
     #[test]
+    fn loud_share_is_the_share_of_customer_turns_with_loud_punctuation() {
+        let call = x(&[
+            Turn::customer("我的快递呢？？"),
+            Turn::agent("您好，请提供单号！"),
+            Turn::customer("单号是123。"),
+            Turn::customer("快点吧！"),
+        ]);
+        // Two of the three customer turns; the agent's ！ does not count.
+        assert!((call[F::LoudShare as usize] - 2.0 / 3.0).abs() < 1e-9);
+        assert_eq!(
+            x(&[Turn::customer("好的，谢谢。")])[F::LoudShare as usize],
+            0.0
+        );
+    }
+
+    #[test]
     fn polite_refused_counts_calm_turns_answered_with_a_no() {
         let polite = x(&[
             Turn::customer("你好，我想问下这个能退吗"),
@@ -446,6 +669,62 @@ mod tests {
     }
 
     #[test]
+    fn apology_deficit_counts_negative_turns_the_agent_did_not_soothe() {
+        let unsoothed = x(&[
+            Turn::customer("太失望了，气死我了"),
+            Turn::agent("请提供订单号"),
+            Turn::customer("你们这什么服务，太差了"),
+            Turn::agent("好的"),
+        ]);
+        assert_eq!(unsoothed[F::ApologyDeficit as usize], 2f64.ln_1p());
+        let soothed = x(&[
+            Turn::customer("太失望了，气死我了"),
+            Turn::agent("非常抱歉给您带来不便"),
+            Turn::customer("你们这什么服务，太差了"),
+            Turn::agent("好的"),
+        ]);
+        assert_eq!(soothed[F::ApologyDeficit as usize], 1f64.ln_1p());
+        assert_eq!(soothed[F::AgentApology as usize], 0.5);
+    }
+
+    #[test]
+    fn structure_features_read_turn_shapes_not_words() {
+        let c = x(&[
+            Turn::customer("我的订单什么时候发货"),
+            Turn::customer("很急"),
+            Turn::agent("请稍等"),
+            Turn::customer("我的订单什么时候发货啊"),
+            Turn::agent("我来帮您处理"),
+            Turn::customer("嗯"),
+        ]);
+        // The question asked again across an agent answer (only computed when asked).
+        let c0 = Analyzer::new().analyze_conversation(&[
+            Turn::customer("我的订单什么时候发货"),
+            Turn::agent("请稍等"),
+            Turn::customer("我的订单什么时候发货啊"),
+        ]);
+        assert_eq!(
+            features_for(&c0, None, false)[F::ReaskSimilarity as usize],
+            0.0
+        );
+        assert!(features_for(&c0, None, true)[F::ReaskSimilarity as usize] > 0.7);
+        assert!(
+            c[F::ReaskSimilarity as usize] > 0.7,
+            "{}",
+            c[F::ReaskSimilarity as usize]
+        );
+        // Two customer turns before the agent's first answer.
+        assert_eq!(c[F::SilentRun as usize], 2f64.ln_1p());
+        // The agent first acts (我来帮您) after three of the four customer turns.
+        assert_eq!(c[F::ActionDelay as usize], 0.75);
+        // Of the two answered customer turns, the first answer has no action.
+        assert_eq!(c[F::Unactioned as usize], 0.5);
+        // The last half is shorter than the first: the trend is negative; 嗯 is curt.
+        assert!(c[F::LengthTrend as usize] < 0.0);
+        assert_eq!(c[F::CurtLate as usize], 0.5);
+    }
+
+    #[test]
     fn turn_scores_come_from_the_turn_model_only_when_asked() {
         let c = Analyzer::new().analyze_conversation(&[
             Turn::customer("查一下订单"),
@@ -456,8 +735,9 @@ mod tests {
         let scores = TurnModel::builtin().scores(&c);
         assert_eq!(with[F::TurnScoreEnd as usize], scores[1]);
         assert!(scores[1] > scores[0]);
-        let without = features_for(&c, None);
+        let without = features_for(&c, None, false);
         assert_eq!(without[F::TurnScoreMax as usize], 0.0);
+        assert!(is_overlap(F::ReaskSimilarity as usize) && !is_overlap(F::ApologyDeficit as usize));
         assert!(
             is_turn_score(F::TurnScoreShare as usize) && !is_turn_score(F::EndUnanswered as usize)
         );

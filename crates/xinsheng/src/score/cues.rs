@@ -309,11 +309,11 @@ pub(crate) fn agent_phrase_valence(cat: AgentCategory) -> (f32, Option<(Emotion,
             AGENT_OBSTRUCTIVE.0,
             Some((Emotion::Disgust, AGENT_OBSTRUCTIVE.1)),
         ),
-        AgentCategory::Empathy
-        | AgentCategory::Apology
-        | AgentCategory::Ownership
-        | AgentCategory::Followup => (AGENT_CARING, None),
-        AgentCategory::Courtesy => (AGENT_COURTESY, None),
+        AgentCategory::Empathy | AgentCategory::Apology | AgentCategory::Ownership => {
+            (AGENT_CARING, None)
+        }
+        // A follow-up (预计明天送达, 我稍后回电给您) informs, like courtesy.
+        AgentCategory::Courtesy | AgentCategory::Followup => (AGENT_COURTESY, None),
         _ => (0.0, None),
     }
 }

@@ -18,6 +18,7 @@ mod modifiers;
 mod pragmatics;
 mod reported;
 mod sense;
+mod stance;
 mod structure;
 mod target;
 pub(crate) mod weights;
@@ -200,6 +201,7 @@ fn analyze_with(
     let total_emphasis = terms.score(consumed, used_negator);
     if speaker == Speaker::Agent {
         conduct::patterns(&ctx, &mut original, &mut acc, &mut found);
+        stance::stance(&ctx, sentences, &mut original, &mut acc, &mut found);
     }
     if customer_side {
         harm::threats(&ctx, sentences, &mut original, &mut acc, &mut found);
@@ -229,6 +231,7 @@ fn analyze_with(
         aggregate::no_escalation()
     };
     let grudging = customer_side && pragmatics::grudging(&units, scores.valence);
+    let loud = customer_side && pragmatics::loud_turn(text);
     // Keep the units' allocation for the next utterance.
     *units_buf = recycle(units);
     // Only the roll-up reads it, and only for customer turns.
@@ -240,6 +243,7 @@ fn analyze_with(
     UtteranceAnalysis {
         refusals,
         grudging,
+        loud,
         sketch,
         speaker,
         emotion: scores.emotion,

@@ -4,7 +4,7 @@
 
 use super::aggregate::Acc;
 use super::weights::{
-    AGENT_DESCRIBES, DEGREE_MAX, DEGREE_MIN, DOUBLE_NEGATION, EMPHASIS_MAX_MARKS,
+    AGENT_DESCRIBES, AGENT_FORMULAIC, DEGREE_MAX, DEGREE_MIN, DOUBLE_NEGATION, EMPHASIS_MAX_MARKS,
     EMPHASIS_MAX_REPEATS, EMPHASIS_STEP, FLIP, FLIP_DISGUST, HYPOTHETICAL_TERM, IRONY,
     NEGATED_DEGREE_NEGATIVE, NEGATED_DEGREE_POSITIVE, NEGATED_JOY_SADNESS, NEGATED_NEGATIVE,
     NEGATED_POSITIVE, QUESTIONED, QUOTED_TERM, RHETORICAL, RHETORICAL_OPEN, SCOPE_WINDOW,
@@ -344,6 +344,12 @@ pub(crate) fn weigh_term(
         note!("agent describes the customer's trouble (×{f})");
         v *= f;
         emo = emo.filter(|_| f > 0.0).map(|(l, i)| (l, i * f));
+    }
+    if base > 0.0 && v > 0.0 && ctx.speaker == Speaker::Agent && !rhetorical && !irony {
+        // A positive word, not a negated negative one (不用担心 reassures).
+        note!("agent's habitual positive wording (×{AGENT_FORMULAIC})");
+        v *= AGENT_FORMULAIC;
+        emo = emo.map(|(l, i)| (l, i * AGENT_FORMULAIC));
     }
     if v > 0.0 && (rhetorical || irony) {
         note!(

@@ -464,6 +464,30 @@ pub(crate) fn bare_punctuation(units: &[Unit<'_>], text: &str, acc: &mut Acc<'_>
     }
 }
 
+/// The turn is said loudly: an exclamation mark, two question marks in a row, or trailing
+/// dots (。。, ..., …). Punctuation, not words: the roll-up's `loud_share` reads it.
+pub(crate) fn loud_turn(text: &str) -> bool {
+    let mut prev = '\0';
+    let mut dots = 0;
+    for ch in text.chars() {
+        let question = |c: char| c == '？' || c == '?';
+        if ch == '！' || ch == '!' || ch == '…' || (question(ch) && question(prev)) {
+            return true;
+        }
+        dots = if ch == '.' || ch == '。' {
+            dots + 1
+        } else {
+            0
+        };
+        // 。。 or ..., not a single full stop or a decimal point.
+        if (ch == '。' && prev == '。') || dots >= 3 {
+            return true;
+        }
+        prev = ch;
+    }
+    false
+}
+
 /// Sentence punctuation: ？？, ？！ and ！！ — surprise after good news, impatience or
 /// agitation in a customer's complaint, emphasis of an agent's negative sentence.
 pub(crate) fn loud_punctuation(sentences: &[SentenceInfo], customer_side: bool, acc: &mut Acc<'_>) {
@@ -525,6 +549,31 @@ pub(crate) fn loud_punctuation(sentences: &[SentenceInfo], customer_side: bool, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_loud_turn_is_told_by_its_punctuation() {
+        for t in [
+            "到底什么时候发货！",
+            "又没到??",
+            "怎么还没到？？",
+            "唉。。",
+            "算了...",
+            "好吧……",
+            "太慢了!",
+        ] {
+            assert!(loud_turn(t), "{t}");
+        }
+        // One question mark, one full stop, a decimal point: calm.
+        for t in [
+            "什么时候发货？",
+            "好的。谢谢。",
+            "价格是12.5元",
+            "第一个？第二个？",
+            "",
+        ] {
+            assert!(!loud_turn(t), "{t}");
+        }
+    }
 
     #[test]
     fn count_starts_hold_exactly_their_chars() {

@@ -43,6 +43,10 @@ pub(crate) const QUOTED_TERM: f32 = 0.5;
 pub(crate) const QUESTIONED: f32 = 0.25;
 /// Factor of an agent's negative term (naming the customer's trouble).
 pub(crate) const AGENT_DESCRIBES: f32 = 0.3;
+/// Factor of an agent's positive term: service talk is worded positively by habit (解决,
+/// 方便, 优先, 免息), so a positive word alone does not make an agent's line positive;
+/// its caring phrases do ([`AGENT_CARING`]).
+pub(crate) const AGENT_FORMULAIC: f32 = 0.4;
 /// Factor of a positive term in a rhetorical question or an ironic utterance.
 pub(crate) const FLIP: f32 = -0.6;
 /// Disgust mass of a flipped positive term, per unit of its emotion mass.
@@ -83,9 +87,11 @@ pub(crate) const CUE_VOICE_EMOTION: f32 = 0.1;
 pub(crate) const AGENT_HOSTILE: (f32, f32) = (-0.45, 0.4);
 /// An agent's shirking, refusal or stonewalling phrase: (valence, disgust).
 pub(crate) const AGENT_OBSTRUCTIVE: (f32, f32) = (-0.25, 0.2);
-/// Valence of an agent's empathy, apology, ownership or follow-up phrase.
-pub(crate) const AGENT_CARING: f32 = 0.1;
-/// Valence of an agent's courtesy phrase.
+/// Valence of an agent's empathy, apology or ownership phrase: past
+/// [`POLARITY_THRESHOLD`], so a line that does the customer a service reads positive
+/// unless something negative outweighs it.
+pub(crate) const AGENT_CARING: f32 = 0.25;
+/// Valence of an agent's courtesy or follow-up phrase.
 pub(crate) const AGENT_COURTESY: f32 = 0.05;
 /// Highest severity of a mild refusal or stonewall (耐心等待), which a courteous request or
 /// any encouraged phrase of the turn withdraws (a stronger one only an alternative offered
@@ -99,6 +105,29 @@ pub(crate) const FIRM_OWNERSHIP: u8 = 2;
 pub(crate) const PERCEPTION_WINDOW: usize = 2;
 /// Most chars a `…` of an agent phrase pattern spans (再不还款，我们就…起诉你).
 pub(crate) const PATTERN_GAP: usize = 10;
+
+// --- agent conduct by stance (stance.rs; marker slots `{STANCE_*}` in agent.tsv) ---
+
+/// Weight of a strong stance marker (识相, 听不懂, 耽误我, 自作自受): enough alone.
+pub(crate) const STANCE_STRONG: f32 = 1.0;
+/// Weight of a weak stance marker (这么, 到底, 连, 自己, 征信): two of them, or one in a
+/// rhetorical question, are enough.
+pub(crate) const STANCE_WEAK: f32 = 0.5;
+/// Added when the sentence is a rhetorical question (a negative or a question word in a
+/// question: 怎么连这个都不会？) and holds a marker.
+pub(crate) const STANCE_RHETORICAL: f32 = 0.5;
+/// Lowest summed weight of a sentence that makes it a hostile stance.
+pub(crate) const STANCE_FIRE: f32 = 1.0;
+/// Lowest summed weight of a sentence said to no one in particular (no 你/您, no
+/// imperative, no rhetorical question) that makes it a hostile stance.
+pub(crate) const STANCE_UNADDRESSED: f32 = 1.5;
+/// Most chars from 别 to the end of a clause that tells the customer to stop (别操心了).
+pub(crate) const STOP_CLAUSE_MAX: usize = 8;
+/// Severity of a hostile stance (a `hostile` phrase of `agent.tsv` is 3 to 5).
+pub(crate) const STANCE_SEVERITY: u8 = 3;
+/// Chars after a third party ({THIRD}) in which a reporting verb makes the sentence
+/// someone else's words (快递员|说).
+pub(crate) const STANCE_REPORT_WINDOW: usize = 3;
 
 // --- harm: the grammar of threats said in other words (harm.rs) ---
 
