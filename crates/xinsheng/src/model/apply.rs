@@ -156,6 +156,19 @@ fn evidence(c: &ConversationAnalysis, feature: &str) -> (Option<usize>, String) 
                 ),
             )
         }
+        "loud_share" => {
+            let loud: Vec<usize> = customer_turns(c)
+                .filter(|(_, t)| t.loud)
+                .map(|(i, _)| i)
+                .collect();
+            (
+                loud.first().copied(),
+                format!(
+                    "{} of {total} customer turns said loudly (！, ？？, 。。, …)",
+                    loud.len()
+                ),
+            )
+        }
         "customer_turns" | "agent_share" | "customer_length" => (
             None,
             format!(
@@ -443,6 +456,22 @@ mod tests {
         assert_eq!(turn, Some(3));
         assert!(text.contains("1 of 2 turns"), "{text}");
         assert_eq!(super::kind_of("apology_deficit"), ReasonKind::NoEmpathy);
+    }
+
+    #[test]
+    fn loud_turns_are_shown_with_the_first_loud_turn() {
+        let c = an().analyze_conversation(&[
+            Turn::customer("快递到哪了"),
+            Turn::agent("请稍等！"),
+            Turn::customer("到底什么时候到？？"),
+            Turn::customer("快点！"),
+        ]);
+        let (turn, text) = super::evidence(&c, "loud_share");
+        assert_eq!(turn, Some(2));
+        assert!(
+            text.starts_with("2 of 3 customer turns said loudly"),
+            "{text}"
+        );
     }
 
     #[test]
