@@ -137,38 +137,8 @@ fn evidence(c: &ConversationAnalysis, feature: &str) -> (Option<usize>, String) 
                 c.agent_qa.missed_empathy_turns.len()
             ),
         ),
-        "agent_empathy" | "agent_apology" => {
-            let soothing: Vec<usize> = (0..c.turns.len())
-                .filter(|&i| {
-                    let t = &c.turns[i];
-                    t.speaker == Speaker::Agent
-                        && t.agent
-                            .iter()
-                            .any(|m| !m.negated && m.category.is_empathic())
-                })
-                .collect();
-            (
-                soothing.first().copied(),
-                format!(
-                    "the agent apologized or soothed in {} of {} turns: a problem the agent acknowledged",
-                    soothing.len(),
-                    c.agent_qa.agent_turns
-                ),
-            )
-        }
-        "loud_share" => {
-            let loud: Vec<usize> = customer_turns(c)
-                .filter(|(_, t)| t.loud)
-                .map(|(i, _)| i)
-                .collect();
-            (
-                loud.first().copied(),
-                format!(
-                    "{} of {total} customer turns said loudly (！, ？？, 。。, …)",
-                    loud.len()
-                ),
-            )
-        }
+        "agent_empathy" | "agent_apology" => soothing_evidence(c),
+        "loud_share" => loud_evidence(c, total),
         "customer_turns" | "agent_share" | "customer_length" => (
             None,
             format!(
@@ -195,6 +165,42 @@ fn evidence(c: &ConversationAnalysis, feature: &str) -> (Option<usize>, String) 
             )
         }
     }
+}
+
+/// The first agent turn that apologized or soothed, and how many did.
+fn soothing_evidence(c: &ConversationAnalysis) -> (Option<usize>, String) {
+    let soothing: Vec<usize> = (0..c.turns.len())
+        .filter(|&i| {
+            let t = &c.turns[i];
+            t.speaker == Speaker::Agent
+                && t.agent
+                    .iter()
+                    .any(|m| !m.negated && m.category.is_empathic())
+        })
+        .collect();
+    (
+        soothing.first().copied(),
+        format!(
+            "the agent apologized or soothed in {} of {} turns: a problem the agent acknowledged",
+            soothing.len(),
+            c.agent_qa.agent_turns
+        ),
+    )
+}
+
+/// The first loud customer turn, and how many of the `total` customer turns were loud.
+fn loud_evidence(c: &ConversationAnalysis, total: usize) -> (Option<usize>, String) {
+    let loud: Vec<usize> = customer_turns(c)
+        .filter(|(_, t)| t.loud)
+        .map(|(i, _)| i)
+        .collect();
+    (
+        loud.first().copied(),
+        format!(
+            "{} of {total} customer turns said loudly (！, ？？, 。。, …)",
+            loud.len()
+        ),
+    )
 }
 
 /// Replace the hand-set call risk of `c` by the model's.

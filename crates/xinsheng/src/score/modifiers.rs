@@ -333,23 +333,10 @@ pub(crate) fn weigh_term(
         v *= QUESTIONED;
         emo = emo.map(|(l, i)| (l, i * QUESTIONED));
     }
-    if v < 0.0 && ctx.speaker == Speaker::Agent {
-        // An agent naming the customer's trouble (换谁都会着急, 丢失的包裹) is not
-        // the agent's own negativity, least of all next to empathy or ownership.
-        let f = if ctx.agent_encouraged {
-            0.0
-        } else {
-            AGENT_DESCRIBES
-        };
-        note!("agent describes the customer's trouble (×{f})");
+    if let Some((f, why)) = agent_factor(ctx, base, v, rhetorical || irony) {
+        note!("{why} (×{f})");
         v *= f;
         emo = emo.filter(|_| f > 0.0).map(|(l, i)| (l, i * f));
-    }
-    if base > 0.0 && v > 0.0 && ctx.speaker == Speaker::Agent && !rhetorical && !irony {
-        // A positive word, not a negated negative one (不用担心 reassures).
-        note!("agent's habitual positive wording (×{AGENT_FORMULAIC})");
-        v *= AGENT_FORMULAIC;
-        emo = emo.map(|(l, i)| (l, i * AGENT_FORMULAIC));
     }
     if v > 0.0 && (rhetorical || irony) {
         note!(
@@ -370,6 +357,27 @@ pub(crate) fn weigh_term(
     };
     acc.add(u, source, base, v, emo, move || notes);
     Some(v)
+}
+
+/// How an agent's own term weighs (`None`: as anyone's), with the note saying why. A
+/// negative term names the customer's trouble (换谁都会着急, 丢失的包裹): not the agent's own
+/// negativity, least of all next to empathy or ownership. A positive word is how service
+/// talk is worded by habit; a negated negative (不用担心) is the agent's own reassurance,
+/// and a flipped one (a rhetorical question, irony) is left to the flip.
+fn agent_factor(ctx: &Ctx<'_, '_>, base: f32, v: f32, flips: bool) -> Option<(f32, &'static str)> {
+    if ctx.speaker != Speaker::Agent {
+        return None;
+    }
+    if v < 0.0 {
+        let f = if ctx.agent_encouraged {
+            0.0
+        } else {
+            AGENT_DESCRIBES
+        };
+        return Some((f, "agent describes the customer's trouble"));
+    }
+    (base > 0.0 && v > 0.0 && !flips)
+        .then_some((AGENT_FORMULAIC, "agent's habitual positive wording"))
 }
 
 /// Whether an agent phrase of category `cat` at unit `k` is a promise the agent does not
