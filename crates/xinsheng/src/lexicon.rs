@@ -14,6 +14,7 @@ use crate::normalize::normalize_term;
 use crate::types::{AgentCategory, CueCategory, Emotion};
 
 pub(crate) mod agent_patterns;
+pub(crate) mod exposure_words;
 pub(crate) mod function_words;
 pub(crate) mod harm_words;
 

@@ -479,17 +479,19 @@ fn restating_an_ignored_constraint_is_negative() {
 #[test]
 fn a_broken_promise_is_the_speakers_own_complaint_not_a_quotation() {
     // 说好的 ("as agreed", "you promised") opens the customer's complaint about a promise
-    // not kept: what follows is the speaker's own verdict, at full weight.
+    // not kept: what follows is the speaker's own verdict, at full weight (你们就是骗子 is
+    // an insult of the company: abuse since issue 13's fourth round).
     for t in [
         "说好的三天到货，现在还没到，太差劲了",
         "说好的今天回电话，你们就是骗子",
     ] {
         let a = c(t);
         assert!(
-            a.escalation
-                .cues
-                .iter()
-                .any(|c| c.category == CueCategory::Dissatisfaction && c.is_active() && !c.quoted),
+            a.escalation.cues.iter().any(|c| matches!(
+                c.category,
+                CueCategory::Dissatisfaction | CueCategory::Abuse
+            ) && c.is_active()
+                && !c.quoted),
             "{t}: {:?}",
             a.escalation.cues
         );

@@ -402,7 +402,24 @@ pub(crate) const THIRD_PARTIES: &[&str] = &[
     "那人",
 ];
 
-/// Demonstratives that point a confrontational marker at the service in front of the
+/// Third-party words that are also epithets of the company (骗子公司, 一群骗子, 骗子！).
+pub(crate) const EPITHETS: &[&str] = &["骗子"];
+/// The company or its service named right after an epithet (骗子公司, 骗子平台, 骗子客服).
+pub(crate) const EPITHET_COMPANY: &[&str] = &[
+    "公司",
+    "平台",
+    "客服",
+    "企业",
+    "银行",
+    "商城",
+    "机构",
+    "app",
+    "软件",
+    "运营商",
+];
+/// A collective or contempt before an epithet (一群骗子, 什么骗子客服).
+pub(crate) const EPITHET_COLLECTIVE: &[&str] = &["一群", "一帮", "一窝", "一伙", "什么", "是"];
+
 /// speaker (这叫什么事, 就这态度？, 这算什么).
 pub(crate) const DEMONSTRATIVES: &[&str] = &["这"];
 
@@ -520,6 +537,11 @@ pub(crate) const HYPOTHETICAL: &[&str] = &[
 /// Ends of a hypothetical clause (信用卡被盗刷的话一般怎么冻结？): like an opener of
 /// [`HYPOTHETICAL`], in a question.
 pub(crate) const HYPOTHETICAL_ENDS: &[&str] = &["的话"];
+
+/// Cue words that name a thing a customer asks about (差评能撤回吗？, 提前还款有没有违约金？,
+/// 中途解约的违约金怎么算？): in the clause that asks, like [`PROCEDURE_WORDS`], they make
+/// the clause a procedure enquiry, they and a leaving word beside them (解约, 退租) its topic.
+pub(crate) const QUESTION_TOPICS: &[&str] = &["差评", "违约金", "好评"];
 
 /// Words of a procedure enquiry: what a question asks about is how a claim, a repair or a
 /// payment is done (怎么申请赔付, 赔偿标准, 理赔需要哪些材料, 保修范围, 几天能到账). In the

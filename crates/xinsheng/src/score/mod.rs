@@ -13,6 +13,7 @@ mod challenge;
 mod conduct;
 mod cues;
 mod explain;
+mod exposure;
 mod harm;
 mod modifiers;
 mod pragmatics;
@@ -205,6 +206,7 @@ fn analyze_with(
     }
     if customer_side {
         harm::threats(&ctx, sentences, &mut original, &mut acc, &mut found);
+        exposure::threats(&ctx, &mut original, &mut found);
     }
     let third_party = customer_side && context(&ctx, sentences, &hypothetical, &mut found);
     found.demote_mentions(sentences.len(), |k| {
@@ -278,7 +280,7 @@ fn context(
     if third_party {
         target::weigh_third_party(found);
     } else {
-        target::lift_insults(found);
+        target::lift_insults(found, target::epithet_of_company(&ctx.norm.text, units));
     }
     third_party
 }

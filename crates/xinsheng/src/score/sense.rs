@@ -17,7 +17,8 @@ use crate::lexicon::function_words::{
     CAUSATIVE_ME, CONCILIATORY, CRIME_KIND_NOUNS, DECEASED, DURATION_ENDS, ENQUIRY_OPENERS,
     HOW_OR_WHETHER, HYPOTHETICAL, HYPOTHETICAL_ENDS, INTERROGATIVE, KIN, LATE_BEFORE, LATE_MARKERS,
     MEANING_QUESTIONS, MISTAKEN_BELIEF, NOT_HAPPENED, PROCEDURE_WORDS, QUESTION_PARTICLES,
-    SARCASTIC_DEGREE, SECOND_PERSON, SERVICE_PRAISE, SERVICE_TOPICS, TERM_NAMERS, WAITED,
+    QUESTION_TOPICS, SARCASTIC_DEGREE, SECOND_PERSON, SERVICE_PRAISE, SERVICE_TOPICS, TERM_NAMERS,
+    WAITED,
 };
 use crate::lexicon::ContrastRole;
 use crate::segment::Unit;
@@ -324,7 +325,7 @@ pub(crate) fn hypothetical_clauses(
 
 /// The clauses of a procedure enquiry: a question (not rhetorical) whose asking clause
 /// names a procedure ([`PROCEDURE_WORDS`]: 怎么申请赔付？, 赔付标准是怎样的？, 保修范围包括
-/// 吗) with no negator (赔偿款怎么还没到账 is impatience) and no cue but a refund or
+/// 吗) or a thing asked about ([`QUESTION_TOPICS`]: 差评能撤回吗？, 违约金怎么算？) with no negator (赔偿款怎么还没到账 is impatience) and no cue but a refund or
 /// urgency word; with it, the clauses before it in its sentence that state the
 /// circumstance (手机屏幕碎了，…) with no cue and no second person. Their negative words
 /// name the case asked about and their refund words the topic (快递丢了怎么申请赔付？).
@@ -332,12 +333,15 @@ fn procedure_clauses(units: &[Unit<'_>], sentences: &[SentenceInfo], found: &Fou
     let mut out = Vec::new();
     let in_clause = |c: usize| units.iter().filter(move |u| u.clause == c && !u.is_punct);
     let pattern_cue = |c: usize| found.sites().any(|(_, _, k)| units[k].clause == c);
+    let topic_noun = |c: usize| in_clause(c).any(|u| QUESTION_TOPICS.contains(&u.text));
     let cue_other_than_topic = |c: usize| {
         pattern_cue(c)
             || in_clause(c).any(|u| {
-                u.entry.and_then(|e| e.escalation).is_some_and(|(cat, _)| {
-                    !matches!(cat, CueCategory::Refund | CueCategory::Urgency)
-                })
+                !QUESTION_TOPICS.contains(&u.text)
+                    && u.entry.and_then(|e| e.escalation).is_some_and(|(cat, _)| {
+                        !matches!(cat, CueCategory::Refund | CueCategory::Urgency)
+                            && !(cat == CueCategory::Churn && topic_noun(c))
+                    })
             })
     };
     for st in sentences {
@@ -356,7 +360,7 @@ fn procedure_clauses(units: &[Unit<'_>], sentences: &[SentenceInfo], found: &Fou
             let asks = c == units[last].clause
                 || in_clause(c)
                     .any(|u| HOW_OR_WHETHER.contains(&u.text) || u.class & INTERROGATIVE != 0);
-            asks && in_clause(c).any(|u| PROCEDURE_WORDS.contains(&u.text))
+            asks && (in_clause(c).any(|u| PROCEDURE_WORDS.contains(&u.text)) || topic_noun(c))
                 && !units.iter().enumerate().any(|(k, u)| {
                     u.clause == c
                         && (pragmatics::is_bare_negator(u)

@@ -10,8 +10,9 @@
 use super::cues::Found;
 use super::weights::{CUE_WEIGHT, INSULT_SEVERITY, THIRD_PARTY_FACTOR};
 use crate::lexicon::function_words::{
-    DEMONSTRATIVES, ENQUIRY_OPENERS, EXONERATING, EXPLETIVES, FIRST_PERSON, GREETINGS,
-    INSURANCE_WORDS, OTHER_PEOPLE, SECOND_PERSON, THIRD_PARTIES,
+    DEMONSTRATIVES, ENQUIRY_OPENERS, EPITHETS, EPITHET_COLLECTIVE, EPITHET_COMPANY, EXONERATING,
+    EXPLETIVES, FIRST_PERSON, GREETINGS, INSURANCE_WORDS, OTHER_PEOPLE, SECOND_PERSON,
+    THIRD_PARTIES,
 };
 use crate::segment::Unit;
 use crate::types::CueCategory;
@@ -21,8 +22,34 @@ use crate::types::CueCategory;
 /// A second person next to a phrase that clears the company (跟你们没关系, 不怪你们)
 /// does not count.
 pub(crate) fn aimed_at_third_party(text: &str, units: &[Unit<'_>]) -> bool {
-    THIRD_PARTIES.iter().any(|t| text.contains(t))
+    let epithet = epithet_of_company(text, units);
+    THIRD_PARTIES
+        .iter()
+        .any(|t| text.contains(t) && !(epithet && EPITHETS.contains(t)))
         && (EXONERATING.iter().any(|e| text.contains(e)) || !addresses_company(units))
+}
+
+/// An epithet (骗子) is said of the company: the company or its service named right after
+/// it (骗子公司, 骗子平台, 什么骗子客服), a collective or 是 before it (一群骗子, 你们就是骗子),
+/// or it stands alone as a clause (骗子！收了钱就不管了). Then it is an insult, not a third
+/// party (有个骗子冒充你们客服, 被骗子骗了 stay the third party).
+pub(crate) fn epithet_of_company(text: &str, units: &[Unit<'_>]) -> bool {
+    EPITHETS.iter().any(|e| {
+        text.match_indices(e).any(|(b, s)| {
+            let (before, after) = (&text[..b], &text[b + s.len()..]);
+            EPITHET_COMPANY.iter().any(|c| after.starts_with(c))
+                || EPITHET_COLLECTIVE.iter().any(|c| before.ends_with(c))
+        })
+    }) || alone_as_clause(units)
+}
+
+/// An epithet is a whole clause of its own (骗子！).
+fn alone_as_clause(units: &[Unit<'_>]) -> bool {
+    units.iter().enumerate().any(|(k, u)| {
+        EPITHETS.contains(&u.text)
+            && units[..k].last().is_none_or(|p| p.is_punct)
+            && units.get(k + 1).is_none_or(|n| n.is_punct)
+    })
 }
 
 /// The utterance addresses the company or the agent: a second person (你, 你们, 您, 贵公司)
@@ -90,8 +117,18 @@ pub(crate) fn weigh_third_party(found: &mut Found) {
 /// In an utterance not aimed at a third party, an insult (an abuse cue other than a bare
 /// expletive such as 妈的 or tmd) is aimed at the agent or the company: abuse, `high` in the
 /// gold header, at [`INSULT_SEVERITY`]. Negated or quoted insults are left as they are.
-pub(crate) fn lift_insults(found: &mut Found) {
+///
+/// An epithet said of the company ([`epithet_of_company`]: 骗子公司, 一群骗子) is an
+/// insult too: its dissatisfaction cue becomes abuse at that severity.
+pub(crate) fn lift_insults(found: &mut Found, epithet: bool) {
     for c in found.cues.iter_mut() {
+        if epithet
+            && c.category == CueCategory::Dissatisfaction
+            && c.is_active()
+            && EPITHETS.iter().any(|e| c.text.starts_with(e))
+        {
+            c.category = CueCategory::Abuse;
+        }
         if c.category == CueCategory::Abuse
             && c.is_active()
             && c.severity < INSULT_SEVERITY

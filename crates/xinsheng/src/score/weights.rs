@@ -140,6 +140,12 @@ pub(crate) const HARM_SEVERITY: [u8; 2] = [4, 5];
 /// (不想活了 sadness 0.9, 跳楼 0.8 in `emotion-negative.tsv`).
 pub(crate) const HARM_GRAMMAR_VOICE: (f32, f32) = (-0.8, 0.6);
 
+// --- exposure: going-public threats said in other words (exposure.rs) ---
+
+/// Severity of a going-public threat the grammar finds: `critical`, as the gold header
+/// has media exposure actually threatened by the speaker.
+pub(crate) const EXPOSURE_SEVERITY: u8 = 5;
+
 // --- pragmatics: customer-service patterns ---
 
 /// Valence of a refusal phrase (没办法, 只能等了) in a customer's mouth.
