@@ -303,6 +303,24 @@ pub(crate) const SERVICE_PRAISE: &[&str] = &[
     "周到", "贴心", "专业", "厉害", "给力", "负责", "及时", "高效", "靠谱", "快", "高",
 ];
 
+/// Praise that, as a whole opening clause with a bad outcome after it (厉害，一个快递送了半个
+/// 月; 佩服，一个简单问题能拖一个月), is sarcasm with no intensifier. Other praise (不错,
+/// 高, 快) counts so only said to the company with a service topic (你们效率高，…).
+pub(crate) const BARE_PRAISE: &[&str] = &[
+    "厉害",
+    "贴心",
+    "专业",
+    "佩服",
+    "好样的",
+    "一流",
+    "给力",
+    "高效",
+    "靠谱",
+    "牛",
+];
+/// Sentence particles a bare praise clause may carry (服务一流啊).
+pub(crate) const PRAISE_PARTICLES: &[&str] = &["啊", "呀", "了", "啦", "的", "嘛", "哦"];
+
 /// Service topics whose praise (服务态度真好, 效率真高) is about the company's work.
 pub(crate) const SERVICE_TOPICS: &[&str] = &["服务", "态度", "效率", "速度", "客服", "售后"];
 
@@ -690,6 +708,26 @@ pub(crate) fn is_count_of_times(text: &str) -> bool {
             .chars()
             .all(|c| c.is_ascii_digit() || "一二两三四五六七八九十百几多好".contains(c))
 }
+
+/// What a scammer does to the customer, right after 骗子 (有个骗子冒充你们客服, 骗子打电话
+/// 来): the scammer is a third party, not an epithet of the company.
+pub(crate) const IMPOSTOR_ACTS: &[&str] = &[
+    "冒充",
+    "假冒",
+    "假装",
+    "骗",
+    "骗了",
+    "骗走",
+    "打电话",
+    "打来",
+    "发短信",
+    "发来",
+    "盗",
+    "电话",
+    "短信",
+];
+/// Before 骗子, the customer is the scammer's victim (被骗子骗了, 遇到骗子).
+pub(crate) const VICTIM_BEFORE: &[&str] = &["被", "遇到", "遇上", "碰到", "有个", "一个"];
 
 /// Nouns a crime word (诈骗, 骚扰) modifies when it names the kind of call or message the
 /// customer got (诈骗电话, 诈骗短信): the crime is someone else's, no legal step is threatened.

@@ -184,9 +184,22 @@ fn analyze_with(
             explain::patterns(tr, &found);
         }
     }
-    // Praise of the service next to a bad outcome: sarcasm, read as irony.
+    // Praise of the service next to a bad outcome: sarcasm, read as irony; aimed at the
+    // company it is clear dissatisfaction.
+    let sarcastic = (customer_side && !ctx.irony)
+        .then(|| sense::sarcasm(&units, clause_roles, &found))
+        .flatten();
+    if let Some(k) = sarcastic {
+        found.pattern_cue(
+            &units,
+            &mut original,
+            (k, k),
+            crate::types::CueCategory::Dissatisfaction,
+            weights::SARCASM_SEVERITY,
+        );
+    }
     let ctx = Ctx {
-        irony: ctx.irony || (customer_side && sense::sarcasm(&units, clause_roles, &found)),
+        irony: ctx.irony || sarcastic.is_some(),
         ..ctx
     };
     let hypothetical = sense::hypothetical_clauses(&units, sentences, &found);

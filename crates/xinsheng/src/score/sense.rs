@@ -11,13 +11,14 @@ use super::cues::Found;
 use super::modifiers::{self, scan_back};
 use super::pragmatics;
 use super::structure::SentenceInfo;
-use super::weights::TOPIC_MAX_SEVERITY;
+use super::weights::{BARE_PRAISE_WORDS, TOPIC_MAX_SEVERITY};
 use super::Ctx;
 use crate::lexicon::function_words::{
-    CAUSATIVE_ME, CONCILIATORY, CRIME_KIND_NOUNS, DECEASED, DURATION_ENDS, ENQUIRY_OPENERS,
-    HOW_OR_WHETHER, HYPOTHETICAL, HYPOTHETICAL_ENDS, INTERROGATIVE, KIN, LATE_BEFORE, LATE_MARKERS,
-    MEANING_QUESTIONS, MISTAKEN_BELIEF, NOT_HAPPENED, PROCEDURE_WORDS, QUESTION_PARTICLES,
-    QUESTION_TOPICS, SARCASTIC_DEGREE, SECOND_PERSON, SERVICE_PRAISE, SERVICE_TOPICS, TERM_NAMERS,
+    BARE_PRAISE, CAUSATIVE_ME, CONCILIATORY, CRIME_KIND_NOUNS, DECEASED, DURATION_ENDS,
+    ENQUIRY_OPENERS, EPITHETS, HOW_OR_WHETHER, HYPOTHETICAL, HYPOTHETICAL_ENDS, IMPOSTOR_ACTS,
+    INTERROGATIVE, KIN, LATE_BEFORE, LATE_MARKERS, MEANING_QUESTIONS, MISTAKEN_BELIEF,
+    NOT_HAPPENED, PRAISE_PARTICLES, PROCEDURE_WORDS, QUESTION_PARTICLES, QUESTION_TOPICS,
+    SARCASTIC_DEGREE, SECOND_PERSON, SERVICE_PRAISE, SERVICE_TOPICS, TERM_NAMERS, VICTIM_BEFORE,
     WAITED,
 };
 use crate::lexicon::ContrastRole;
@@ -64,8 +65,18 @@ pub(crate) fn enquiries(ctx: &Ctx<'_, '_>, sentences: &[SentenceInfo], found: &m
 /// A legal cue that names the kind of call or message the customer got (诈骗电话, 诈骗短信)
 /// or a belief found wrong (我还以为是诈骗) is a topic, not a legal step: it falls to a
 /// mention (issue 12).
+///
+/// Likewise a scammer who acts on the customer (有个骗子冒充你们客服, 被骗子骗了两千块): the
+/// 骗子 is someone else, not an epithet of the company; its dissatisfaction is a topic.
 pub(crate) fn crime_of_others(units: &[Unit<'_>], found: &mut Found) {
     found.demote_topics(|c, _, k| {
+        if c.category == CueCategory::Dissatisfaction && EPITHETS.contains(&units[k].text) {
+            let acts = units
+                .get(k + 1)
+                .is_some_and(|n| IMPOSTOR_ACTS.iter().any(|a| n.text.starts_with(a)));
+            let victim = k > 0 && VICTIM_BEFORE.contains(&units[k - 1].text);
+            return acts || victim;
+        }
         if c.category != CueCategory::Legal {
             return false;
         }
@@ -111,23 +122,21 @@ fn in_asking_clause(units: &[Unit<'_>], st: &SentenceInfo, k: usize) -> bool {
 /// clause of the utterance, with no contrast word between them: unmarked sarcasm
 /// (效率真高，一个月前报的故障今天才回; 可真厉害，退款能拖三个礼拜; 感谢你们让我多等了六个
 /// 小时). Read like an irony marker: the praise flips. `found` holds the pattern cues.
+/// Gives the praise's unit.
 pub(crate) fn sarcasm(
     units: &[Unit<'_>],
     clause_roles: &[Option<ContrastRole>],
     found: &Found,
-) -> bool {
+) -> Option<usize> {
     if clause_roles.iter().any(Option::is_some)
         || units.iter().any(|u| CONCILIATORY.contains(&u.text))
     {
-        return false;
+        return None;
     }
-    let Some((praise, clause)) = units
+    let (praise, clause) = units
         .iter()
         .enumerate()
-        .find_map(|(k, u)| praises_service(units, k).then_some((k, u.clause)))
-    else {
-        return false;
-    };
+        .find_map(|(k, u)| praises_service(units, k).then_some((k, u.clause)))?;
     let bad_cue = |cat: CueCategory| {
         matches!(
             cat,
@@ -161,10 +170,11 @@ pub(crate) fn sarcasm(
         let cue = e.escalation.is_some_and(|(c, _)| bad_cue(c));
         (negative || cue) && !scan_back(units, k).0.odd()
     };
-    found
+    (found
         .sites()
         .any(|(c, _, k)| bad_cue(c.category) && (units[k].clause != clause || thanks_blame))
-        || (0..units.len()).any(outcome)
+        || (0..units.len()).any(outcome))
+    .then_some(praise)
 }
 
 /// The unit at `k` praises the service with an intensifier (效率真高, 太贴心了, 可真厉害),
@@ -199,7 +209,41 @@ fn praises_service(units: &[Unit<'_>], k: usize) -> bool {
             .take(2)
             .any(|p| SERVICE_TOPICS.iter().any(|t| p.contains(t)));
     let thanks = e.emotion.is_some_and(|(l, _, _)| l == Emotion::Gratitude) && blames(units, k);
-    (intensified && virtue) || thanks
+    (intensified && virtue) || thanks || bare_praise(units, k)
+}
+
+/// The unit at `k` is bare praise that makes up the utterance's opening clause, with
+/// more after it: a word of [`BARE_PRAISE`] (厉害，…; 佩服，…; 服务一流啊，…) or any
+/// praise of a service topic said to the company (你们效率高，…), with nothing else but a
+/// particle, a service topic or a second person.
+fn bare_praise(units: &[Unit<'_>], k: usize) -> bool {
+    let u = &units[k];
+    let first = units.iter().find(|x| !x.is_punct).map(|x| x.clause);
+    if first != Some(u.clause) || !units.iter().any(|x| x.clause > u.clause && !x.is_punct) {
+        return false;
+    }
+    let words: Vec<&str> = units
+        .iter()
+        .filter(|x| x.clause == u.clause && !x.is_punct)
+        .map(|x| x.text)
+        .collect();
+    let topic = |w: &str| SERVICE_TOPICS.iter().any(|t| w.starts_with(t));
+    let lone = words.iter().all(|w| {
+        *w == u.text
+            || topic(w)
+            || PRAISE_PARTICLES.contains(w)
+            || SECOND_PERSON.iter().any(|p| w.starts_with(p))
+    });
+    // Praise of a service topic (速度很快，…) is sarcasm only said to the company (你们效率
+    // 高，…): a review praising one thing and blaming another means both.
+    let addressed = words
+        .iter()
+        .any(|w| SECOND_PERSON.iter().any(|p| w.starts_with(p)));
+    let praise = BARE_PRAISE.iter().any(|p| u.text.ends_with(p))
+        || (addressed
+            && (SERVICE_TOPICS.iter().any(|t| u.text.starts_with(t))
+                || words.iter().any(|w| *w != u.text && topic(w))));
+    lone && words.len() <= BARE_PRAISE_WORDS && praise
 }
 
 /// After thanks at unit `k`, the addressee is blamed for what follows: a causative in

@@ -140,6 +140,13 @@ pub(crate) const HARM_SEVERITY: [u8; 2] = [4, 5];
 /// (不想活了 sadness 0.9, 跳楼 0.8 in `emotion-negative.tsv`).
 pub(crate) const HARM_GRAMMAR_VOICE: (f32, f32) = (-0.8, 0.6);
 
+/// Most words of an opening clause of bare praise read as sarcasm (服务一流啊: 3).
+pub(crate) const BARE_PRAISE_WORDS: usize = 3;
+
+/// Severity of the dissatisfaction cue of unmarked sarcasm (厉害，一个快递送了半个月; 效率真
+/// 高，…今天才回): mocking the company's service is clear dissatisfaction (`medium`).
+pub(crate) const SARCASM_SEVERITY: u8 = 3;
+
 // --- exposure: going-public threats said in other words (exposure.rs) ---
 
 /// Severity of a going-public threat the grammar finds: `critical`, as the gold header
