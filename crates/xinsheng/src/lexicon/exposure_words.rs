@@ -106,5 +106,7 @@ pub(crate) const REVIEW_WORDS: &[&str] = &["差评", "好评", "评价", "追评
 pub(crate) const PERMISSION: &[&str] = &["可以", "能不能", "能否", "可不可以", "行不行", "允许"];
 /// Publishing to praise or share (发个朋友圈推荐一下).
 pub(crate) const PRAISE: &[&str] = &["推荐", "夸", "分享", "点赞", "宣传"];
+/// After a praise word, a warning that makes the post a threat after all (推荐大家别买).
+pub(crate) const WARN_OFF: &[&str] = &["别", "不要", "千万不", "避雷", "踩雷"];
 /// Negators between the intent and the act (我就不发到网上了).
 pub(crate) const NEGATORS: &[&str] = &["不", "没", "别", "不会"];

@@ -10,7 +10,7 @@
 //!   让大家, 评评理).
 //!
 //! Guards: a review is a review (已经写了差评, 给个好评); asking whether one may (评价里可以
-//! 写…吗？); publishing to praise (发朋友圈推荐); 网上 as a shopping or service channel (网上
+//! 写…吗？); publishing to praise (发朋友圈推荐: a lexicon media cue too is then a topic); 网上 as a shopping or service channel (网上
 //! 买的, 网上预约, 网上说); a negator between the intent and the act (我就不发了); intent
 //! inside a quotation. The cue is `media` at [`EXPOSURE_SEVERITY`] (`critical`, as the gold
 //! header has media exposure actually threatened by the speaker). An utterance with an
@@ -27,6 +27,10 @@ use crate::types::CueCategory;
 pub(crate) fn threats(ctx: &Ctx<'_, '_>, original: &mut OriginalText<'_>, found: &mut Found) {
     let text = ctx.norm.text.as_str();
     let units = ctx.units;
+    if praise_post(text) {
+        found.demote_topics(|c, _, _| c.category == CueCategory::Media);
+        return;
+    }
     if units.is_empty()
         || found.cues.iter().any(|c| {
             c.category == CueCategory::Media && c.is_active() && c.severity >= EXPOSURE_SEVERITY
@@ -55,6 +59,15 @@ fn guarded(text: &str) -> bool {
     w::REVIEW_WORDS.iter().any(|r| text.contains(r))
         || w::PRAISE.iter().any(|p| text.contains(p))
         || (asks && w::PERMISSION.iter().any(|p| text.contains(p)))
+}
+
+/// The post praises or shares (发个朋友圈推荐你们家的产品): a media word in it, lexicon or
+/// grammar, is no threat, unless a warning follows the praise word (推荐大家别买).
+fn praise_post(text: &str) -> bool {
+    w::PRAISE.iter().any(|p| {
+        text.match_indices(p)
+            .any(|(b, s)| !w::WARN_OFF.iter().any(|x| text[b + s.len()..].contains(x)))
+    })
 }
 
 /// The byte range of the threat: from its intent (or the utterance's start, for a
