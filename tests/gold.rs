@@ -85,13 +85,21 @@ const GOLD_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/gold");
 /// level within one is recorded lower (0.95 -> 0.94) only because the added rows are harder.
 /// Merged with `main` f0032c2 (the stance rule) the branch measures polarity 0.807, emotion
 /// 0.683, traps 0.677 (recorded at 0.67), the rest as above.
+/// The fourth levels round (issue 13, `# issue 13, fourth round`) added 92 customer
+/// utterances written as a probe before its changes. On the grown set the code before them
+/// (main c918de6) measures polarity 0.794, emotion 0.670, level exact 0.788, within one
+/// 0.930, F1 0.800, traps 0.660, escalated 0.991, risky AUC 0.959, trajectory 0.613; after
+/// them 0.802, 0.678, 0.817, 0.950, 0.839, 0.691, 0.991, 0.966, 0.613. Every figure rose or
+/// held; emotion is recorded lower (0.68 -> 0.67) only because the added rows are harder
+/// (this branch measures 0.685 on the set without them, 0.678 with them). Raised: within one 0.95, F1 0.83,
+/// traps 0.69, risky AUC 0.96.
 const RECORDED: &[(&str, f64)] = &[
     ("utterance.polarity_accuracy", 0.80),
-    ("utterance.emotion_accuracy", 0.68),
+    ("utterance.emotion_accuracy", 0.67),
     ("utterance.level_exact", 0.81),
-    ("utterance.level_within_one", 0.94),
-    ("utterance.escalation_f1", 0.82),
-    ("utterance.negation_trap_accuracy", 0.67),
+    ("utterance.level_within_one", 0.95),
+    ("utterance.escalation_f1", 0.83),
+    ("utterance.negation_trap_accuracy", 0.69),
     ("utterance.agent_prohibited_recall", 0.96),
     ("utterance.agent_prohibited_precision", 0.99),
     ("utterance.harm_high_recall", 1.00),
@@ -106,7 +114,7 @@ const RECORDED: &[(&str, f64)] = &[
     ("agent_conduct.heldout4_recall", 0.23),
     ("agent_conduct.heldout4_precision", 1.00),
     ("conversation.escalated_accuracy", 0.99),
-    ("conversation.risky_auc", 0.95),
+    ("conversation.risky_auc", 0.96),
     ("conversation.trajectory_accuracy", 0.61),
 ];
 

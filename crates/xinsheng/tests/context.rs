@@ -907,3 +907,89 @@ fn a_cue_after_a_contrast_word_says_what_the_utterance_means() {
     let t = "小姑娘服务挺好，但事情还是没解决";
     assert_eq!(c(t).polarity, Polarity::Negative, "{t}: {}", c(t).valence);
 }
+
+// --- issue 13, fourth round (levels round 4) ---
+
+/// A threat to go public said in other words than the lexicon's phrases (intent or a
+/// warning, a publish verb, a public place or audience; or being exposed) is media
+/// exposure, `critical`; posting as a review, asking whether one may, 网上 as a shopping
+/// channel, sending something to the company and praising posts are not.
+#[test]
+fn going_public_in_other_words_is_critical() {
+    for t in [
+        "信不信我把这事发到业主群里",
+        "再拖下去我就录个视频挂到快手上",
+        "我马上写个长帖发论坛，让网友都看看",
+        "不给退款我就去知乎上写你们",
+        "等着吧，你们很快就会上新闻",
+        "到时候闹上热搜别怪我",
+    ] {
+        let a = c(t);
+        assert_eq!(a.escalation.level, Level::Critical, "{t}: {:?}", a.escalation.cues);
+    }
+    for t in [
+        "我在网上买的电视，能上门安装吗",
+        "我已经在评价里写了差评",
+        "评价区可以上传视频吗？",
+        "我把发票照片发给你们了",
+        "我要发个朋友圈推荐一下你们家的套餐",
+        "我是做自媒体的，想问问你们有没有合作",
+        "今天我去营业厅打印发票，网上营业厅说不能打",
+        "我就不发到网上了，你们尽快处理吧",
+    ] {
+        let a = c(t);
+        assert!(a.escalation.level < Level::High, "{t}: {:?}", a.escalation.cues);
+    }
+}
+
+/// 骗子 said of the company (骗子公司, 一群骗子, 骗子！) is an insult, `high`; a scammer who
+/// acts on the customer (骗子冒充…, 被骗子骗了) is someone else.
+#[test]
+fn a_scammer_epithet_of_the_company_is_abuse() {
+    for t in ["骗子平台，退我钱", "一帮骗子，收了钱就跑", "骗子！说好的回电呢"] {
+        let a = c(t);
+        assert!(active(&a, CueCategory::Abuse), "{t}: {:?}", a.escalation.cues);
+        assert_eq!(a.escalation.level, Level::High, "{t}");
+    }
+    for t in ["昨天有骗子冒充你们打电话给我", "我妈被骗子骗了五百块"] {
+        let a = c(t);
+        assert!(!active(&a, CueCategory::Abuse), "{t}: {:?}", a.escalation.cues);
+        assert!(a.escalation.level < Level::High, "{t}");
+    }
+}
+
+/// 差评 and 违约金 asked about (能撤回吗, 有没有, 怎么算) are the topic of an enquiry, not a
+/// complaint or a demand; said as a grievance they stay one.
+#[test]
+fn a_bad_review_or_a_penalty_asked_about_is_a_topic() {
+    for t in [
+        "差评可以删掉吗？",
+        "提前退租有没有违约金？",
+        "违约金是怎么计算的？",
+    ] {
+        let a = c(t);
+        assert!(a.escalation.level < Level::Medium, "{t}: {:?}", a.escalation.cues);
+    }
+    for t in ["凭什么收我违约金？", "违约金太离谱了，必须退给我"] {
+        assert!(c(t).escalation.level >= Level::Medium, "{t}");
+    }
+}
+
+/// Bare praise opening the utterance (厉害，…; 佩服，…) before a bad outcome is sarcasm, with
+/// no intensifier: negative and `medium` (clear dissatisfaction). Before a good outcome it
+/// is praise; a review praising one thing and blaming another means both.
+#[test]
+fn bare_praise_before_a_bad_outcome_is_sarcasm() {
+    for t in ["佩服，一个退款能拖两个月", "专业，又把我的地址搞错了", "你们效率高，半个月了还没发货"] {
+        let a = c(t);
+        assert_eq!(a.polarity, Polarity::Negative, "{t}: {:+.2}", a.valence);
+        assert!(a.escalation.level >= Level::Medium, "{t}: {:?}", a.escalation.cues);
+    }
+    for t in ["厉害，第二天就修好了", "贴心，还多送了一个充电器"] {
+        let a = c(t);
+        assert_eq!(a.polarity, Polarity::Positive, "{t}: {:+.2}", a.valence);
+        assert_eq!(a.escalation.level, Level::None, "{t}");
+    }
+    let t = "速度很快，味道一般";
+    assert!(c(t).escalation.level < Level::Medium, "{t}");
+}
