@@ -925,7 +925,12 @@ fn going_public_in_other_words_is_critical() {
         "到时候闹上热搜别怪我",
     ] {
         let a = c(t);
-        assert_eq!(a.escalation.level, Level::Critical, "{t}: {:?}", a.escalation.cues);
+        assert_eq!(
+            a.escalation.level,
+            Level::Critical,
+            "{t}: {:?}",
+            a.escalation.cues
+        );
     }
     for t in [
         "我在网上买的电视，能上门安装吗",
@@ -938,7 +943,11 @@ fn going_public_in_other_words_is_critical() {
         "我就不发到网上了，你们尽快处理吧",
     ] {
         let a = c(t);
-        assert!(a.escalation.level < Level::High, "{t}: {:?}", a.escalation.cues);
+        assert!(
+            a.escalation.level < Level::High,
+            "{t}: {:?}",
+            a.escalation.cues
+        );
     }
 }
 
@@ -946,14 +955,26 @@ fn going_public_in_other_words_is_critical() {
 /// acts on the customer (骗子冒充…, 被骗子骗了) is someone else.
 #[test]
 fn a_scammer_epithet_of_the_company_is_abuse() {
-    for t in ["骗子平台，退我钱", "一帮骗子，收了钱就跑", "骗子！说好的回电呢"] {
+    for t in [
+        "骗子平台，退我钱",
+        "一帮骗子，收了钱就跑",
+        "骗子！说好的回电呢",
+    ] {
         let a = c(t);
-        assert!(active(&a, CueCategory::Abuse), "{t}: {:?}", a.escalation.cues);
+        assert!(
+            active(&a, CueCategory::Abuse),
+            "{t}: {:?}",
+            a.escalation.cues
+        );
         assert_eq!(a.escalation.level, Level::High, "{t}");
     }
     for t in ["昨天有骗子冒充你们打电话给我", "我妈被骗子骗了五百块"] {
         let a = c(t);
-        assert!(!active(&a, CueCategory::Abuse), "{t}: {:?}", a.escalation.cues);
+        assert!(
+            !active(&a, CueCategory::Abuse),
+            "{t}: {:?}",
+            a.escalation.cues
+        );
         assert!(a.escalation.level < Level::High, "{t}");
     }
 }
@@ -968,7 +989,11 @@ fn a_bad_review_or_a_penalty_asked_about_is_a_topic() {
         "违约金是怎么计算的？",
     ] {
         let a = c(t);
-        assert!(a.escalation.level < Level::Medium, "{t}: {:?}", a.escalation.cues);
+        assert!(
+            a.escalation.level < Level::Medium,
+            "{t}: {:?}",
+            a.escalation.cues
+        );
     }
     for t in ["凭什么收我违约金？", "违约金太离谱了，必须退给我"] {
         assert!(c(t).escalation.level >= Level::Medium, "{t}");
@@ -980,10 +1005,18 @@ fn a_bad_review_or_a_penalty_asked_about_is_a_topic() {
 /// is praise; a review praising one thing and blaming another means both.
 #[test]
 fn bare_praise_before_a_bad_outcome_is_sarcasm() {
-    for t in ["佩服，一个退款能拖两个月", "专业，又把我的地址搞错了", "你们效率高，半个月了还没发货"] {
+    for t in [
+        "佩服，一个退款能拖两个月",
+        "专业，又把我的地址搞错了",
+        "你们效率高，半个月了还没发货",
+    ] {
         let a = c(t);
         assert_eq!(a.polarity, Polarity::Negative, "{t}: {:+.2}", a.valence);
-        assert!(a.escalation.level >= Level::Medium, "{t}: {:?}", a.escalation.cues);
+        assert!(
+            a.escalation.level >= Level::Medium,
+            "{t}: {:?}",
+            a.escalation.cues
+        );
     }
     for t in ["厉害，第二天就修好了", "贴心，还多送了一个充电器"] {
         let a = c(t);

@@ -383,8 +383,9 @@ fn procedure_clauses(units: &[Unit<'_>], sentences: &[SentenceInfo], found: &Fou
             || in_clause(c).any(|u| {
                 !QUESTION_TOPICS.contains(&u.text)
                     && u.entry.and_then(|e| e.escalation).is_some_and(|(cat, _)| {
-                        !matches!(cat, CueCategory::Refund | CueCategory::Urgency)
-                            && !(cat == CueCategory::Churn && topic_noun(c))
+                        let topic = matches!(cat, CueCategory::Refund | CueCategory::Urgency)
+                            || (cat == CueCategory::Churn && topic_noun(c));
+                        !topic
                     })
             })
     };
