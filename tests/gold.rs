@@ -85,12 +85,20 @@ const GOLD_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/gold");
 /// level within one is recorded lower (0.95 -> 0.94) only because the added rows are harder.
 /// Merged with `main` f0032c2 (the stance rule) the branch measures polarity 0.807, emotion
 /// 0.683, traps 0.677 (recorded at 0.67), the rest as above.
+/// The polarity round (issue 13, `# issue 13, polarity round`) added 85 customer utterances
+/// written as a probe before its changes (information questions, `score/sense.rs`). On the
+/// grown set the code before them (main c918de6) measures polarity 0.795, emotion 0.675,
+/// level exact 0.799, within one 0.947, F1 0.815, traps 0.671; after them 0.809, 0.682,
+/// 0.805, 0.948, 0.818, 0.671. No figure fell; level exact (0.81 -> 0.80) and F1
+/// (0.82 -> 0.81) are recorded lower only because the added rows are harder: on the rows
+/// before them the changes raised them (0.811 -> 0.812, 0.825 -> 0.827; polarity 0.807 ->
+/// 0.814, emotion 0.683 -> 0.686, within one 0.949 -> 0.950).
 const RECORDED: &[(&str, f64)] = &[
     ("utterance.polarity_accuracy", 0.80),
     ("utterance.emotion_accuracy", 0.68),
-    ("utterance.level_exact", 0.81),
+    ("utterance.level_exact", 0.80),
     ("utterance.level_within_one", 0.94),
-    ("utterance.escalation_f1", 0.82),
+    ("utterance.escalation_f1", 0.81),
     ("utterance.negation_trap_accuracy", 0.67),
     ("utterance.agent_prohibited_recall", 0.96),
     ("utterance.agent_prohibited_precision", 0.99),

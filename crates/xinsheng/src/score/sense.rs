@@ -14,7 +14,7 @@ use super::structure::SentenceInfo;
 use super::weights::TOPIC_MAX_SEVERITY;
 use super::Ctx;
 use crate::lexicon::function_words::{
-    CAUSATIVE_ME, CONCILIATORY, CRIME_KIND_NOUNS, DECEASED, DURATION_ENDS, ENQUIRY_OPENERS,
+    CAUSATIVE_ME, CONCILIATORY, COUNT_UNITS, CRIME_KIND_NOUNS, DECEASED, DURATION_ENDS, ENQUIRY_OPENERS,
     HOW_OR_WHETHER, HYPOTHETICAL, HYPOTHETICAL_ENDS, INFO_WORDS, INTERROGATIVE, KIN, LATE_BEFORE, LATE_MARKERS,
     MEANING_QUESTIONS, MISTAKEN_BELIEF, NOT_HAPPENED, PROCEDURE_WORDS, QUESTION_PARTICLES,
     SARCASTIC_DEGREE, SECOND_PERSON, SERVICE_PRAISE, SERVICE_TOPICS, TERM_NAMERS, USUALLY,
@@ -61,9 +61,7 @@ pub(crate) fn enquiries(ctx: &Ctx<'_, '_>, sentences: &[SentenceInfo], found: &m
             c.severity <= TOPIC_MAX_SEVERITY && in_asking_clause(units, &sentences[s], k)
         }
         CueCategory::Complaint | CueCategory::Regulator => {
-            opener
-                || asks_how_or_whether(units, &sentences[s], k, c)
-                || info[units[k].clause]
+            opener || asks_how_or_whether(units, &sentences[s], k, c)
         }
         _ => false,
     };
@@ -332,7 +330,10 @@ fn clause_range(units: &[Unit<'_>], k: usize) -> std::ops::Range<usize> {
 /// segmenter).
 fn asks_for_information(units: &[Unit<'_>], k: usize) -> bool {
     let u = &units[k];
-    INFO_WORDS.contains(&u.text)
+    let counts = units
+        .get(k + 1)
+        .is_some_and(|n| COUNT_UNITS.contains(&n.text));
+    (INFO_WORDS.contains(&u.text) && !counts)
         || (u.text == "时候" && k > 0 && units[k - 1].text == "什么")
 }
 
@@ -414,11 +415,15 @@ fn procedure_clauses(units: &[Unit<'_>], sentences: &[SentenceInfo], found: &Fou
             let asks = c == units[last].clause
                 || in_clause(c)
                     .any(|u| HOW_OR_WHETHER.contains(&u.text) || u.class & INTERROGATIVE != 0);
+            // An information question said to the company (东西坏了你们什么时候来修) is a
+            // demand about the problem, not an enquiry.
+            let addressed =
+                in_clause(c).any(|u| SECOND_PERSON.iter().any(|p| u.text.starts_with(p)));
             let what = (0..units.len()).any(|k| {
                 units[k].clause == c
                     && (PROCEDURE_WORDS.contains(&units[k].text)
-                        || asks_for_information(units, k)
-                        || asks_meaning(units, k))
+                        || asks_meaning(units, k)
+                        || (!addressed && asks_for_information(units, k)))
             });
             asks && what
                 && !units.iter().enumerate().any(|(k, u)| {
