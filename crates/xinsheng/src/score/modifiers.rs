@@ -321,7 +321,7 @@ pub(crate) fn weigh_term(
         note!("quoted ×{QUOTED_TERM}");
     }
     // A surprise (居然要多少钱) is the speaker's reaction now, not the case asked about.
-    if site.hypothetical && !emo.is_some_and(|(l, _)| l == Emotion::Surprise) {
+    if site.hypothetical && emo.is_none_or(|(l, _)| l != Emotion::Surprise) {
         f *= HYPOTHETICAL_TERM;
         note!("hypothetical case asked about ×{HYPOTHETICAL_TERM}");
     }

@@ -14,11 +14,11 @@ use super::structure::SentenceInfo;
 use super::weights::TOPIC_MAX_SEVERITY;
 use super::Ctx;
 use crate::lexicon::function_words::{
-    CAUSATIVE_ME, CONCILIATORY, COUNT_UNITS, CRIME_KIND_NOUNS, DECEASED, DURATION_ENDS, ENQUIRY_OPENERS,
-    HOW_OR_WHETHER, HYPOTHETICAL, HYPOTHETICAL_ENDS, INFO_WORDS, INTERROGATIVE, KIN, LATE_BEFORE, LATE_MARKERS,
-    MEANING_QUESTIONS, MISTAKEN_BELIEF, NOT_HAPPENED, PROCEDURE_WORDS, QUESTION_PARTICLES,
-    SARCASTIC_DEGREE, SECOND_PERSON, SERVICE_PRAISE, SERVICE_TOPICS, TERM_NAMERS, USUALLY,
-    USUALLY_NOT_BEFORE, WAITED,
+    CAUSATIVE_ME, CONCILIATORY, COUNT_UNITS, CRIME_KIND_NOUNS, DECEASED, DURATION_ENDS,
+    ENQUIRY_OPENERS, HOW_OR_WHETHER, HYPOTHETICAL, HYPOTHETICAL_ENDS, INFO_WORDS, INTERROGATIVE,
+    KIN, LATE_BEFORE, LATE_MARKERS, MEANING_QUESTIONS, MISTAKEN_BELIEF, NOT_HAPPENED,
+    PROCEDURE_WORDS, QUESTION_PARTICLES, SARCASTIC_DEGREE, SECOND_PERSON, SERVICE_PRAISE,
+    SERVICE_TOPICS, TERM_NAMERS, USUALLY, USUALLY_NOT_BEFORE, WAITED,
 };
 use crate::lexicon::ContrastRole;
 use crate::segment::Unit;
@@ -307,9 +307,9 @@ pub(crate) fn asks_meaning(units: &[Unit<'_>], k: usize) -> bool {
 /// (一般什么时候解冻), so it qualifies the verb and evaluates nothing.
 pub(crate) fn usual_adverb(units: &[Unit<'_>], k: usize) -> bool {
     USUALLY.contains(&units[k].text)
-        && units
-            .get(k + 1)
-            .is_some_and(|n| !n.is_punct && n.clause == units[k].clause && !USUALLY_NOT_BEFORE.contains(&n.text))
+        && units.get(k + 1).is_some_and(|n| {
+            !n.is_punct && n.clause == units[k].clause && !USUALLY_NOT_BEFORE.contains(&n.text)
+        })
 }
 
 /// The unit indices of the clause of unit `k` (a walk from `k`, not a scan of the text).
