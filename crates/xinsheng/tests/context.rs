@@ -1026,3 +1026,27 @@ fn bare_praise_before_a_bad_outcome_is_sarcasm() {
     let t = "速度很快，味道一般";
     assert!(c(t).escalation.level < Level::Medium, "{t}");
 }
+
+#[test]
+fn a_negative_word_in_an_information_question_is_the_topic() {
+    // Polarity round: the question asks for an amount, a time, a place or a meaning, with or
+    // without ？; its negative words name the case asked about.
+    for t in [
+        "宽带故障报修的号码是多少",
+        "丢失的包裹一般什么时候能找回",
+        "破损件应该寄到哪个仓库",
+        "页面提示异常，这个提示是什么意思",
+    ] {
+        let a = c(t);
+        assert_eq!(a.polarity, Polarity::Neutral, "{t}: {:+.2}", a.valence);
+    }
+    // Said to the company it is a demand; 一般 at the end of its clause evaluates; a count
+    // is not a question, and the complaint keeps its weight.
+    for t in ["东西坏了你们什么时候来修", "这家的服务很一般"] {
+        let a = c(t);
+        assert_eq!(a.polarity, Polarity::Negative, "{t}: {:+.2}", a.valence);
+    }
+    for t in ["我都投诉多少次了", "我要投诉你们几天能处理完"] {
+        assert!(active(&c(t), CueCategory::Complaint), "{t}");
+    }
+}

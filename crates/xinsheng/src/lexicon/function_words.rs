@@ -589,6 +589,37 @@ pub(crate) const PROCEDURE_WORDS: &[&str] = &[
     "提交",
 ];
 
+/// Words of an information question: what it asks for is an amount, a time, a place, a
+/// number or a difference (断网报修的电话是多少, 冻结的资金什么时候解冻, 故障机寄到哪个
+/// 维修点). In the clause that asks they make it an enquiry like [`PROCEDURE_WORDS`], even
+/// without ？ (多少 and 几 are not question words for a final 呢).
+pub(crate) const INFO_WORDS: &[&str] = &[
+    "多少",
+    "几",
+    "几个",
+    "几天",
+    "几号",
+    "几点",
+    "什么时候",
+    "何时",
+    "哪里",
+    "哪个",
+    "哪些",
+    "哪儿",
+    "在哪",
+    "在哪里",
+    "多久",
+    "多长时间",
+    "区别",
+];
+
+/// Words that are an adverb "usually" when a word follows them in their clause (一般什么时候
+/// 解冻, 一般怎么处理) and an evaluation "mediocre" only at the end of it (质量一般).
+pub(crate) const USUALLY: &[&str] = &["一般"];
+
+/// After a usual-sense word, words that still leave it an evaluation (一般的服务, 一般吧).
+pub(crate) const USUALLY_NOT_BEFORE: &[&str] = &["的", "般", "吧", "啊", "呀", "了", "啦", "哦"];
+
 /// Questions about what something means (什么意思): literal about a named term (账单上的
 /// 滞纳金是什么意思, “待揽收”是什么意思), a challenge said to the agent (你这是什么意思).
 pub(crate) const MEANING_QUESTIONS: &[&str] = &["什么意思", "啥意思", "是什么意思", "是啥意思"];

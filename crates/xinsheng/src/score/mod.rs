@@ -358,6 +358,10 @@ impl Terms<'_, '_, '_, '_, '_> {
             if e.marker.is_some() && sense::asks_meaning(units, k) {
                 continue;
             }
+            // 一般什么时候解冻: 一般 is "usually", not "mediocre".
+            if sense::usual_adverb(units, k) {
+                continue;
+            }
             // Markers that carry meaning by themselves.
             if let Some(m) = e.marker {
                 let confrontational = m == MarkerKind::Rhetorical

@@ -320,7 +320,8 @@ pub(crate) fn weigh_term(
         f *= QUOTED_TERM;
         note!("quoted ×{QUOTED_TERM}");
     }
-    if site.hypothetical {
+    // A surprise (居然要多少钱) is the speaker's reaction now, not the case asked about.
+    if site.hypothetical && emo.is_none_or(|(l, _)| l != Emotion::Surprise) {
         f *= HYPOTHETICAL_TERM;
         note!("hypothetical case asked about ×{HYPOTHETICAL_TERM}");
     }

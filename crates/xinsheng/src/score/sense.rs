@@ -14,12 +14,12 @@ use super::structure::SentenceInfo;
 use super::weights::{BARE_PRAISE_WORDS, TOPIC_MAX_SEVERITY};
 use super::Ctx;
 use crate::lexicon::function_words::{
-    BARE_PRAISE, CAUSATIVE_ME, CONCILIATORY, CRIME_KIND_NOUNS, DECEASED, DURATION_ENDS,
-    ENQUIRY_OPENERS, EPITHETS, HOW_OR_WHETHER, HYPOTHETICAL, HYPOTHETICAL_ENDS, IMPOSTOR_ACTS,
-    INTERROGATIVE, KIN, LATE_BEFORE, LATE_MARKERS, MEANING_QUESTIONS, MISTAKEN_BELIEF,
-    NOT_HAPPENED, PRAISE_PARTICLES, PROCEDURE_WORDS, QUESTION_PARTICLES, QUESTION_TOPICS,
-    SARCASTIC_DEGREE, SECOND_PERSON, SERVICE_PRAISE, SERVICE_TOPICS, TERM_NAMERS, VICTIM_BEFORE,
-    WAITED,
+    BARE_PRAISE, CAUSATIVE_ME, CONCILIATORY, COUNT_UNITS, CRIME_KIND_NOUNS, DECEASED,
+    DURATION_ENDS, ENQUIRY_OPENERS, EPITHETS, HOW_OR_WHETHER, HYPOTHETICAL, HYPOTHETICAL_ENDS,
+    IMPOSTOR_ACTS, INFO_WORDS, INTERROGATIVE, KIN, LATE_BEFORE, LATE_MARKERS, MEANING_QUESTIONS,
+    MISTAKEN_BELIEF, NOT_HAPPENED, PRAISE_PARTICLES, PROCEDURE_WORDS, QUESTION_PARTICLES,
+    QUESTION_TOPICS, SARCASTIC_DEGREE, SECOND_PERSON, SERVICE_PRAISE, SERVICE_TOPICS, TERM_NAMERS,
+    USUALLY, USUALLY_NOT_BEFORE, VICTIM_BEFORE, WAITED,
 };
 use crate::lexicon::ContrastRole;
 use crate::segment::Unit;
@@ -37,10 +37,23 @@ pub(crate) fn enquiries(ctx: &Ctx<'_, '_>, sentences: &[SentenceInfo], found: &m
     }
     let units = ctx.units;
     let opener = has_enquiry_opener(units);
-    let plain = |s: usize| {
-        let st = &sentences[s];
-        (st.ends_question || st.interrogative) && st.negative <= 0.0 && !st.rhetorical_open
-    };
+    // Per clause: it asks for a piece of information (one pass, not one per cue).
+    let mut info = vec![false; units.last().map_or(0, |u| u.clause + 1)];
+    for k in 0..units.len() {
+        if asks_for_information(units, k) || asks_meaning(units, k) {
+            info[units[k].clause] = true;
+        }
+    }
+    let plain_sentences: Vec<bool> = sentences
+        .iter()
+        .map(|st| {
+            let asks_info = st.last_word.is_some_and(|w| info[units[w].clause]);
+            (st.ends_question || st.interrogative || asks_info)
+                && st.negative <= 0.0
+                && !st.rhetorical_open
+        })
+        .collect();
+    let plain = |s: usize| plain_sentences[s];
     // How-long questions (多久能到账) stay impatience: in real chats they come with it.
     // A refund or urgency word is the topic only in the clause that asks (孩子还在医院躺着，
     // 报销什么时候能下来: the stakes are not asked about).
@@ -334,6 +347,49 @@ pub(crate) fn asks_meaning(units: &[Unit<'_>], k: usize) -> bool {
     before.iter().any(|u| u.in_quote) || has_enquiry_opener(units) || named
 }
 
+/// The unit at `k` is 一般 meaning "usually": another word follows it in its clause
+/// (一般什么时候解冻), so it qualifies the verb and evaluates nothing.
+pub(crate) fn usual_adverb(units: &[Unit<'_>], k: usize) -> bool {
+    USUALLY.contains(&units[k].text)
+        && units.get(k + 1).is_some_and(|n| {
+            !n.is_punct && n.clause == units[k].clause && !USUALLY_NOT_BEFORE.contains(&n.text)
+        })
+}
+
+/// The unit indices of the clause of unit `k` (a walk from `k`, not a scan of the text).
+fn clause_range(units: &[Unit<'_>], k: usize) -> std::ops::Range<usize> {
+    let clause = units[k].clause;
+    let start = units[..k]
+        .iter()
+        .rposition(|u| u.clause != clause)
+        .map_or(0, |p| p + 1);
+    let end = units[k..]
+        .iter()
+        .position(|u| u.clause != clause)
+        .map_or(units.len(), |p| k + p);
+    start..end
+}
+
+/// The unit at `k` asks for a piece of information (多少, 几天, 哪个, 什么 时候 split by the
+/// segmenter).
+fn asks_for_information(units: &[Unit<'_>], k: usize) -> bool {
+    let u = &units[k];
+    let counts = units
+        .get(k + 1)
+        .is_some_and(|n| COUNT_UNITS.contains(&n.text));
+    (INFO_WORDS.contains(&u.text) && !counts)
+        || (u.text == "时候" && k > 0 && units[k - 1].text == "什么")
+}
+
+/// The last clause of the sentence asks for information (断网报修的电话是多少, 这个状态是
+/// 什么意思) without ？ or a question word.
+fn asks_information(units: &[Unit<'_>], st: &SentenceInfo) -> bool {
+    let Some(last) = st.last_word else {
+        return false;
+    };
+    clause_range(units, last).any(|k| asks_for_information(units, k) || asks_meaning(units, k))
+}
+
 /// Per clause: a case asked about, not a problem reported. A clause that opens with a
 /// hypothetical word (如果, 要是, 万一) or ends with one (…的话) in a question (如果自己装坏了
 /// 怎么办, 万一收到的是坏的，可以换吗); and the clauses of a procedure enquiry (see
@@ -391,7 +447,9 @@ fn procedure_clauses(units: &[Unit<'_>], sentences: &[SentenceInfo], found: &Fou
     };
     for st in sentences {
         let Some(last) = st.last_word else { continue };
-        if !(st.ends_question || st.interrogative) || st.rhetorical_open {
+        if !(st.ends_question || st.interrogative || asks_information(units, st))
+            || st.rhetorical_open
+        {
             continue;
         }
         let sentence = units[last].sentence;
@@ -405,7 +463,17 @@ fn procedure_clauses(units: &[Unit<'_>], sentences: &[SentenceInfo], found: &Fou
             let asks = c == units[last].clause
                 || in_clause(c)
                     .any(|u| HOW_OR_WHETHER.contains(&u.text) || u.class & INTERROGATIVE != 0);
-            asks && (in_clause(c).any(|u| PROCEDURE_WORDS.contains(&u.text)) || topic_noun(c))
+            // An information question said to the company (东西坏了你们什么时候来修) is a
+            // demand about the problem, not an enquiry.
+            let addressed =
+                in_clause(c).any(|u| SECOND_PERSON.iter().any(|p| u.text.starts_with(p)));
+            let what = (0..units.len()).any(|k| {
+                units[k].clause == c
+                    && (PROCEDURE_WORDS.contains(&units[k].text)
+                        || asks_meaning(units, k)
+                        || (!addressed && asks_for_information(units, k)))
+            });
+            asks && (what || topic_noun(c))
                 && !units.iter().enumerate().any(|(k, u)| {
                     u.clause == c
                         && (pragmatics::is_bare_negator(u)
@@ -422,7 +490,14 @@ fn procedure_clauses(units: &[Unit<'_>], sentences: &[SentenceInfo], found: &Fou
         for c in first..asking {
             let addressed =
                 in_clause(c).any(|u| SECOND_PERSON.iter().any(|p| u.text.starts_with(p)));
-            if !addressed && !cue_other_than_topic(c) && in_clause(c).next().is_some() {
+            // 孩子还在医院躺着，…什么时候能下来: stakes (an urgency cue) are not the case asked
+            // about.
+            let stakes = in_clause(c).any(|u| {
+                u.entry
+                    .and_then(|e| e.escalation)
+                    .is_some_and(|(cat, _)| cat == CueCategory::Urgency)
+            });
+            if !addressed && !stakes && !cue_other_than_topic(c) && in_clause(c).next().is_some() {
                 out.push(c);
             }
         }

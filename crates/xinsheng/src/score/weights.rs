@@ -261,4 +261,4 @@ pub(crate) const INSULT_SEVERITY: u8 = 4;
 pub(crate) const THIRD_PARTY_FACTOR: f32 = 0.4;
 /// Factor on a term in the hypothetical clause of a question (如果自己装坏了怎么办): a case
 /// the customer asks about, not a problem they report.
-pub(crate) const HYPOTHETICAL_TERM: f32 = 0.15;
+pub(crate) const HYPOTHETICAL_TERM: f32 = 0.08;
