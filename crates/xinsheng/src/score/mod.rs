@@ -184,22 +184,9 @@ fn analyze_with(
             explain::patterns(tr, &found);
         }
     }
-    // Praise of the service next to a bad outcome: sarcasm, read as irony; aimed at the
-    // company it is clear dissatisfaction.
-    let sarcastic = (customer_side && !ctx.irony)
-        .then(|| sense::sarcasm(&units, clause_roles, &found))
-        .flatten();
-    if let Some(k) = sarcastic {
-        found.pattern_cue(
-            &units,
-            &mut original,
-            (k, k),
-            crate::types::CueCategory::Dissatisfaction,
-            weights::SARCASM_SEVERITY,
-        );
-    }
+    let sarcastic = sarcasm(&ctx, clause_roles, &mut original, &mut found);
     let ctx = Ctx {
-        irony: ctx.irony || sarcastic.is_some(),
+        irony: ctx.irony || sarcastic,
         ..ctx
     };
     let hypothetical = sense::hypothetical_clauses(&units, sentences, &found);
@@ -269,6 +256,30 @@ fn analyze_with(
         escalation,
         agent: found.agent,
     }
+}
+
+/// Praise of the service next to a bad outcome in a customer's line: sarcasm, read as
+/// irony; aimed at the company it is clear dissatisfaction (a cue). Whether it is.
+fn sarcasm(
+    ctx: &Ctx<'_, '_>,
+    clause_roles: &[Option<ContrastRole>],
+    original: &mut OriginalText<'_>,
+    found: &mut Found,
+) -> bool {
+    if !ctx.customer_side || ctx.irony {
+        return false;
+    }
+    let Some(k) = sense::sarcasm(ctx.units, clause_roles, found) else {
+        return false;
+    };
+    found.pattern_cue(
+        ctx.units,
+        original,
+        (k, k),
+        crate::types::CueCategory::Dissatisfaction,
+        weights::SARCASM_SEVERITY,
+    );
+    true
 }
 
 /// The context passes over a customer's cues: a cue word in another sense (an enquiry,
