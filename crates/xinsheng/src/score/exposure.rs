@@ -79,7 +79,7 @@ fn threat(text: &str, units: &[Unit<'_>]) -> Option<(usize, usize)> {
         .flat_map(|i| text.match_indices(i).map(|(b, s)| (b, b + s.len())))
         .filter(|&(b, e)| {
             !w::NOT_INTENT_AFTER.iter().any(|n| text[e..].starts_with(n))
-                && !units[unit_at(text, units, b)].in_quote
+                && !units.get(unit_at(text, units, b)).is_some_and(|u| u.in_quote)
         })
         .chain(warned.then_some((0, 0)));
     let public = has_public(text);
@@ -127,6 +127,6 @@ fn has_public(text: &str) -> bool {
 fn unit_at(text: &str, units: &[Unit<'_>], b: usize) -> usize {
     let base = text.as_ptr() as usize;
     units
-        .partition_point(|u| u.text.as_ptr() as usize - base <= b)
+        .partition_point(|u| (u.text.as_ptr() as usize).wrapping_sub(base) <= b)
         .saturating_sub(1)
 }
