@@ -79,7 +79,9 @@ fn threat(text: &str, units: &[Unit<'_>]) -> Option<(usize, usize)> {
         .flat_map(|i| text.match_indices(i).map(|(b, s)| (b, b + s.len())))
         .filter(|&(b, e)| {
             !w::NOT_INTENT_AFTER.iter().any(|n| text[e..].starts_with(n))
-                && !units.get(unit_at(text, units, b)).is_some_and(|u| u.in_quote)
+                && !units
+                    .get(unit_at(text, units, b))
+                    .is_some_and(|u| u.in_quote)
         })
         .chain(warned.then_some((0, 0)));
     let public = has_public(text);
