@@ -17,7 +17,7 @@
 //! active media cue of that severity already is left alone.
 
 use super::cues::Found;
-use super::weights::EXPOSURE_SEVERITY;
+use super::weights::{EXPOSURE_REACH, EXPOSURE_SEVERITY};
 use super::Ctx;
 use crate::lexicon::exposure_words as w;
 use crate::segment::{OriginalText, Unit};
@@ -87,7 +87,12 @@ fn threat(text: &str, units: &[Unit<'_>]) -> Option<(usize, usize)> {
     let public = has_public(text);
     intents
         .filter_map(|(b, e)| {
-            let rest = &text[e..];
+            // A warning reads the whole utterance once; an intent, the rest of its sentence.
+            let rest = if (b, e) == (0, 0) {
+                text
+            } else {
+                reach(&text[e..])
+            };
             let act = w::EXPOSED
                 .iter()
                 .filter_map(|x| rest.find(x).map(|p| (p, p + x.len())))
@@ -126,6 +131,19 @@ fn has_public(text: &str) -> bool {
 }
 
 /// The unit holding byte `b` of the normalized text.
+/// The text after an intent its act may stand in: the rest of the sentence, at most
+/// [`EXPOSURE_REACH`] chars (so a long text with many intents is read in linear time).
+fn reach(rest: &str) -> &str {
+    let end = rest
+        .char_indices()
+        .enumerate()
+        .find(|&(n, (_, c))| {
+            n >= EXPOSURE_REACH || matches!(c, '。' | '！' | '？' | '!' | '?' | '\n')
+        })
+        .map_or(rest.len(), |(_, (i, _))| i);
+    &rest[..end]
+}
+
 fn unit_at(text: &str, units: &[Unit<'_>], b: usize) -> usize {
     let base = text.as_ptr() as usize;
     units

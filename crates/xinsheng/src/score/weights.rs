@@ -152,6 +152,9 @@ pub(crate) const SARCASM_SEVERITY: u8 = 3;
 /// Severity of a going-public threat the grammar finds: `critical`, as the gold header
 /// has media exposure actually threatened by the speaker.
 pub(crate) const EXPOSURE_SEVERITY: u8 = 5;
+/// Most chars after an intent (我就, 信不信) in which its publishing act is looked for,
+/// within its sentence (我就把这事原原本本发到业主群里).
+pub(crate) const EXPOSURE_REACH: usize = 40;
 
 // --- pragmatics: customer-service patterns ---
 
