@@ -353,6 +353,15 @@ fn bounds_on_odd_input() {
         let sum: f32 = a.emotions.as_array().iter().sum();
         assert!((sum - 1.0).abs() < 1e-3, "{sum}");
     }
+    // Many short sentences in one turn, from either side: each sentence's units are found
+    // once, not by scanning the whole turn per sentence.
+    for t in [
+        "你到底懂不懂？别烦我了！".repeat(5_000),
+        "退款几天到账？多少钱？".repeat(5_000),
+    ] {
+        assert!(agent(&t).agent.len() <= t.chars().count());
+        assert!((-1.0..=1.0).contains(&c(&t).valence));
+    }
 }
 
 #[test]

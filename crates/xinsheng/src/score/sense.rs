@@ -429,10 +429,41 @@ pub(crate) fn hypothetical_clauses(
 /// urgency word; with it, the clauses before it in its sentence that state the
 /// circumstance (手机屏幕碎了，…) with no cue and no second person. Their negative words
 /// name the case asked about and their refund words the topic (快递丢了怎么申请赔付？).
+/// The span of units of each clause, by clause index (empty for a clause with no unit).
+fn clause_spans(units: &[Unit<'_>]) -> Vec<std::ops::Range<usize>> {
+    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
+    for (k, u) in units.iter().enumerate() {
+        if spans.len() <= u.clause {
+            spans.resize(u.clause + 1, k..k);
+        }
+        let s = &mut spans[u.clause];
+        if s.start == s.end {
+            *s = k..k + 1;
+        } else {
+            s.end = k + 1;
+        }
+    }
+    spans
+}
+
 fn procedure_clauses(units: &[Unit<'_>], sentences: &[SentenceInfo], found: &Found) -> Vec<usize> {
     let mut out = Vec::new();
-    let in_clause = |c: usize| units.iter().filter(move |u| u.clause == c && !u.is_punct);
-    let pattern_cue = |c: usize| found.sites().any(|(_, _, k)| units[k].clause == c);
+    // Each clause's span of units (clauses run in text order), and the clauses holding a
+    // pattern cue, once: a long text's clauses are then read in linear time.
+    let spans = clause_spans(units);
+    let span = |c: usize| spans.get(c).cloned().unwrap_or(0..0);
+    let in_clause = |c: usize| {
+        units[span(c)]
+            .iter()
+            .filter(move |u| u.clause == c && !u.is_punct)
+    };
+    let mut cued = vec![false; spans.len()];
+    for (_, _, k) in found.sites() {
+        if let Some(f) = cued.get_mut(units[k].clause) {
+            *f = true;
+        }
+    }
+    let pattern_cue = |c: usize| cued.get(c).copied().unwrap_or(false);
     let topic_noun = |c: usize| in_clause(c).any(|u| QUESTION_TOPICS.contains(&u.text));
     let cue_other_than_topic = |c: usize| {
         pattern_cue(c)
@@ -453,10 +484,11 @@ fn procedure_clauses(units: &[Unit<'_>], sentences: &[SentenceInfo], found: &Fou
             continue;
         }
         let sentence = units[last].sentence;
-        let first = units
+        let first = units[..=last]
             .iter()
-            .find(|u| u.sentence == sentence)
-            .map_or(units[last].clause, |u| u.clause);
+            .rposition(|u| u.sentence != sentence)
+            .map_or(0, |k| k + 1);
+        let first = units[first].clause;
         // The clause that asks is the last one, or one that asks how or whether itself
         // (外卖洒了能不能申请赔偿，需要拍照吗).
         let procedure = |c: usize| {
@@ -467,14 +499,15 @@ fn procedure_clauses(units: &[Unit<'_>], sentences: &[SentenceInfo], found: &Fou
             // demand about the problem, not an enquiry.
             let addressed =
                 in_clause(c).any(|u| SECOND_PERSON.iter().any(|p| u.text.starts_with(p)));
-            let what = (0..units.len()).any(|k| {
+            let what = span(c).any(|k| {
                 units[k].clause == c
                     && (PROCEDURE_WORDS.contains(&units[k].text)
                         || asks_meaning(units, k)
                         || (!addressed && asks_for_information(units, k)))
             });
             asks && (what || topic_noun(c))
-                && !units.iter().enumerate().any(|(k, u)| {
+                && !span(c).any(|k| {
+                    let u = &units[k];
                     u.clause == c
                         && (pragmatics::is_bare_negator(u)
                             || pragmatics::is_negated_word(u)

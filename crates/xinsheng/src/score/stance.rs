@@ -165,14 +165,17 @@ pub(crate) fn stance(
         return;
     }
     let before = found.agent.len();
+    // Each sentence's first and last unit, in one pass (sentences run in text order).
+    let mut spans: Vec<Option<(usize, usize)>> = vec![None; sentences.len()];
+    for (k, u) in units.iter().enumerate() {
+        if let Some(span) = spans.get_mut(u.sentence) {
+            *span = Some(span.map_or((k, k), |(f, _)| (f, k)));
+        }
+    }
     for (si, info) in sentences.iter().enumerate() {
-        let Some(first) = units.iter().position(|u| u.sentence == si) else {
+        let Some((first, last)) = spans[si] else {
             continue;
         };
-        let last = units
-            .iter()
-            .rposition(|u| u.sentence == si)
-            .unwrap_or(first);
         let (a, b) = (units[first].ns, units[last].ne.min(text.len()));
         if a >= b {
             continue;
@@ -206,7 +209,7 @@ pub(crate) fn stance(
         }
         let (os, oe) = ctx.norm.original_range(a + ms, a + me);
         let cat = AgentCategory::Hostile;
-        if let Some(u) = units.iter().find(|u| u.ne > a + ms) {
+        if let Some(u) = units[first..=last].iter().find(|u| u.ne > a + ms) {
             let (v, emo) = agent_phrase_valence(cat);
             acc.add(u, "agent stance", v, v, emo, Vec::new);
         }
