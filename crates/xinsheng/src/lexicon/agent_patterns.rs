@@ -55,6 +55,9 @@ pub(crate) struct AgentPattern {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct AgentPatterns {
     slots: FxHashMap<String, Vec<Vec<char>>>,
+    /// Each slot's alternatives sorted by their first char, as indices into `slots`
+    /// (what [`AgentPatterns::slot_find`] scans a turn with).
+    by_first: FxHashMap<String, Vec<(char, usize)>>,
     /// In file order.
     pub patterns: Vec<AgentPattern>,
 }
@@ -141,6 +144,13 @@ impl AgentPatterns {
         if has_syntax(&alts) {
             return Err(format!("slot `{name}`: alternatives are plain text"));
         }
+        let mut firsts: Vec<(char, usize)> = alts
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| Some((*a.first()?, i)))
+            .collect();
+        firsts.sort_unstable();
+        self.by_first.insert(key.to_string(), firsts);
         self.slots.insert(key.to_string(), alts);
         Ok(())
     }
@@ -150,7 +160,7 @@ impl AgentPatterns {
     pub fn slot_in(&self, name: &str, text: &[char]) -> bool {
         self.slots.get(name).is_some_and(|alts| {
             alts.iter()
-                .any(|a| !a.is_empty() && text.windows(a.len()).any(|w| w == a.as_slice()))
+                .any(|a| !a.is_empty() && text.windows(a.len()).any(|w| starts(w, a)))
         })
     }
 
@@ -158,13 +168,16 @@ impl AgentPatterns {
     /// chars, overlapping ones included (none for an unknown slot).
     pub fn slot_find(&self, name: &str, text: &[char]) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
-        for a in self.slots.get(name).into_iter().flatten() {
-            if a.is_empty() || a.len() > text.len() {
-                continue;
-            }
-            for (s, w) in text.windows(a.len()).enumerate() {
-                if w == a.as_slice() {
-                    out.push((s, s + a.len()));
+        // One pass over the text, each position tried only against the alternatives that
+        // start with its char.
+        let (Some(alts), Some(firsts)) = (self.slots.get(name), self.by_first.get(name)) else {
+            return out;
+        };
+        for (s, c) in text.iter().enumerate() {
+            let from = firsts.partition_point(|f| f.0 < *c);
+            for &(_, i) in firsts[from..].iter().take_while(|f| f.0 == *c) {
+                if text[s..].starts_with(&alts[i]) {
+                    out.push((s, s + alts[i].len()));
                 }
             }
         }
@@ -415,6 +428,12 @@ fn alt_ends(alts: &[Vec<char>], rest: &[Elem], text: &[char], pos: usize) -> Opt
         .filter(|a| text[pos..].starts_with(a))
         .filter_map(|a| best(rest, text, pos + a.len()))
         .max()
+}
+
+/// Whether `text` starts with `word`, the first char compared before the rest (most
+/// windows of a turn differ in it: cheaper than a slice comparison per window).
+fn starts(text: &[char], word: &[char]) -> bool {
+    text.first() == word.first() && text.starts_with(word)
 }
 
 #[cfg(test)]
