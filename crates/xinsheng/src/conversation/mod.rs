@@ -11,7 +11,7 @@
 //!    tuning number in [`weights`].
 
 mod qa;
-mod repeats;
+pub(crate) mod repeats;
 mod risk;
 mod signals;
 mod trajectory;

@@ -5,6 +5,16 @@ use crate::types::{Speaker, TurnValence, UtteranceAnalysis};
 
 /// Jaccard similarity of two sorted, deduplicated hash sets (0 when both are empty).
 pub(crate) fn similarity(a: &[u32], b: &[u32]) -> f32 {
+    let (common, union) = common_and_union(a, b);
+    if union == 0 {
+        0.0
+    } else {
+        common as f32 / union as f32
+    }
+}
+
+/// How many hashes two sorted, deduplicated hash sets share, and the size of their union.
+pub(crate) fn common_and_union(a: &[u32], b: &[u32]) -> (usize, usize) {
     let (mut i, mut j, mut common) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -17,12 +27,7 @@ pub(crate) fn similarity(a: &[u32], b: &[u32]) -> f32 {
             }
         }
     }
-    let union = a.len() + b.len() - common;
-    if union == 0 {
-        0.0
-    } else {
-        common as f32 / union as f32
-    }
+    (common, a.len() + b.len() - common)
 }
 
 /// The customer turns (indices in the call) that repeat an earlier customer turn.

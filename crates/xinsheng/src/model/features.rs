@@ -187,21 +187,10 @@ const REASK_WINDOW: usize = 16;
 /// A customer turn with at most this many char bigrams is curt (`curt_late`).
 const CURT_BIGRAMS: usize = 2;
 
-/// Jaccard similarity of two sorted, deduplicated hash sets (0 when both are empty).
+/// Jaccard similarity of two sorted, deduplicated hash sets (0 when both are empty), in
+/// `f64` (the roll-up's `repeats::similarity` is `f32`).
 fn jaccard(a: &[u32], b: &[u32]) -> f64 {
-    let (mut i, mut j, mut common) = (0, 0, 0usize);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                common += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    let union = a.len() + b.len() - common;
+    let (common, union) = crate::conversation::repeats::common_and_union(a, b);
     if union == 0 {
         0.0
     } else {
