@@ -30,6 +30,10 @@ pub struct Fit<'a> {
 }
 
 impl Fit<'_> {
+    /// How many folds the calls are dealt into.
+    pub fn fold_count(&self) -> usize {
+        self.folds.iter().copied().max().map_or(0, |m| m + 1)
+    }
     fn spec(&self, features: Vec<usize>, l2: f64) -> FitSpec {
         FitSpec {
             features,
@@ -141,7 +145,7 @@ pub fn readable_only(f: &Fit, t: &TurnRows, turn: &TurnSpec) {
     let readable = |ci: usize| !calls[ci].sealed;
     // Readable calls get turn scores out of fold within the readable half; sealed calls
     // from the turn model of every readable turn (group k).
-    let k = f.folds.iter().copied().max().map_or(0, |m| m + 1);
+    let k = f.fold_count();
     let group: Vec<usize> = (0..calls.len())
         .map(|ci| if readable(ci) { f.folds[ci] } else { k })
         .collect();
@@ -272,7 +276,7 @@ pub fn write_turn(path: &Path, t: &TurnRows, turn: &TurnSpec) {
 /// Fit the call model on every call (turn scores out of fold) and write it.
 pub fn write_call(path: &Path, f: &Fit) {
     let spec = f.spec(f.features.clone(), f.l2s[0]);
-    let k = f.folds.iter().copied().max().map_or(0, |m| m + 1);
+    let k = f.fold_count();
     let p = provenance(&format!(
         "../shared/data: satisfaction/jddc_uss_valid.dialogues.jsonl (positive: overall_sat3 = 0), \
          satisfaction/stc3_dch_part1.jsonl (positive: mean S <= -1); turn_score_* features from \

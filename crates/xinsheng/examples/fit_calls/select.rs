@@ -24,59 +24,80 @@ fn spec(features: &[usize], l2: f64) -> FitSpec {
 
 /// Mean of the two sets' ROC-AUC over `idx` (the criterion the L2 is chosen by).
 fn criterion(calls: &[Call], idx: &[usize], score: &[f64]) -> f64 {
-    let auc = |set: &str| {
-        let (s, l): (Vec<f64>, Vec<bool>) = idx
-            .iter()
-            .zip(score)
-            .filter(|(&i, _)| calls[i].set == set)
-            .map(|(&i, &s)| (s, calls[i].label))
-            .unzip();
-        roc_auc(&s, &l)
-    };
-    (auc("jddc") + auc("stc3")) / 2.0
+    (set_auc(calls, idx, score, "jddc") + set_auc(calls, idx, score, "stc3")) / 2.0
 }
 
-/// Out-of-fold probabilities with the L2 strength of each outer fold chosen among `grid`
-/// by an inner cross-validation over the other folds (mean of the two sets' ROC-AUC).
-/// Returns the probabilities and the L2 chosen per fold.
-pub fn nested_l2(f: &Fit, grid: &[f64]) -> (Vec<f64>, Vec<f64>) {
-    let k = f.folds.iter().copied().max().map_or(0, |m| m + 1);
-    let mut out = vec![f64::NAN; f.rows.len()];
-    let mut chosen = Vec::with_capacity(k);
-    for fold in 0..k {
-        let train: Vec<usize> = (0..f.rows.len()).filter(|&i| f.folds[i] != fold).collect();
-        let tr: Vec<[f64; N_FEATURES]> = train.iter().map(|&i| f.rows[i]).collect();
-        let tl: Vec<bool> = train.iter().map(|&i| f.labels[i]).collect();
-        let tw: Option<Vec<f64>> = f
-            .weights
-            .as_ref()
-            .map(|w| train.iter().map(|&i| w[i]).collect());
-        // The other folds keep their own assignment, renumbered to 0..k-1.
-        let inner: Vec<usize> = train
-            .iter()
-            .map(|&i| f.folds[i] - (f.folds[i] > fold) as usize)
-            .collect();
-        let mut best = (f64::NEG_INFINITY, grid[0]);
-        for &l2 in grid {
-            let oof = cross_validate(&tr, &tl, tw.as_deref(), &inner, &spec(&f.features, l2))
-                .unwrap_or_else(|e| panic!("{e}"));
-            let c = criterion(f.calls, &train, &oof);
-            if c > best.0 {
-                best = (c, l2);
-            }
+/// The calls outside one outer fold, as a fit takes them.
+struct Train {
+    /// Their indices among all calls.
+    idx: Vec<usize>,
+    rows: Vec<[f64; N_FEATURES]>,
+    labels: Vec<bool>,
+    weights: Option<Vec<f64>>,
+}
+
+impl Train {
+    fn outside(f: &Fit, fold: usize) -> Train {
+        let idx: Vec<usize> = (0..f.rows.len()).filter(|&i| f.folds[i] != fold).collect();
+        Train {
+            rows: idx.iter().map(|&i| f.rows[i]).collect(),
+            labels: idx.iter().map(|&i| f.labels[i]).collect(),
+            weights: f
+                .weights
+                .as_ref()
+                .map(|w| idx.iter().map(|&i| w[i]).collect()),
+            idx,
         }
-        chosen.push(best.1);
+    }
+
+    /// Fits `features` at `l2` on these calls and scores the calls of `fold` into `out`.
+    fn fit_and_score(&self, f: &Fit, fold: usize, features: &[usize], l2: f64, out: &mut [f64]) {
         let m = CallModel::fit(
-            &tr,
-            &tl,
-            tw.as_deref(),
-            &spec(&f.features, best.1),
+            &self.rows,
+            &self.labels,
+            self.weights.as_deref(),
+            &spec(features, l2),
             Provenance::default(),
         )
         .unwrap_or_else(|e| panic!("{e}"));
         for i in (0..f.rows.len()).filter(|&i| f.folds[i] == fold) {
             out[i] = m.probability(&f.rows[i]);
         }
+    }
+}
+
+/// Out-of-fold probabilities with the L2 strength of each outer fold chosen among `grid`
+/// by an inner cross-validation over the other folds (mean of the two sets' ROC-AUC).
+/// Returns the probabilities and the L2 chosen per fold.
+pub fn nested_l2(f: &Fit, grid: &[f64]) -> (Vec<f64>, Vec<f64>) {
+    let k = f.fold_count();
+    let mut out = vec![f64::NAN; f.rows.len()];
+    let mut chosen = Vec::with_capacity(k);
+    for fold in 0..k {
+        let t = Train::outside(f, fold);
+        // The other folds keep their own assignment, renumbered to 0..k-1.
+        let inner: Vec<usize> = t
+            .idx
+            .iter()
+            .map(|&i| f.folds[i] - (f.folds[i] > fold) as usize)
+            .collect();
+        let mut best = (f64::NEG_INFINITY, grid[0]);
+        for &l2 in grid {
+            let oof = cross_validate(
+                &t.rows,
+                &t.labels,
+                t.weights.as_deref(),
+                &inner,
+                &spec(&f.features, l2),
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+            let c = criterion(f.calls, &t.idx, &oof);
+            if c > best.0 {
+                best = (c, l2);
+            }
+        }
+        chosen.push(best.1);
+        t.fit_and_score(f, fold, &f.features, best.1, &mut out);
     }
     (out, chosen)
 }
@@ -166,32 +187,33 @@ pub fn nested_pick(f: &Fit, candidates: &[usize]) -> (Vec<f64>, Vec<Option<usize
     /// How much an inner STC-3 ROC-AUC may drop for a candidate to be picked.
     const STC_SLACK: f64 = 0.003;
     let l2 = f.l2s[0];
-    let k = f.folds.iter().copied().max().map_or(0, |m| m + 1);
+    let k = f.fold_count();
     let mut out = vec![f64::NAN; f.rows.len()];
     let mut picked = Vec::with_capacity(k);
     for fold in 0..k {
-        let train: Vec<usize> = (0..f.rows.len()).filter(|&i| f.folds[i] != fold).collect();
-        let tr: Vec<[f64; N_FEATURES]> = train.iter().map(|&i| f.rows[i]).collect();
-        let tl: Vec<bool> = train.iter().map(|&i| f.labels[i]).collect();
-        let tw: Option<Vec<f64>> = f
-            .weights
-            .as_ref()
-            .map(|w| train.iter().map(|&i| w[i]).collect());
-        let keys: Vec<String> = train
+        let t = Train::outside(f, fold);
+        let keys: Vec<String> = t
+            .idx
             .iter()
             .map(|&i| format!("{}:{}", f.calls[i].set, f.calls[i].id))
             .collect();
         let groups: Vec<&str> = keys.iter().map(|k| k.as_str()).collect();
         let draws: Vec<Vec<usize>> = INNER_SEEDS
             .iter()
-            .map(|&seed| grouped_folds(&groups, &tl, k - 1, seed))
+            .map(|&seed| grouped_folds(&groups, &t.labels, k - 1, seed))
             .collect();
         let score = |feats: &[usize], inner: &[usize]| {
-            let oof = cross_validate(&tr, &tl, tw.as_deref(), inner, &spec(feats, l2))
-                .unwrap_or_else(|e| panic!("{e}"));
+            let oof = cross_validate(
+                &t.rows,
+                &t.labels,
+                t.weights.as_deref(),
+                inner,
+                &spec(feats, l2),
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
             (
-                set_auc(f.calls, &train, &oof, "jddc"),
-                set_auc(f.calls, &train, &oof, "stc3"),
+                set_auc(f.calls, &t.idx, &oof, "jddc"),
+                set_auc(f.calls, &t.idx, &oof, "stc3"),
             )
         };
         let base: Vec<(f64, f64)> = draws.iter().map(|d| score(&f.features, d)).collect();
@@ -213,17 +235,7 @@ pub fn nested_pick(f: &Fit, candidates: &[usize]) -> (Vec<f64>, Vec<Option<usize
         picked.push(best.1);
         let mut feats = f.features.clone();
         feats.extend(best.1);
-        let m = CallModel::fit(
-            &tr,
-            &tl,
-            tw.as_deref(),
-            &spec(&feats, l2),
-            Provenance::default(),
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-        for i in (0..f.rows.len()).filter(|&i| f.folds[i] == fold) {
-            out[i] = m.probability(&f.rows[i]);
-        }
+        t.fit_and_score(f, fold, &feats, l2, &mut out);
     }
     (out, picked)
 }
