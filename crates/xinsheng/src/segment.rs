@@ -452,6 +452,29 @@ pub(crate) fn matches_as_one_term(jieba: &Jieba, lex: &Lexicon, term: &str) -> b
             .any(|u| u.entry.is_some() && u.ns == 0 && u.ne == chars)
 }
 
+/// The units of each clause or sentence (`key` of a unit), by its index: from its first
+/// unit to past its last, empty for an index with no unit. One pass over the units, so a
+/// long text's clauses or sentences are visited in linear time.
+pub(crate) fn spans_by(
+    units: &[Unit<'_>],
+    key: impl Fn(&Unit<'_>) -> usize,
+) -> Vec<std::ops::Range<usize>> {
+    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
+    for (k, u) in units.iter().enumerate() {
+        let c = key(u);
+        if spans.len() <= c {
+            spans.resize(c + 1, k..k);
+        }
+        let s = &mut spans[c];
+        if s.start == s.end {
+            *s = k..k + 1;
+        } else {
+            s.end = k + 1;
+        }
+    }
+    spans
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

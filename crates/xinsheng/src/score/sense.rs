@@ -22,7 +22,7 @@ use crate::lexicon::function_words::{
     USUALLY, USUALLY_NOT_BEFORE, VICTIM_BEFORE, WAITED,
 };
 use crate::lexicon::ContrastRole;
-use crate::segment::Unit;
+use crate::segment::{spans_by, Unit};
 use crate::types::{AgentKind, Cue, CueCategory, Emotion};
 
 /// The utterance opens an enquiry (请问, 想问一下, 咨询一下).
@@ -429,28 +429,11 @@ pub(crate) fn hypothetical_clauses(
 /// urgency word; with it, the clauses before it in its sentence that state the
 /// circumstance (手机屏幕碎了，…) with no cue and no second person. Their negative words
 /// name the case asked about and their refund words the topic (快递丢了怎么申请赔付？).
-/// The span of units of each clause, by clause index (empty for a clause with no unit).
-fn clause_spans(units: &[Unit<'_>]) -> Vec<std::ops::Range<usize>> {
-    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
-    for (k, u) in units.iter().enumerate() {
-        if spans.len() <= u.clause {
-            spans.resize(u.clause + 1, k..k);
-        }
-        let s = &mut spans[u.clause];
-        if s.start == s.end {
-            *s = k..k + 1;
-        } else {
-            s.end = k + 1;
-        }
-    }
-    spans
-}
-
 fn procedure_clauses(units: &[Unit<'_>], sentences: &[SentenceInfo], found: &Found) -> Vec<usize> {
     let mut out = Vec::new();
     // Each clause's span of units (clauses run in text order), and the clauses holding a
     // pattern cue, once: a long text's clauses are then read in linear time.
-    let spans = clause_spans(units);
+    let spans = spans_by(units, |u| u.clause);
     let span = |c: usize| spans.get(c).cloned().unwrap_or(0..0);
     let in_clause = |c: usize| {
         units[span(c)]

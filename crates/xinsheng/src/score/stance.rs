@@ -25,7 +25,7 @@ use super::weights::{
 };
 use super::Ctx;
 use crate::lexicon::agent_patterns::AgentPatterns;
-use crate::segment::{is_punct_char, OriginalText};
+use crate::segment::{is_punct_char, spans_by, OriginalText};
 use crate::types::{AgentCategory, AgentKind, AgentMatch};
 
 const STRONG: &str = "STANCE_STRONG";
@@ -165,17 +165,12 @@ pub(crate) fn stance(
         return;
     }
     let before = found.agent.len();
-    // Each sentence's first and last unit, in one pass (sentences run in text order).
-    let mut spans: Vec<Option<(usize, usize)>> = vec![None; sentences.len()];
-    for (k, u) in units.iter().enumerate() {
-        if let Some(span) = spans.get_mut(u.sentence) {
-            *span = Some(span.map_or((k, k), |(f, _)| (f, k)));
-        }
-    }
+    let spans = spans_by(units, |u| u.sentence);
     for (si, info) in sentences.iter().enumerate() {
-        let Some((first, last)) = spans[si] else {
+        let Some(span) = spans.get(si).filter(|s| !s.is_empty()) else {
             continue;
         };
+        let (first, last) = (span.start, span.end - 1);
         let (a, b) = (units[first].ns, units[last].ne.min(text.len()));
         if a >= b {
             continue;
